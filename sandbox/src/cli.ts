@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { FIXTURE_SKUS } from './data/fixtures.js';
+import { startControlServer } from './control-server.js';
+import { startSandbox } from './start-sandbox.js';
+
+const { values } = parseArgs({
+  options: {
+    products: { type: 'string', default: '5000' },
+    seed: { type: 'string', default: '42' },
+    latency: { type: 'string', default: 'realistic' },
+    flaky: { type: 'boolean', default: false },
+    'control-port': { type: 'string', default: '0' },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+if (values.help) {
+  console.log(`npm run sandbox -- [--products N] [--seed N] [--latency realistic|none] [--flaky] [--control-port P]`);
+  process.exit(0);
+}
+const products = Number(values.products);
+const seed = Number(values.seed);
+if (!Number.isInteger(products) || products < 1 || !Number.isInteger(seed) || (values.latency !== 'realistic' && values.latency !== 'none')) {
+  console.error('--products and --seed take integers, --latency takes realistic or none');
+  process.exit(2);
+}
+
+const sandbox = await startSandbox({
+  products,
+  seed,
+  latency: values.latency,
+  ...(values.flaky ? { failureRates: { recommendations: 0.05 } } : {}),
+});
+const control = await startControlServer(sandbox, Number(values['control-port']));
+
+console.log(`Storefront sandbox: FAKE upstreams with ${String(sandbox.store.catalog.bySku.size)} products (seed ${String(seed)}).\n`);
+console.log('Environment for the BFF:');
+for (const [name, value] of Object.entries(sandbox.env())) console.log(`  ${name}=${value}`);
+console.log(`\nControl API (faults, call counts, key rotation): ${control.url}`);
+console.log(`\nDemo users (POST ${sandbox.idp.tokenUrl} {"username","password"}):`);
+for (const user of sandbox.users) console.log(`  ${user.username} / ${user.password}  →  ${user.userId}`);
+console.log('\nFixture SKUs:');
+for (const [quirk, sku] of Object.entries(FIXTURE_SKUS)) console.log(`  ${sku.padEnd(34)} ${quirk}`);
+
+const stop = (): void => {
+  control.server.close();
+  void sandbox.close().then(() => process.exit(0));
+};
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);
