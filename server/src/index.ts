@@ -1,5 +1,4 @@
-/**
- * The storefront BFF server. Its procedures, upstream clients and HTTP host arrive with the next
- * foundation issue; until then this package only proves that the workspace builds it.
- */
-export const SERVER_PACKAGE = '@storefront/server';
+export { createApp, type App, type AppOptions } from './app.js';
+export { loadConfig, type Config, type ConfigResult, type UpstreamConfig } from './config.js';
+export { appRouter, type AppRouter } from './router.js';
+export { UpstreamError, type UpstreamErrorKind } from './kit/upstream-error.js';

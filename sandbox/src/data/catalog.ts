@@ -115,23 +115,24 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
     recommendationsForSku(sku, limit) {
       const fixed = FIXTURE_RECOMMENDATIONS[sku];
       if (fixed) return fixed.slice(0, limit);
-      return pickRecommendations(ordered, hashString(sku, seed), limit, sku);
+      return pickRecommendations(ordered, hashString(sku, seed), limit, [sku]);
     },
     recommendationsForUser(userId, wishlist, limit) {
       const fromWishlist: Recommendation[] = wishlist
         .filter((s) => bySku.has(s))
         .slice(0, 3)
         .map((s, i) => ({ sku: s, score: 0.99 - i / 100, reason: 'for_you' }));
-      const rest = pickRecommendations(ordered, hashString(userId, seed), limit, '');
+      // The wishlist's SKUs are excluded from the rest so that no SKU is listed twice.
+      const rest = pickRecommendations(ordered, hashString(userId, seed), limit, fromWishlist.map((item) => item.sku));
       return [...fromWishlist, ...rest].slice(0, limit);
     },
   };
 }
 
-function pickRecommendations(ordered: readonly CatalogProduct[], hash: number, limit: number, exclude: string): Recommendation[] {
+function pickRecommendations(ordered: readonly CatalogProduct[], hash: number, limit: number, exclude: readonly string[]): Recommendation[] {
   const r = createRandom(hash);
   const items: Recommendation[] = [];
-  const seen = new Set([exclude]);
+  const seen = new Set(exclude);
   const reasons = ['bought_together', 'similar', 'trending'] as const;
   let score = 0.95;
   while (items.length < limit) {

@@ -3,6 +3,7 @@ import { json, type ServiceDefinition, type ServiceName } from './types.js';
 
 const ERROR_CODES: Readonly<Record<number, string>> = {
   400: 'bad_request',
+  401: 'unauthorized',
   404: 'not_found',
   429: 'too_many_requests',
   500: 'internal',

@@ -126,7 +126,8 @@ function dispatch(request: SandboxRequest, store: SandboxStore, soap: SoapWriter
       });
     }
     case 'GetStock': {
-      const rows = skusOf(call).flatMap((sku) =>
+      // One row per SKU and warehouse: a SKU asked twice is answered once.
+      const rows = [...new Set(skusOf(call))].flatMap((sku) =>
         (store.stock.get(sku) ?? []).map((row) => ({ '@_sku': escapeXml(sku), '@_warehouse': row.warehouse, '#text': String(row.quantity) })),
       );
       return soap.envelope('GetStockResponse', rows.length === 0 ? {} : { [soap.q('Stock')]: rows });

@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
+import type { Logger } from '../kit/logger.js';
+import { UpstreamError } from '../kit/upstream-error.js';
+import type { AppRouter } from '../router.js';
+import type { Context } from '../trpc.js';
+
+export interface HandlerOptions {
+  router: AppRouter;
+  createContext: (requestId: string) => Context;
+  log: Logger;
+  maxBatchSize: number;
+  maxBodyBytes: number;
+  /** Whether the BFF is ready to serve (for /readyz). */
+  ready: () => boolean;
+}
+
+const REQUEST_ID = /^[\w.-]{1,64}$/;
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  res.end(text);
+}
+
+/** The node:http host: tRPC at /trpc, /healthz, /readyz; everything else 404. */
+export function createHandler(options: HandlerOptions): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const header = req.headers['x-request-id'];
+    const requestId = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
+    res.setHeader('x-request-id', requestId);
+    const url = req.url ?? '/';
+    const path = url.split('?', 1)[0] ?? '/';
+
+    if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (path === '/readyz') return options.ready() ? sendJson(res, 200, { status: 'ready' }) : sendJson(res, 503, { status: 'starting' });
+    if (!path.startsWith('/trpc/')) return sendJson(res, 404, { error: 'not_found' });
+
+    void nodeHTTPRequestHandler({
+      router: options.router,
+      req,
+      res,
+      path: path.slice('/trpc/'.length),
+      maxBatchSize: options.maxBatchSize,
+      maxBodySize: options.maxBodyBytes,
+      createContext: () => options.createContext(requestId),
+      onError({ error, path: procedure }) {
+        // Logged once, here, with the request id; what the client sees was shaped by the error formatter.
+        if (error.code === 'BAD_REQUEST' || error.code === 'NOT_FOUND' || error.code === 'UNAUTHORIZED' || error.code === 'CONFLICT') {
+          options.log.debug('request refused', { requestId, procedure, code: error.code });
+          return;
+        }
+        const cause = error.cause;
+        options.log.warn('request failed', {
+          requestId,
+          procedure,
+          code: error.code,
+          ...(cause instanceof UpstreamError ? { upstream: cause.service, kind: cause.kind, status: cause.status, faultCode: cause.faultCode } : {}),
+          ...(cause instanceof Error && !(cause instanceof UpstreamError) ? { cause: cause.message } : {}),
+        });
+      },
+    });
+  };
+}

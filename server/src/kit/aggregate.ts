@@ -1,0 +1,122 @@
+/**
+ * Fan-out with budgets: named parts, each required or optional, a time budget per part and a
+ * deadline for the whole call. Each part gets an AbortSignal that fires when its budget runs out,
+ * when a required part fails, at the deadline, or when the caller's signal fires (a client that
+ * went away), so abandoned upstream calls are cancelled rather than left running.
+ */
+
+/** A part that ran past its budget, or was cut by the deadline. */
+export class PartTimeoutError extends Error {
+  override readonly name = 'PartTimeoutError';
+  constructor(readonly part: string) {
+    super(`part ${part} ran out of time`);
+  }
+}
+
+/** The whole call was abandoned by its caller (the client disconnected). */
+export class AggregateAbortedError extends Error {
+  override readonly name = 'AggregateAbortedError';
+}
+
+interface PartSpec<T, R extends boolean> {
+  readonly required: R;
+  readonly budgetMs: number;
+  readonly run: (signal: AbortSignal) => Promise<T>;
+}
+
+export type RequiredPart<T> = PartSpec<T, true>;
+export type OptionalPart<T> = PartSpec<T, false>;
+type AnyPart = PartSpec<unknown, boolean>;
+
+/** A part whose failure fails the call. */
+export const required = <T>(budgetMs: number, run: (signal: AbortSignal) => Promise<T>): RequiredPart<T> => ({ required: true, budgetMs, run });
+/** A part whose failure leaves it out: its result says so. */
+export const optional = <T>(budgetMs: number, run: (signal: AbortSignal) => Promise<T>): OptionalPart<T> => ({ required: false, budgetMs, run });
+
+export type PartResult<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+export type AggregateResults<P extends Record<string, AnyPart>> = {
+  [K in keyof P]: P[K] extends RequiredPart<infer T> ? T : P[K] extends OptionalPart<infer T> ? PartResult<T> : never;
+};
+
+export interface AggregateOptions {
+  /** The caller's signal (tRPC's, which fires when the client disconnects). */
+  signal?: AbortSignal;
+  /** A bound for the whole call, on top of each part's budget. */
+  deadlineMs?: number;
+}
+
+/** Runs every part at once; resolves when all have settled, rejects as soon as a required part fails. */
+export async function aggregate<P extends Record<string, AnyPart>>(parts: P, options: AggregateOptions = {}): Promise<AggregateResults<P>> {
+  const call = new AbortController();
+  const cleanups: (() => void)[] = [];
+  const onParentAbort = (): void => {
+    call.abort(new AggregateAbortedError('the caller went away'));
+  };
+  if (options.signal) {
+    if (options.signal.aborted) throw new AggregateAbortedError('the caller went away');
+    options.signal.addEventListener('abort', onParentAbort, { once: true });
+    cleanups.push(() => {
+      options.signal?.removeEventListener('abort', onParentAbort);
+    });
+  }
+  if (options.deadlineMs !== undefined) {
+    const timer = setTimeout(() => {
+      call.abort(new PartTimeoutError('deadline'));
+    }, options.deadlineMs);
+    cleanups.push(() => {
+      clearTimeout(timer);
+    });
+  }
+
+  const runPart = (name: string, part: AnyPart): Promise<unknown> => {
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      controller.abort(new PartTimeoutError(name));
+    }, part.budgetMs);
+    const onCallAbort = (): void => {
+      const reason: unknown = call.signal.reason;
+      controller.abort(reason instanceof PartTimeoutError ? new PartTimeoutError(name) : reason);
+    };
+    call.signal.addEventListener('abort', onCallAbort, { once: true });
+    // A part that ignores its signal still cannot hold the call past its budget.
+    const aborted = new Promise<never>((_, reject) => {
+      controller.signal.addEventListener('abort', () => {
+        reject(controller.signal.reason as Error);
+      }, { once: true });
+    });
+    return Promise.race([part.run(controller.signal), aborted]).finally(() => {
+      clearTimeout(timer);
+      call.signal.removeEventListener('abort', onCallAbort);
+    });
+  };
+
+  const names = Object.keys(parts);
+  try {
+    const settled = await Promise.all(
+      names.map(async (name) => {
+        const part = parts[name];
+        if (!part) throw new Error(`no part ${name}`);
+        try {
+          const value = await runPart(name, part);
+          return part.required ? value : { ok: true, value };
+        } catch (error) {
+          if (part.required) {
+            // One required part failed: the others are abandoned, not left running.
+            call.abort(error);
+            throw error;
+          }
+          return { ok: false, error };
+        }
+      }),
+    );
+    return Object.fromEntries(names.map((name, i) => [name, settled[i]])) as AggregateResults<P>;
+  } finally {
+    for (const cleanup of cleanups) cleanup();
+  }
+}
+
+/** The names of failed optional parts, in the order given (the order the output type declares). */
+export function degradedOf<N extends string>(order: readonly N[], failed: ReadonlySet<N>): N[] {
+  return order.filter((name) => failed.has(name));
+}

@@ -1,0 +1,114 @@
+import { PRODUCT_PAGE_PARTS, productPageInput, productPageOutput, productSearchInput, productSearchOutput, SKU_PATTERN } from '@storefront/shared';
+import { aggregate, degradedOf, optional, required } from '../kit/aggregate.js';
+import { UpstreamError } from '../kit/upstream-error.js';
+import { ApiError } from '../errors.js';
+import { toAvailability, toPrice, toProduct, toSummary } from '../domain/product.js';
+import { publicProcedure, router } from '../trpc.js';
+import { converterOf, currencyConverter } from './currency.js';
+
+/** Recommendations shown on a page. */
+const RECOMMENDATIONS_SHOWN = 8;
+/** Asked for more than shown, since unknown and discontinued SKUs are left out. */
+const RECOMMENDATIONS_ASKED = 12;
+const REVIEWS_SHOWN = 3;
+
+type PagePart = (typeof PRODUCT_PAGE_PARTS)[number];
+
+export const productRouter = router({
+  page: publicProcedure
+    .input(productPageInput)
+    .output(productPageOutput)
+    .query(async ({ input, ctx, signal }) => {
+      const { erp, pricing, reviews, recommendations, rates } = ctx.upstreams;
+      const { ERP_TIMEOUT_MS: erpBudget, PART_TIMEOUT_MS: partBudget } = ctx.config;
+      const currency = input.currency ?? 'EUR';
+
+      const parts = await aggregate(
+        {
+          product: required(erpBudget, (s) => erp.getProduct(input.sku, s)),
+          // Shared by price and recommendations; a currency the ECB does not list fails the page.
+          convert: optional(partBudget, (s) => currencyConverter(currency, rates, s)),
+          price: optional(partBudget, async (s) => (await pricing.getPrices([input.sku], s)).get(input.sku)),
+          availability: optional(partBudget, (s) => erp.getStock([input.sku], s)),
+          reviews: optional(partBudget, (s) => reviews.getReviews(input.sku, REVIEWS_SHOWN, s)),
+          recommendations: optional(partBudget, async (s) => {
+            const skus = (await recommendations.forSku(input.sku, RECOMMENDATIONS_ASKED, s)).filter((sku) => SKU_PATTERN.test(sku) && sku !== input.sku);
+            if (skus.length === 0) return { skus, products: [], prices: new Map() };
+            // One GetProducts and one prices call for all of them, never one call per SKU.
+            const [products, prices] = await Promise.all([erp.getProducts(skus, s), pricing.getPrices(skus, s)]);
+            return { skus, products, prices };
+          }),
+        },
+        { signal, deadlineMs: Math.max(erpBudget, partBudget) + 500 },
+      ).catch((error: unknown) => {
+        if (error instanceof UpstreamError && error.kind === 'fault' && error.faultCode === 'PRODUCT_NOT_FOUND') {
+          throw new ApiError({ code: 'NOT_FOUND', message: `No product ${input.sku}`, appCode: 'PRODUCT_NOT_FOUND', cause: error });
+        }
+        throw error;
+      });
+
+      const convert = converterOf(parts.convert);
+      const failed = new Set<PagePart>();
+      let price = null;
+      if (!parts.price.ok || !convert) failed.add('price');
+      else price = toPrice(parts.price.value, convert);
+
+      let recommended: ReturnType<typeof toSummary>[] = [];
+      if (parts.recommendations.ok) {
+        const { skus, products, prices } = parts.recommendations.value;
+        const bySku = new Map(products.map((product) => [product['@_sku'], product]));
+        recommended = skus
+          .flatMap((sku) => {
+            const product = bySku.get(sku);
+            return product && product['@_status'] === 'ACTIVE' ? [toSummary(product, prices.get(sku), convert)] : [];
+          })
+          .slice(0, RECOMMENDATIONS_SHOWN);
+        if (!convert && recommended.length > 0) failed.add('recommendations');
+      } else failed.add('recommendations');
+      if (!parts.availability.ok) failed.add('availability');
+      if (!parts.reviews.ok) failed.add('reviews');
+
+      return {
+        product: toProduct(parts.product),
+        price,
+        availability: parts.availability.ok ? toAvailability(parts.availability.value) : null,
+        rating: parts.reviews.ok ? parts.reviews.value.summary : null,
+        reviews: parts.reviews.ok ? parts.reviews.value.reviews.slice(0, REVIEWS_SHOWN) : [],
+        recommendations: recommended,
+        degraded: degradedOf(PRODUCT_PAGE_PARTS, failed),
+      };
+    }),
+
+  search: publicProcedure
+    .input(productSearchInput)
+    .output(productSearchOutput)
+    .query(async ({ input, ctx, signal }) => {
+      const { erp, pricing, rates } = ctx.upstreams;
+      const { ERP_TIMEOUT_MS: erpBudget, PART_TIMEOUT_MS: partBudget } = ctx.config;
+      const currency = input.currency ?? 'EUR';
+      const query = input.query?.trim();
+
+      const parts = await aggregate(
+        {
+          convert: optional(partBudget, (s) => currencyConverter(currency, rates, s)),
+          results: required(erpBudget, (s) =>
+            erp.searchProducts({ ...(query ? { query } : {}), ...(input.category ? { category: input.category } : {}), page: input.page, pageSize: input.pageSize }, s),
+          ),
+        },
+        { signal },
+      );
+      const { total, products } = parts.results;
+      const skus = products.map((product) => product['@_sku']);
+      const prices = skus.length === 0 ? { ok: true as const, value: new Map() } : (await aggregate({ prices: optional(partBudget, (s) => pricing.getPrices(skus, s)) }, { signal })).prices;
+      const convert = converterOf(parts.convert);
+      const priced = prices.ok && convert !== undefined;
+      return {
+        items: products.map((product) => toSummary(product, prices.ok ? prices.value.get(product['@_sku']) : undefined, convert)),
+        page: input.page,
+        pageSize: input.pageSize,
+        total,
+        totalPages: Math.ceil(total / input.pageSize),
+        degraded: priced || skus.length === 0 ? [] : ['prices' as const],
+      };
+    }),
+});

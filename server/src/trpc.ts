@@ -1,0 +1,43 @@
+import { initTRPC } from '@trpc/server';
+import superjson from 'superjson';
+import type { Config } from './config.js';
+import { ApiError, toApiError } from './errors.js';
+import type { Upstreams } from './upstreams/index.js';
+
+/** What every procedure gets: the request's id, the upstream clients and the settings it needs. */
+export interface Context {
+  requestId: string;
+  upstreams: Upstreams;
+  config: Pick<Config, 'ERP_TIMEOUT_MS' | 'PART_TIMEOUT_MS' | 'UPSTREAM_TIMEOUT_MS'>;
+}
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  // Whatever NODE_ENV says: no stack traces in answers.
+  isDev: false,
+  errorFormatter({ shape, error }) {
+    const api = error instanceof ApiError ? error : undefined;
+    const internal = error.code === 'INTERNAL_SERVER_ERROR';
+    return {
+      code: shape.code,
+      message: internal ? 'Internal server error' : shape.message,
+      data: {
+        code: shape.data.code,
+        httpStatus: shape.data.httpStatus,
+        path: shape.data.path,
+        appCode: api?.appCode ?? null,
+        ...(api?.sku === undefined ? {} : { sku: api.sku }),
+      },
+    };
+  },
+});
+
+/** Turns whatever a procedure threw into API.md's errors, in one place. */
+const mapErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) throw toApiError(result.error);
+  return result;
+});
+
+export const router = t.router;
+export const publicProcedure = t.procedure.use(mapErrors);

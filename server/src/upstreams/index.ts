@@ -1,0 +1,44 @@
+import type { Config, UpstreamConfig } from '../config.js';
+import { createUpstreamHttp } from '../kit/http.js';
+import { createErpClient, type ErpClient } from './erp/client.js';
+import { createFxClient, type FxClient } from './fx/client.js';
+import { createDailyRates, type DailyRates } from './fx/daily-rates.js';
+import {
+  createPricingClient,
+  createRecommendationsClient,
+  createReviewsClient,
+  type PricingClient,
+  type RecommendationsClient,
+  type ReviewsClient,
+} from './json/catalog-services.js';
+
+export interface Upstreams {
+  erp: ErpClient;
+  fx: FxClient;
+  rates: DailyRates;
+  pricing: PricingClient;
+  reviews: ReviewsClient;
+  recommendations: RecommendationsClient;
+}
+
+/** One client per upstream, each with its own key and timeout. */
+export function createUpstreams(upstreams: UpstreamConfig, config: Config, fetchImpl?: typeof fetch): Upstreams {
+  const { urls, keys } = upstreams;
+  const http = (service: string, baseUrl: string, timeoutMs: number, apiKey?: string) =>
+    createUpstreamHttp({
+      service,
+      baseUrl,
+      timeoutMs,
+      headers: apiKey === undefined ? {} : { 'x-api-key': apiKey },
+      ...(fetchImpl ? { fetch: fetchImpl } : {}),
+    });
+  const fx = createFxClient(http('fx', urls.FX_URL, config.UPSTREAM_TIMEOUT_MS));
+  return {
+    erp: createErpClient({ http: http('erp', urls.ERP_URL, config.ERP_TIMEOUT_MS), apiKey: keys.ERP_API_KEY, clientId: upstreams.erpClientId }),
+    fx,
+    rates: createDailyRates(fx, { ttlMs: config.FX_TTL_MS }),
+    pricing: createPricingClient(http('pricing', urls.PRICING_URL, config.UPSTREAM_TIMEOUT_MS, keys.PRICING_API_KEY)),
+    reviews: createReviewsClient(http('reviews', urls.REVIEWS_URL, config.UPSTREAM_TIMEOUT_MS, keys.REVIEWS_API_KEY)),
+    recommendations: createRecommendationsClient(http('recommendations', urls.RECOMMENDATIONS_URL, config.UPSTREAM_TIMEOUT_MS, keys.RECOMMENDATIONS_API_KEY)),
+  };
+}
