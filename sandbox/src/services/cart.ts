@@ -20,7 +20,7 @@ export function createCartService(store: SandboxStore, apiKey: string): ServiceD
   const mutate = (request: SandboxRequest, userId: string, change: (cart: Cart) => boolean): SandboxResponse => {
     const cart = cartOf(userId);
     const ifMatch = request.headers['if-match'];
-    if (ifMatch !== undefined && ifMatch.replace(/^W\//, '').replace(/^"(.*)"$/, '$1').trim() !== String(cart.version)) {
+    if (ifMatch !== undefined && ifMatch.trim() !== '*' && ifMatch.replace(/^W\//, '').replace(/^"(.*)"$/, '$1').trim() !== String(cart.version)) {
       return json(409, { error: 'version_conflict' });
     }
     const next: Cart = { items: cart.items.map((item) => ({ ...item })), version: cart.version };

@@ -1,0 +1,96 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createStorefrontClient, type StorefrontClient } from '@storefront/client';
+import { startSandbox, type Sandbox, type SandboxOptions } from '@storefront/sandbox';
+import { createApp, loadConfig, type App } from '@storefront/server';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+
+export interface Bff {
+  sandbox: Sandbox;
+  app: App;
+  /** The BFF's base URL (`http://127.0.0.1:PORT`). */
+  url: string;
+  client: StorefrontClient;
+  /** Log lines the BFF wrote (JSON), for assertions on what is logged. */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+export interface StartBffOptions {
+  sandbox?: SandboxOptions;
+  /** Environment variables over the sandbox's (budgets, limits). */
+  env?: Record<string, string>;
+}
+
+/** The sandbox and a BFF from createApp on a real HTTP server on port 0, with the real client. */
+export async function startBff(options: StartBffOptions = {}): Promise<Bff> {
+  const sandbox = await startSandbox({ latency: 'none', products: 600, ...options.sandbox });
+  const loaded = loadConfig({ ...sandbox.env(), LOG_LEVEL: 'debug', ...options.env });
+  if (!loaded.ok || loaded.config.upstreams === 'sandbox') {
+    await sandbox.close();
+    throw new Error(`bad test configuration: ${loaded.ok ? 'no upstreams' : loaded.errors.join('; ')}`);
+  }
+  const logs: string[] = [];
+  const log = (level: string) => (msg: string, fields: Record<string, unknown> = {}) => {
+    logs.push(JSON.stringify({ level, msg, ...fields }));
+  };
+  const app = createApp({ ...loaded.config, upstreams: loaded.config.upstreams }, {
+    log: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
+  });
+  const server: Server = createServer(app.handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
+  return {
+    sandbox,
+    app,
+    url,
+    client: createStorefrontClient({ url: `${url}/trpc` }),
+    logs,
+    async close() {
+      await app.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => {
+        resolve();
+      }));
+      await sandbox.close();
+    },
+  };
+}
+
+/** One BFF for the whole file; faults and call counts are reset after each test. */
+export function useBff(options: StartBffOptions = {}): () => Bff {
+  let bff: Bff | undefined;
+  beforeAll(async () => {
+    bff = await startBff(options);
+  });
+  afterEach(() => {
+    bff?.sandbox.faults.clear();
+    bff?.sandbox.calls.reset();
+  });
+  afterAll(async () => {
+    await bff?.close();
+  });
+  return () => {
+    if (!bff) throw new Error('the BFF has not started');
+    return bff;
+  };
+}
+
+/** A raw GET of a query over the wire format, for what the typed client does not show (headers, bodies). */
+export async function getQuery(bff: Bff, path: string, input?: unknown): Promise<{ status: number; headers: Headers; text: string; body: unknown }> {
+  const query = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
+  const response = await fetch(`${bff.url}/trpc/${path}${query}`);
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, text, body: JSON.parse(text) as unknown };
+}
+
+/** The tRPC error data of a rejected call: `{ code, appCode, httpStatus, … }`. */
+export async function errorOf(promise: Promise<unknown>): Promise<{ message: string; data: Record<string, unknown> }> {
+  try {
+    await promise;
+  } catch (error) {
+    const { message, data } = error as { message: string; data?: Record<string, unknown> };
+    return { message, data: data ?? {} };
+  }
+  throw new Error('expected the call to fail');
+}

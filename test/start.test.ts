@@ -1,0 +1,65 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const main = fileURLToPath(new URL('../server/dist/main.js', import.meta.url));
+
+/** Runs the compiled server as `npm start` does, with exactly this environment (no inherited variables). */
+function run(env: Record<string, string>) {
+  const child = spawn(process.execPath, [main], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const waitFor = (pattern: RegExp) =>
+    new Promise<RegExpMatchArray>((resolve, reject) => {
+      const check = (): void => {
+        const match = pattern.exec(output);
+        if (match) resolve(match);
+      };
+      child.stdout.on('data', check);
+      child.stderr.on('data', check);
+      void exited.then(() => {
+        reject(new Error(`exited before ${String(pattern)}:\n${output}`));
+      });
+    });
+  return { child, exited, waitFor, output: () => output };
+}
+
+describe('the compiled server (npm start)', () => {
+  it('needs a build', () => {
+    expect(existsSync(main), 'server/dist/main.js is missing: `npm test` builds it, or run `npm run build`').toBe(true);
+  });
+
+  it('starts on the embedded sandbox when nothing is configured, says loudly that the data is fake, serves product.page and stops on SIGTERM', async () => {
+    const server = run({ PORT: '0' });
+    try {
+      const [, url] = await server.waitFor(/"listening","url":"([^"]+)"/);
+      expect(server.output()).toContain('FAKE DATA');
+      const input = encodeURIComponent(JSON.stringify({ json: { sku: '000123' } }));
+      const response = await fetch(`${url ?? ''}/trpc/product.page?input=${input}`);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toContain('Trail Runner 2 & Co');
+    } finally {
+      server.child.kill('SIGTERM');
+    }
+    expect(await server.exited).toBe(0);
+  });
+
+  it('stops at start-up under NODE_ENV=production with nothing configured, naming the missing variables', async () => {
+    const server = run({ NODE_ENV: 'production' });
+    expect(await server.exited).toBe(1);
+    expect(server.output()).toContain('ERP_URL: required');
+    expect(server.output()).toContain('AUTH_JWKS_URL: required');
+    expect(server.output()).not.toContain('FAKE DATA');
+  });
+
+  it('stops at start-up on a partial configuration, naming each variable', async () => {
+    const server = run({ ERP_URL: 'http://127.0.0.1:9/erp', PRICING_URL: 'not-a-url' });
+    expect(await server.exited).toBe(1);
+    expect(server.output()).toContain('FX_URL: required when upstream URLs are set (all or none)');
+    expect(server.output()).toContain('PRICING_URL: must be an http(s) URL');
+    expect(server.output()).toContain('ERP_API_KEY: required');
+  });
+});
