@@ -7,7 +7,9 @@ import type { Upstreams } from './upstreams/index.js';
 /** What every procedure gets: the request's id, the upstream clients and the settings it needs. */
 export interface Context {
   requestId: string;
+  /** @internal Server-only: `stripInternal` keeps it out of the client's bundled types. */
   upstreams: Upstreams;
+  /** @internal Server-only: `stripInternal` keeps it out of the client's bundled types. */
   config: Pick<Config, 'ERP_TIMEOUT_MS' | 'PART_TIMEOUT_MS' | 'UPSTREAM_TIMEOUT_MS'>;
 }
 

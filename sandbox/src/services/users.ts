@@ -36,9 +36,8 @@ export function createOrdersService(store: SandboxStore, apiKey: string): Servic
       handle(request, params) {
         const limit = intParam(request.query, 'limit', 1, 50);
         if (limit === null) return json(400, { error: 'bad_request' });
-        const orders = [...(store.orders.get(params.userId ?? '') ?? [])]
-          .sort((a, b) => (a.placedAt < b.placedAt ? 1 : a.placedAt > b.placedAt ? -1 : 0))
-          .slice(0, limit ?? 10);
+        // The store keeps each user's orders newest first; PlaceOrder puts a new one in front, whatever the clock says.
+        const orders = (store.orders.get(params.userId ?? '') ?? []).slice(0, limit ?? 10);
         return json(200, { orders });
       },
     },

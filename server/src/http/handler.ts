@@ -33,9 +33,19 @@ export function createHandler(options: HandlerOptions): (req: IncomingMessage, r
     const url = req.url ?? '/';
     const path = url.split('?', 1)[0] ?? '/';
 
-    if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
-    if (path === '/readyz') return options.ready() ? sendJson(res, 200, { status: 'ready' }) : sendJson(res, 503, { status: 'starting' });
-    if (!path.startsWith('/trpc/')) return sendJson(res, 404, { error: 'not_found' });
+    if (path === '/healthz') {
+      sendJson(res, 200, { status: 'ok' });
+      return;
+    }
+    if (path === '/readyz') {
+      if (options.ready()) sendJson(res, 200, { status: 'ready' });
+      else sendJson(res, 503, { status: 'unavailable' });
+      return;
+    }
+    if (!path.startsWith('/trpc/')) {
+      sendJson(res, 404, { error: 'not_found' });
+      return;
+    }
 
     void nodeHTTPRequestHandler({
       router: options.router,

@@ -2,6 +2,7 @@ import { PRODUCT_PAGE_PARTS, productPageInput, productPageOutput, productSearchI
 import { aggregate, degradedOf, optional, required } from '../kit/aggregate.js';
 import { UpstreamError } from '../kit/upstream-error.js';
 import { ApiError } from '../errors.js';
+import type { UpstreamPrice } from '../upstreams/json/catalog-services.js';
 import { toAvailability, toPrice, toProduct, toSummary } from '../domain/product.js';
 import { publicProcedure, router } from '../trpc.js';
 import { converterOf, currencyConverter } from './currency.js';
@@ -33,7 +34,7 @@ export const productRouter = router({
           reviews: optional(partBudget, (s) => reviews.getReviews(input.sku, REVIEWS_SHOWN, s)),
           recommendations: optional(partBudget, async (s) => {
             const skus = (await recommendations.forSku(input.sku, RECOMMENDATIONS_ASKED, s)).filter((sku) => SKU_PATTERN.test(sku) && sku !== input.sku);
-            if (skus.length === 0) return { skus, products: [], prices: new Map() };
+            if (skus.length === 0) return { skus, products: [], prices: new Map<string, UpstreamPrice>() };
             // One GetProducts and one prices call for all of them, never one call per SKU.
             const [products, prices] = await Promise.all([erp.getProducts(skus, s), pricing.getPrices(skus, s)]);
             return { skus, products, prices };
@@ -99,7 +100,7 @@ export const productRouter = router({
       );
       const { total, products } = parts.results;
       const skus = products.map((product) => product['@_sku']);
-      const prices = skus.length === 0 ? { ok: true as const, value: new Map() } : (await aggregate({ prices: optional(partBudget, (s) => pricing.getPrices(skus, s)) }, { signal })).prices;
+      const prices = skus.length === 0 ? { ok: true as const, value: new Map<string, UpstreamPrice>() } : (await aggregate({ prices: optional(partBudget, (s) => pricing.getPrices(skus, s)) }, { signal })).prices;
       const convert = converterOf(parts.convert);
       const priced = prices.ok && convert !== undefined;
       return {

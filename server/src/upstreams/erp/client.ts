@@ -81,7 +81,7 @@ export function createErpClient(options: ErpClientOptions): ErpClient {
     const envelope = soapEnvelope.safeParse(parsed);
     const result = envelope.success ? schema.safeParse(envelope.data) : envelope;
     if (!result.success) throw new UpstreamError(service, 'invalid-response', { status: 200, cause: result.error });
-    return result.data as z.output<S>;
+    return result.data;
   };
 
   const skuList = (skus: readonly string[]) => ({ 'cat:Sku': [...skus] });

@@ -14,7 +14,7 @@ const list = <T extends z.ZodType>(name: string, child: T) =>
   z
     .union([z.literal(''), z.object({ [name]: z.array(child).optional() })])
     .optional()
-    .transform((value): z.output<T>[] => (value === undefined || value === '' ? [] : ((value[name] as z.output<T>[] | undefined) ?? [])));
+    .transform((value): z.output<T>[] => (value === undefined || value === '' ? [] : ((value[name]) ?? [])));
 
 const textWithAttributes = <S extends z.ZodRawShape>(shape: S) => z.object({ '#text': z.string().optional(), ...shape });
 

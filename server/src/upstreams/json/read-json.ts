@@ -24,7 +24,7 @@ export async function readJson<S extends z.ZodType>(
   }
   const result = schema.safeParse(body);
   if (!result.success) throw new UpstreamError(http.service, 'invalid-response', { status: response.status, cause: result.error });
-  return result.data as z.output<S>;
+  return result.data;
 }
 
 /** Percent-encodes one path segment (ids are pattern-checked too; this is the second lock). */
