@@ -23,7 +23,8 @@ describe('npm run sandbox (the built CLI)', () => {
     });
     try {
       expect(out).toContain('FAKE upstreams with 200 products');
-      const env = Object.fromEntries([...out.matchAll(/^ {2}([A-Z_]+)=(\S+)$/gm)].map((m) => [m[1], m[2]]));
+      const env: Record<string, string> = {};
+      for (const [, name, value] of out.matchAll(/^ {2}([A-Z_]+)=(\S+)$/gm)) if (name && value) env[name] = value;
       for (const name of ['ERP_URL', 'FX_URL', 'PRICING_URL', 'CART_URL', 'ERP_API_KEY', 'PRICING_API_KEY', 'AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE']) {
         expect(env[name], name).toBeTruthy();
       }
