@@ -181,6 +181,17 @@ describe('cart service', () => {
     expect((await getCart(user)).body).toEqual(before.body);
   });
 
+  it('takes If-Match as an ETag too: quoted versions and * (any version) match', async () => {
+    const user = freshUser();
+    await setItem(user, '000123', { quantity: 1 });
+
+    const quoted = await setItem(user, '000123', { quantity: 2 }, { 'if-match': '"1"' });
+    const any = await setItem(user, '000123', { quantity: 3 }, { 'if-match': '*' });
+
+    expect(quoted.body).toMatchObject({ version: 2 });
+    expect(any.body).toMatchObject({ items: [{ sku: '000123', quantity: 3 }], version: 3 });
+  });
+
   it('answers 409 to If-Match 1 on an unknown user’s empty cart (version 0)', async () => {
     const user = freshUser();
 
