@@ -23,6 +23,11 @@ export const productRouter = router({
       const { erp, pricing, reviews, recommendations, rates } = ctx.upstreams;
       const { ERP_TIMEOUT_MS: erpBudget, PART_TIMEOUT_MS: partBudget } = ctx.config;
       const currency = input.currency ?? 'EUR';
+      let recommended: Promise<string[]> | undefined;
+      const recommendedSkus = (s: AbortSignal): Promise<string[]> =>
+        (recommended ??= recommendations
+          .forSku(input.sku, RECOMMENDATIONS_ASKED, s)
+          .then((skus) => skus.filter((sku) => SKU_PATTERN.test(sku) && sku !== input.sku)));
 
       const parts = await aggregate(
         {
@@ -32,12 +37,16 @@ export const productRouter = router({
           price: optional(partBudget, async (s) => (await pricing.getPrices([input.sku], s)).get(input.sku)),
           availability: optional(partBudget, (s) => erp.getStock([input.sku], s)),
           reviews: optional(partBudget, (s) => reviews.getReviews(input.sku, REVIEWS_SHOWN, s)),
+          // Recommended SKUs are hydrated with one GetProducts and one prices call, never one call
+          // per SKU; the two run as parts of their own, so that pricing trouble leaves the
+          // recommendations shown without prices.
           recommendations: optional(partBudget, async (s) => {
-            const skus = (await recommendations.forSku(input.sku, RECOMMENDATIONS_ASKED, s)).filter((sku) => SKU_PATTERN.test(sku) && sku !== input.sku);
-            if (skus.length === 0) return { skus, products: [], prices: new Map<string, UpstreamPrice>() };
-            // One GetProducts and one prices call for all of them, never one call per SKU.
-            const [products, prices] = await Promise.all([erp.getProducts(skus, s), pricing.getPrices(skus, s)]);
-            return { skus, products, prices };
+            const skus = await recommendedSkus(s);
+            return { skus, products: skus.length === 0 ? [] : await erp.getProducts(skus, s) };
+          }),
+          recommendationPrices: optional(partBudget, async (s) => {
+            const skus = await recommendedSkus(s);
+            return skus.length === 0 ? new Map<string, UpstreamPrice>() : pricing.getPrices(skus, s);
           }),
         },
         { signal, deadlineMs: Math.max(erpBudget, partBudget) + 500 },
@@ -54,17 +63,19 @@ export const productRouter = router({
       if (!parts.price.ok || !convert) failed.add('price');
       else price = toPrice(parts.price.value, convert);
 
-      let recommended: ReturnType<typeof toSummary>[] = [];
+      let shown: ReturnType<typeof toSummary>[] = [];
       if (parts.recommendations.ok) {
-        const { skus, products, prices } = parts.recommendations.value;
+        const { skus, products } = parts.recommendations.value;
+        const prices = parts.recommendationPrices.ok ? parts.recommendationPrices.value : undefined;
         const bySku = new Map(products.map((product) => [product['@_sku'], product]));
-        recommended = skus
+        shown = skus
           .flatMap((sku) => {
             const product = bySku.get(sku);
-            return product && product['@_status'] === 'ACTIVE' ? [toSummary(product, prices.get(sku), convert)] : [];
+            return product && product['@_status'] === 'ACTIVE' ? [toSummary(product, prices?.get(sku), convert)] : [];
           })
           .slice(0, RECOMMENDATIONS_SHOWN);
-        if (!convert && recommended.length > 0) failed.add('recommendations');
+        // Prices missing for a failure (pricing or FX), not because there are none: `price` is degraded.
+        if ((!prices || !convert) && shown.length > 0) failed.add('price');
       } else failed.add('recommendations');
       if (!parts.availability.ok) failed.add('availability');
       if (!parts.reviews.ok) failed.add('reviews');
@@ -75,7 +86,7 @@ export const productRouter = router({
         availability: parts.availability.ok ? toAvailability(parts.availability.value) : null,
         rating: parts.reviews.ok ? parts.reviews.value.summary : null,
         reviews: parts.reviews.ok ? parts.reviews.value.reviews.slice(0, REVIEWS_SHOWN) : [],
-        recommendations: recommended,
+        recommendations: shown,
         degraded: degradedOf(PRODUCT_PAGE_PARTS, failed),
       };
     }),
