@@ -8,7 +8,22 @@ export type { AppRouter };
 export type RouterInputs = inferRouterInputs<AppRouter>;
 /** Outputs of every procedure: `RouterOutputs['product']['page']`. */
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
-export type { Money, ProductSummary, ProductPage, ProductPageInput, ProductSearch, ProductSearchInput, FxRates, AppErrorCode } from '@storefront/shared';
+export type {
+  Money,
+  ProductSummary,
+  ProductPage,
+  ProductPageInput,
+  ProductSearch,
+  ProductSearchInput,
+  FxRates,
+  AppErrorCode,
+  Cart,
+  CartSetItemInput,
+  Dashboard,
+  OrdersList,
+  OrdersPlaceInput,
+  OrderConfirmation,
+} from '@storefront/shared';
 
 export type HeadersInit = Record<string, string | undefined>;
 
@@ -17,6 +32,11 @@ export interface StorefrontClientOptions {
   url: string;
   /** Extra headers on every request (a function is called per request and may be async). */
   headers?: HeadersInit | (() => HeadersInit | Promise<HeadersInit>);
+  /**
+   * The signed-in shopper's token from the identity provider (sync or async, called per request);
+   * sent as `Authorization: Bearer …`. Nothing is sent when it gives null or undefined.
+   */
+  getToken?: () => string | null | undefined | Promise<string | null | undefined>;
   /** The fetch to use. @default globalThis.fetch */
   fetch?: typeof fetch;
   /** Most calls in one batch; keep it at or below the server's MAX_BATCH_SIZE. @default 50 */
@@ -33,7 +53,11 @@ export function createStorefrontClient(options: StorefrontClientOptions): Storef
         url: options.url,
         transformer: superjson,
         maxItems: options.maxBatchSize ?? 50,
-        ...(options.headers === undefined ? {} : { headers: options.headers }),
+        async headers() {
+          const extra = typeof options.headers === 'function' ? await options.headers() : (options.headers ?? {});
+          const token = options.getToken ? await options.getToken() : undefined;
+          return token ? { ...extra, authorization: `Bearer ${token}` } : extra;
+        },
         ...(options.fetch ? { fetch: options.fetch } : {}),
       }),
     ],

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config, UpstreamConfig } from './config.js';
 import { createHandler } from './http/handler.js';
+import { createTokenVerifier } from './kit/auth.js';
 import { createLogger, type Logger } from './kit/logger.js';
 import { appRouter } from './router.js';
 import type { Context } from './trpc.js';
@@ -27,10 +28,16 @@ export function createApp(config: Config & { upstreams: UpstreamConfig }, option
     PART_TIMEOUT_MS: config.PART_TIMEOUT_MS,
     UPSTREAM_TIMEOUT_MS: config.UPSTREAM_TIMEOUT_MS,
   };
+  const verifyToken = createTokenVerifier({
+    ...config.upstreams.auth,
+    clockToleranceSeconds: config.AUTH_CLOCK_TOLERANCE_SECONDS,
+    jwksCooldownMs: config.AUTH_JWKS_COOLDOWN_MS,
+    jwksTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
+  });
   let closed = false;
   const handler = createHandler({
     router: appRouter,
-    createContext: (requestId) => ({ requestId, upstreams, config: settings }),
+    createContext: (requestId, authorization) => ({ requestId, authorization, verifyToken, log, upstreams, config: settings }),
     log,
     maxBatchSize: config.MAX_BATCH_SIZE,
     maxBodyBytes: config.MAX_BODY_BYTES,

@@ -54,6 +54,10 @@ const settingsSchema = z.object({
   UPSTREAM_TIMEOUT_MS: ms(2_000),
   /** How long the day's FX rates are kept before they are fetched again. */
   FX_TTL_MS: ms(3_600_000),
+  /** Leeway for a token's `exp` and `nbf`. */
+  AUTH_CLOCK_TOLERANCE_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).int().min(0).max(300).default(30),
+  /** The least time between two JWKS fetches (a token with an unknown `kid` triggers one). */
+  AUTH_JWKS_COOLDOWN_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(0).max(600_000).default(1_000),
   MAX_BATCH_SIZE: z.coerce.number({ error: 'must be a number' }).int().min(1).max(1_000).default(50),
   MAX_BODY_BYTES: z.coerce.number({ error: 'must be a number of bytes' }).int().min(1_024).max(10_485_760).default(1_048_576),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),

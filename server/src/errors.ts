@@ -1,6 +1,7 @@
 import type { AppErrorCode } from '@storefront/shared';
 import { TRPCError } from '@trpc/server';
 import { AggregateAbortedError, PartTimeoutError } from './kit/aggregate.js';
+import { AuthError } from './kit/auth.js';
 import { UpstreamError } from './kit/upstream-error.js';
 
 type Code = TRPCError['code'];
@@ -26,6 +27,10 @@ const unavailable = (code: Code, message: string, cause: unknown): ApiError => n
 export function toApiError(error: unknown): TRPCError {
   const cause = error instanceof TRPCError && !(error instanceof ApiError) && error.code === 'INTERNAL_SERVER_ERROR' && error.cause ? error.cause : error;
   if (cause instanceof TRPCError) return cause;
+  if (cause instanceof AuthError) {
+    if (cause.reason === 'keys-unavailable') return unavailable('BAD_GATEWAY', 'The sign-in could not be checked', cause);
+    return new ApiError({ code: 'UNAUTHORIZED', message: 'Sign in with a valid token', cause });
+  }
   if (cause instanceof PartTimeoutError) return unavailable('GATEWAY_TIMEOUT', 'An upstream service did not answer in time', cause);
   if (cause instanceof AggregateAbortedError) return new ApiError({ code: 'CLIENT_CLOSED_REQUEST', message: 'The client went away', cause });
   if (cause instanceof UpstreamError) {

@@ -2,11 +2,19 @@ import { initTRPC } from '@trpc/server';
 import superjson from 'superjson';
 import type { Config } from './config.js';
 import { ApiError, toApiError } from './errors.js';
+import type { TokenVerifier } from './kit/auth.js';
+import type { Logger } from './kit/logger.js';
 import type { Upstreams } from './upstreams/index.js';
 
 /** What every procedure gets: the request's id, the upstream clients and the settings it needs. */
 export interface Context {
   requestId: string;
+  /** The request's `Authorization` header, checked by signed-in procedures. */
+  authorization: string | undefined;
+  /** @internal Server-only: `stripInternal` keeps it out of the client's bundled types. */
+  verifyToken: TokenVerifier;
+  /** @internal Server-only: `stripInternal` keeps it out of the client's bundled types. */
+  log: Logger;
   /** @internal Server-only: `stripInternal` keeps it out of the client's bundled types. */
   upstreams: Upstreams;
   /** @internal Server-only: `stripInternal` keeps it out of the client's bundled types. */
@@ -43,3 +51,12 @@ const mapErrors = t.middleware(async ({ next }) => {
 
 export const router = t.router;
 export const publicProcedure = t.procedure.use(mapErrors);
+
+/**
+ * Signed in: the verified user goes into the context. Procedures send `ctx.user.id` (the token's
+ * `sub`) to the upstreams, never an id from their input.
+ */
+export const signedInProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const user = await ctx.verifyToken(ctx.authorization);
+  return next({ ctx: { user } });
+});

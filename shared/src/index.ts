@@ -14,3 +14,23 @@ export {
   type FxRates,
 } from './product.js';
 export { APP_ERROR_CODES, type AppErrorCode } from './errors.js';
+export {
+  CART_MAX_QUANTITY,
+  CART_DEGRADABLE,
+  DASHBOARD_DEGRADABLE,
+  cartGetInput,
+  cartSetItemInput,
+  cartOutput,
+  dashboardInput,
+  dashboardOutput,
+  orderStatusSchema,
+  ordersListOutput,
+  ordersPlaceInput,
+  ordersPlaceOutput,
+  type Cart,
+  type CartSetItemInput,
+  type Dashboard,
+  type OrdersList,
+  type OrdersPlaceInput,
+  type OrderConfirmation,
+} from './account.js';

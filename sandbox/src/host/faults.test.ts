@@ -265,3 +265,18 @@ describe('the default realistic latency', () => {
     expect(elapsed).toBeLessThan(5_000);
   });
 });
+
+describe('requests in flight', () => {
+  const sandbox = useSandbox();
+
+  it('counts a hanging request as in flight until its client goes away', async () => {
+    const s = sandbox();
+    s.faults.inject('reviews', { kind: 'hang' });
+    const controller = new AbortController();
+    const pending = fetch(`${s.urls.reviews}/products/000123/reviews`, { headers: { 'x-api-key': s.keys.reviews }, signal: controller.signal });
+    await expect.poll(() => s.calls.inFlight('reviews')).toBe(1);
+    controller.abort();
+    await expect(pending).rejects.toThrow();
+    await expect.poll(() => s.calls.inFlight('reviews')).toBe(0);
+  });
+});

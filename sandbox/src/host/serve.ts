@@ -76,6 +76,9 @@ export async function serveService(service: ServiceDefinition, options: ServeOpt
     };
     const operation = service.operationOf(request);
     options.calls.record(service.name, operation);
+    options.calls.track(service.name, (done) => {
+      response.once('close', done);
+    });
     const injected = options.faults.take(service.name, operation);
     const drawn = injected.failure ? undefined : options.chaos?.();
     const failure = drawn?.kind === 'latency' ? undefined : (injected.failure ?? drawn);

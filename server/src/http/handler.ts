@@ -8,7 +8,7 @@ import type { Context } from '../trpc.js';
 
 export interface HandlerOptions {
   router: AppRouter;
-  createContext: (requestId: string) => Context;
+  createContext: (requestId: string, authorization: string | undefined) => Context;
   log: Logger;
   maxBatchSize: number;
   maxBodyBytes: number;
@@ -54,7 +54,7 @@ export function createHandler(options: HandlerOptions): (req: IncomingMessage, r
       path: path.slice('/trpc/'.length),
       maxBatchSize: options.maxBatchSize,
       maxBodySize: options.maxBodyBytes,
-      createContext: () => options.createContext(requestId),
+      createContext: () => options.createContext(requestId, req.headers.authorization),
       onError({ error, path: procedure }) {
         // Logged once, here, with the request id; what the client sees was shaped by the error formatter.
         if (error.code === 'BAD_REQUEST' || error.code === 'NOT_FOUND' || error.code === 'UNAUTHORIZED' || error.code === 'CONFLICT') {

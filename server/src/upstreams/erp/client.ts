@@ -10,6 +10,8 @@ import {
   getStockResponse,
   searchProductsResponse,
   soapEnvelope,
+  placeOrderResponse,
+  type ErpOrderConfirmation,
   type ErpProduct,
   type ErpSummary,
 } from './schemas.js';
@@ -38,6 +40,15 @@ export interface ErpClient {
   getProducts(skus: readonly string[], signal?: AbortSignal): Promise<ErpProduct[]>;
   searchProducts(query: { query?: string; category?: string; page: number; pageSize: number }, signal?: AbortSignal): Promise<{ total: number; products: ErpSummary[] }>;
   getStock(skus: readonly string[], signal?: AbortSignal): Promise<StockRow[]>;
+  /** Places an order (idempotent by `clientReference`); refusals reject with `fault` UpstreamErrors (OUT_OF_STOCK, UNKNOWN_SKU, INVALID_ADDRESS). */
+  placeOrder(order: PlaceOrder, signal?: AbortSignal): Promise<ErpOrderConfirmation>;
+}
+
+export interface PlaceOrder {
+  customerId: string;
+  lines: readonly { sku: string; quantity: number }[];
+  shipTo: { name: string; street: string; city: string; postalCode: string; country: string };
+  clientReference: string;
 }
 
 const readXml = createXmlReader({ arrays: ['Product', 'Attribute', 'Image', 'Stock', 'Cube'] });
@@ -110,6 +121,27 @@ export function createErpClient(options: ErpClientOptions): ErpClient {
       const parts = await Promise.all(chunk([...new Set(skus)], ERP_MAX_SKUS_PER_CALL).map((part) => call('GetStock', skuList(part), getStockResponse, signal)));
       return parts.flat();
     },
+    placeOrder: (order, signal) =>
+      // Text from the shopper goes in as text nodes of the builder, which escapes it: it arrives
+      // exactly as typed and cannot change the document's structure.
+      call(
+        'PlaceOrder',
+        {
+          'cat:CustomerId': order.customerId,
+          'cat:Currency': 'EUR',
+          'cat:Lines': { 'cat:Line': order.lines.map((line) => ({ '@_sku': line.sku, '@_quantity': String(line.quantity) })) },
+          'cat:ShipTo': {
+            'cat:Name': order.shipTo.name,
+            'cat:Street': order.shipTo.street,
+            'cat:City': order.shipTo.city,
+            'cat:PostalCode': order.shipTo.postalCode,
+            'cat:Country': order.shipTo.country,
+          },
+          'cat:ClientReference': order.clientReference,
+        },
+        placeOrderResponse,
+        signal,
+      ),
   };
 }
 

@@ -92,3 +92,25 @@ export const faultResponse = z
     sku: detail?.Sku,
   };
 });
+
+export const placeOrderResponse = z
+  .object({
+    PlaceOrderResponse: z.object({
+      OrderConfirmation: z.object({
+        '@_orderNo': attribute,
+        '@_status': attribute,
+        Total: textWithAttributes({ '@_currency': attribute.pipe(z.string().regex(/^[A-Z]{3}$/)) }),
+        EstimatedDelivery: text.optional(),
+      }),
+    }),
+  })
+  .transform((b) => {
+    const confirmation = b.PlaceOrderResponse.OrderConfirmation;
+    return {
+      orderNo: confirmation['@_orderNo'],
+      status: confirmation['@_status'],
+      total: { amount: (confirmation.Total['#text'] ?? '').trim(), currency: confirmation.Total['@_currency'] },
+      estimatedDelivery: confirmation.EstimatedDelivery ?? null,
+    };
+  });
+export type ErpOrderConfirmation = z.output<typeof placeOrderResponse>;

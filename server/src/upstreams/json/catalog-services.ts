@@ -77,17 +77,20 @@ const recommendationsSchema = z.object({
 export interface RecommendationsClient {
   /** Recommended SKUs, best first; some may be unknown to the ERP or discontinued. */
   forSku(sku: string, limit: number, signal?: AbortSignal): Promise<string[]>;
+  forUser(userId: string, limit: number, signal?: AbortSignal): Promise<string[]>;
 }
 
 export function createRecommendationsClient(http: UpstreamHttp): RecommendationsClient {
+  const ask = async (searchParams: Record<string, string>, signal: AbortSignal | undefined): Promise<string[]> => {
+    const answer = await readJson(http, '/v1/recommendations', recommendationsSchema, {
+      searchParams,
+      ...(signal ? { signal } : {}),
+      notFound: () => ({ items: [] }),
+    });
+    return answer.items.map((item) => item.sku);
+  };
   return {
-    async forSku(sku, limit, signal) {
-      const answer = await readJson(http, '/v1/recommendations', recommendationsSchema, {
-        searchParams: { sku, limit: String(limit) },
-        ...(signal ? { signal } : {}),
-        notFound: () => ({ items: [] }),
-      });
-      return answer.items.map((item) => item.sku);
-    },
+    forSku: (sku, limit, signal) => ask({ sku, limit: String(limit) }, signal),
+    forUser: (userId, limit, signal) => ask({ userId, limit: String(limit) }, signal),
   };
 }
