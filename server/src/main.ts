@@ -25,7 +25,8 @@ if (loaded.config.upstreams === 'sandbox') {
   // Loud on purpose, in plain text: nobody should mistake this for real data.
   process.stderr.write(
     `${banner}\n  NO UPSTREAMS CONFIGURED: serving FAKE DATA from the embedded sandbox.\n` +
-      `  Demo users: ${sandbox.users.map((u) => u.username).join(', ')} (password "sandbox"); tokens: POST ${sandbox.idp.tokenUrl}\n` +
+      `  Demo users: ${sandbox.users.map((u) => u.username).join(', ')} (password "sandbox"). A token:\n` +
+      `    curl -s -X POST ${sandbox.idp.tokenUrl} -d '{"username":"ann","password":"sandbox"}'\n` +
       `  Set the upstream variables of .env.example for real data.\n${banner}\n`,
   );
   log.warn('serving fake data from the embedded sandbox', { sandbox: true });
