@@ -15,8 +15,8 @@ describe('fx.rates', () => {
     expect(rates.rates.EUR).toBeUndefined();
   });
 
-  it('fetches the file once for concurrent and later requests', async () => {
-    const fresh = await startBff();
+  it('fetches the file once for concurrent and later requests (with the cache on)', async () => {
+    const fresh = await startBff({ env: { CACHE_MAX_BYTES: '1000000' } });
     try {
       const { client, sandbox } = fresh;
       await Promise.all([client.fx.rates.query(), client.product.page.query({ sku: '000123', currency: 'USD' }), client.fx.rates.query()]);

@@ -200,7 +200,11 @@ describe('product.page over the ERP quirks', () => {
   it('maps every generated product of a page of search results without a contract error', async () => {
     const { client } = bff();
     const search = await client.product.search.query({ pageSize: 50, page: 3 });
-    const pages = await Promise.all(search.items.map((item) => client.product.page.query({ sku: item.sku })));
+    const pages = [];
+    // Ten at a time: this checks contracts, not how the machine copes with load.
+    for (let i = 0; i < search.items.length; i += 10) {
+      pages.push(...(await Promise.all(search.items.slice(i, i + 10).map((item) => client.product.page.query({ sku: item.sku })))));
+    }
     for (const [i, result] of pages.entries()) {
       expect(result.product.sku).toBe(search.items[i]?.sku);
       expect(result.degraded).toEqual([]);

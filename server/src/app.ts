@@ -2,9 +2,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config, UpstreamConfig } from './config.js';
 import { createHandler } from './http/handler.js';
 import { createTokenVerifier } from './kit/auth.js';
+import { createCache, type Cache } from './kit/cache/cache.js';
+import { createRedisTier } from './kit/cache/redis-tier.js';
 import { createLogger, type Logger } from './kit/logger.js';
 import { appRouter } from './router.js';
 import type { Context } from './trpc.js';
+import { cachePolicies } from './upstreams/cache-policies.js';
+import { withCache } from './upstreams/cached.js';
 import { createUpstreams } from './upstreams/index.js';
 
 export interface AppOptions {
@@ -17,12 +21,24 @@ export interface AppOptions {
 export interface App {
   handler: (req: IncomingMessage, res: ServerResponse) => void;
   close(): Promise<void>;
+  /** The cache, when on (for its size in tests and metrics). */
+  cache: Cache | undefined;
 }
 
 /** Builds the BFF for configured upstreams: no listening, no globals, so tests build their own. */
 export function createApp(config: Config & { upstreams: UpstreamConfig }, options: AppOptions = {}): App {
   const log = options.log ?? createLogger(config.LOG_LEVEL);
-  const upstreams = createUpstreams(config.upstreams, config, options.fetch);
+  const direct = createUpstreams(config.upstreams, config, options.fetch);
+  let cache: Cache | undefined;
+  if (config.CACHE_MAX_BYTES > 0) {
+    cache = createCache({
+      maxBytes: config.CACHE_MAX_BYTES,
+      log,
+      ...(config.REDIS_URL ? { shared: createRedisTier({ url: config.REDIS_URL, log }) } : {}),
+    });
+  }
+  const upstreams = cache ? withCache(direct, cache, cachePolicies({ notFoundTtlMs: config.NOT_FOUND_TTL_MS, fxTtlMs: config.FX_TTL_MS })) : direct;
+  const invalidate = (tags: readonly string[]): Promise<void> => cache?.invalidate(tags) ?? Promise.resolve();
   const settings: Context['config'] = {
     ERP_TIMEOUT_MS: config.ERP_TIMEOUT_MS,
     PART_TIMEOUT_MS: config.PART_TIMEOUT_MS,
@@ -37,7 +53,7 @@ export function createApp(config: Config & { upstreams: UpstreamConfig }, option
   let closed = false;
   const handler = createHandler({
     router: appRouter,
-    createContext: (requestId, authorization) => ({ requestId, authorization, verifyToken, log, upstreams, config: settings }),
+    createContext: (requestId, authorization) => ({ requestId, authorization, verifyToken, log, upstreams, invalidate, cacheHints: [], config: settings }),
     log,
     maxBatchSize: config.MAX_BATCH_SIZE,
     maxBodyBytes: config.MAX_BODY_BYTES,
@@ -45,9 +61,10 @@ export function createApp(config: Config & { upstreams: UpstreamConfig }, option
   });
   return {
     handler,
-    close() {
+    async close() {
       closed = true;
-      return Promise.resolve();
+      await cache?.close();
     },
+    cache,
   };
 }

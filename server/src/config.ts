@@ -58,6 +58,10 @@ const settingsSchema = z.object({
   AUTH_CLOCK_TOLERANCE_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).int().min(0).max(300).default(30),
   /** The least time between two JWKS fetches (a token with an unknown `kid` triggers one). */
   AUTH_JWKS_COOLDOWN_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(0).max(600_000).default(1_000),
+  /** The memory cache's bound in bytes; 0 turns caching off (every request does the upstream work). */
+  CACHE_MAX_BYTES: z.coerce.number({ error: 'must be a number of bytes' }).int().min(0).max(8_589_934_592).default(67_108_864),
+  /** How long an unknown SKU (PRODUCT_NOT_FOUND) is remembered, so that random SKUs cannot hammer the ERP. */
+  NOT_FOUND_TTL_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(0).max(3_600_000).default(5_000),
   MAX_BATCH_SIZE: z.coerce.number({ error: 'must be a number' }).int().min(1).max(1_000).default(50),
   MAX_BODY_BYTES: z.coerce.number({ error: 'must be a number of bytes' }).int().min(1_024).max(10_485_760).default(1_048_576),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),

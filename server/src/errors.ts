@@ -28,6 +28,7 @@ export function toApiError(error: unknown): TRPCError {
   const cause = error instanceof TRPCError && !(error instanceof ApiError) && error.code === 'INTERNAL_SERVER_ERROR' && error.cause ? error.cause : error;
   if (cause instanceof TRPCError) return cause;
   if (cause instanceof AuthError) {
+    if (cause.reason === 'keys-timeout') return unavailable('GATEWAY_TIMEOUT', 'The sign-in could not be checked in time', cause);
     if (cause.reason === 'keys-unavailable') return unavailable('BAD_GATEWAY', 'The sign-in could not be checked', cause);
     return new ApiError({ code: 'UNAUTHORIZED', message: 'Sign in with a valid token', cause });
   }

@@ -15,6 +15,13 @@ export interface Context {
   verifyToken: TokenVerifier;
   /** @internal Server-only: `stripInternal` keeps it out of the client's bundled types. */
   log: Logger;
+  /** @internal Forgets cached entries with these tags, in every instance. */
+  invalidate: (tags: readonly string[]) => Promise<void>;
+  /**
+   * @internal How long each answered call may be cached by a CDN, in seconds; null for "never".
+   * A call that says nothing counts as never (signed-in ones, mutations).
+   */
+  cacheHints: (number | null)[];
   /** @internal Server-only: `stripInternal` keeps it out of the client's bundled types. */
   upstreams: Upstreams;
   /** @internal Server-only: `stripInternal` keeps it out of the client's bundled types. */

@@ -25,7 +25,8 @@ export interface StartBffOptions {
 /** The sandbox and a BFF from createApp on a real HTTP server on port 0, with the real client. */
 export async function startBff(options: StartBffOptions = {}): Promise<Bff> {
   const sandbox = await startSandbox({ latency: 'none', products: 600, ...options.sandbox });
-  const loaded = loadConfig({ ...sandbox.env(), LOG_LEVEL: 'debug', ...options.env });
+  // The cache is off unless a test turns it on: most tests look at what reaches the upstreams.
+  const loaded = loadConfig({ ...sandbox.env(), LOG_LEVEL: 'debug', CACHE_MAX_BYTES: '0', ...options.env });
   if (!loaded.ok || loaded.config.upstreams === 'sandbox') {
     await sandbox.close();
     throw new Error(`bad test configuration: ${loaded.ok ? 'no upstreams' : loaded.errors.join('; ')}`);

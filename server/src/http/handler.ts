@@ -18,6 +18,22 @@ export interface HandlerOptions {
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
+/**
+ * A Cache-Control a CDN can act on: public with the shortest max-age when every call of the
+ * request is a public query that declared one; private, no-store as soon as anything is private,
+ * uncacheable, degraded or failed.
+ */
+export function cacheControlOf(ctx: Context | undefined, type: string, errorCount: number, callCount: number): string {
+  const hints = ctx?.cacheHints ?? [];
+  if (type !== 'query' || errorCount > 0 || callCount === 0 || hints.length !== callCount) return 'private, no-store';
+  let maxAge = Infinity;
+  for (const hint of hints) {
+    if (hint === null || hint <= 0) return 'private, no-store';
+    maxAge = Math.min(maxAge, hint);
+  }
+  return `public, max-age=${String(maxAge)}, s-maxage=${String(maxAge)}, stale-while-revalidate=${String(maxAge)}`;
+}
+
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
@@ -55,6 +71,7 @@ export function createHandler(options: HandlerOptions): (req: IncomingMessage, r
       maxBatchSize: options.maxBatchSize,
       maxBodySize: options.maxBodyBytes,
       createContext: () => options.createContext(requestId, req.headers.authorization),
+      responseMeta: ({ ctx, type, errors, info }) => ({ headers: { 'cache-control': cacheControlOf(ctx, type, errors.length, info?.calls.length ?? 0) } }),
       onError({ error, path: procedure }) {
         // Logged once, here, with the request id; what the client sees was shaped by the error formatter.
         if (error.code === 'BAD_REQUEST' || error.code === 'NOT_FOUND' || error.code === 'UNAUTHORIZED' || error.code === 'CONFLICT') {

@@ -101,6 +101,8 @@ export async function aggregate<P extends Record<string, AnyPart>>(parts: P, opt
           const value = await runPart(name, part);
           return part.required ? value : { ok: true, value };
         } catch (error) {
+          // The caller went away: the call fails as a whole, optional parts or not.
+          if (call.signal.reason instanceof AggregateAbortedError) throw call.signal.reason;
           if (part.required) {
             // One required part failed: the others are abandoned, not left running.
             call.abort(error);

@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
+import { createRemoteJWKSet, errors, jwtVerify, type FlattenedJWSInput, type JWSHeaderParameters } from 'jose';
 
 export interface TokenVerifierOptions {
   jwksUrl: string;
@@ -23,7 +23,7 @@ export interface SignedInUser {
 export class AuthError extends Error {
   override readonly name = 'AuthError';
   constructor(
-    readonly reason: 'missing' | 'malformed' | 'invalid' | 'keys-unavailable',
+    readonly reason: 'missing' | 'malformed' | 'invalid' | 'keys-unavailable' | 'keys-timeout',
     options?: { cause?: unknown },
   ) {
     super(`not signed in: ${reason}`, options);
@@ -48,13 +48,22 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     cacheMaxAge: options.jwksMaxAgeMs ?? 600_000,
     timeoutDuration: options.jwksTimeoutMs ?? 2_000,
   });
+  // Trouble fetching the keys is not a verdict on the token: it is set apart from jose's own errors.
+  const keys = async (header: JWSHeaderParameters, token: FlattenedJWSInput) => {
+    try {
+      return await jwks(header, token);
+    } catch (error) {
+      if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) throw error;
+      throw new AuthError(error instanceof errors.JWKSTimeout ? 'keys-timeout' : 'keys-unavailable', { cause: error });
+    }
+  };
   return async (authorization) => {
     if (authorization === undefined || authorization === '') throw new AuthError('missing');
     const token = BEARER.exec(authorization)?.[1];
     if (!token) throw new AuthError('malformed');
     let sub: string | undefined;
     try {
-      const { payload } = await jwtVerify(token, jwks, {
+      const { payload } = await jwtVerify(token, keys, {
         issuer: options.issuer,
         audience: options.audience,
         algorithms: ['RS256'],
@@ -63,10 +72,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       });
       sub = payload.sub;
     } catch (error) {
-      // The provider's keys could not be fetched: nothing was decided about the token.
-      if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || (error instanceof Error && !(error instanceof errors.JOSEError))) {
-        throw new AuthError('keys-unavailable', { cause: error });
-      }
+      if (error instanceof AuthError) throw error;
       throw new AuthError('invalid', { cause: error });
     }
     if (sub === undefined || !USER_ID_PATTERN.test(sub)) throw new AuthError('invalid');

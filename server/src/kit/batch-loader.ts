@@ -4,6 +4,10 @@
  * takes a ticket up front, and the batch runs when every ticket has either asked for its keys or
  * been released (its part failed, found nothing to ask, or ran out of time). Keys beyond
  * `maxBatchSize` are split into parallel chunks only because the upstream demands it.
+ *
+ * A slow part must not hold the others hostage: after `gatherMs` from the first request the batch
+ * runs with what it has, and later requests make a round of their own. `timeoutMs` bounds each
+ * round's fetch, so the parts waiting for it learn of a hang before their own budgets run out.
  */
 export interface BatchTicket<K, V> {
   /** Adds these keys to the batch and resolves with the values found for them once it has run. */
@@ -23,42 +27,62 @@ export interface BatchLoaderOptions<K, V> {
   maxBatchSize: number;
   /** The signal of the batch's own calls (the whole request's). */
   signal?: AbortSignal;
+  /** How long a round waits for the other tickets after its first request. @default Infinity */
+  gatherMs?: number;
+  /** A bound on each round's fetch. @default none */
+  timeoutMs?: number;
+}
+
+interface Round<K, V> {
+  keys: Set<K>;
+  result: Promise<Map<K, V>>;
+  resolve: (values: Map<K, V>) => void;
+  reject: (error: unknown) => void;
+  timer: ReturnType<typeof setTimeout> | undefined;
 }
 
 export function createBatchLoader<K, V>(options: BatchLoaderOptions<K, V>): BatchLoader<K, V> {
-  const keys = new Set<K>();
   let open = 0;
-  let asked = 0;
-  let dispatched = false;
-  let resolveBatch: (values: Map<K, V>) => void = () => undefined;
-  let rejectBatch: (error: unknown) => void = () => undefined;
-  const batch = new Promise<Map<K, V>>((resolve, reject) => {
-    resolveBatch = resolve;
-    rejectBatch = reject;
-  });
-  // A batch nobody waits for any more must not become an unhandled rejection.
-  batch.catch(() => undefined);
+  const newRound = (): Round<K, V> => {
+    let resolve: (values: Map<K, V>) => void = () => undefined;
+    let reject: (error: unknown) => void = () => undefined;
+    const result = new Promise<Map<K, V>>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    // A round nobody waits for any more must not become an unhandled rejection.
+    result.catch(() => undefined);
+    return { keys: new Set(), result, resolve, reject, timer: undefined };
+  };
+  let round = newRound();
 
-  const dispatchIfReady = (): void => {
-    if (dispatched || open > 0) return;
-    dispatched = true;
-    if (asked === 0 || keys.size === 0) {
-      resolveBatch(new Map());
+  const dispatch = (): void => {
+    const current = round;
+    round = newRound();
+    if (current.timer) clearTimeout(current.timer);
+    if (current.keys.size === 0) {
+      current.resolve(new Map());
       return;
     }
-    const all = [...keys];
+    const signals = [options.signal, options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs)].filter((s) => s !== undefined);
+    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+    const all = [...current.keys];
     const chunks: K[][] = [];
     for (let i = 0; i < all.length; i += options.maxBatchSize) chunks.push(all.slice(i, i + options.maxBatchSize));
-    Promise.all(chunks.map((chunk) => options.fetch(chunk, options.signal)))
+    Promise.all(chunks.map((chunk) => options.fetch(chunk, signal)))
       .then((maps) => {
-        resolveBatch(new Map(maps.flatMap((map) => [...map])));
+        current.resolve(new Map(maps.flatMap((map) => [...map])));
       })
-      .catch(rejectBatch);
+      .catch(current.reject);
+  };
+
+  const settle = (): void => {
+    // Every ticket is in: the round need not wait for anybody.
+    if (open === 0 && round.keys.size > 0) dispatch();
   };
 
   return {
     ticket(signal) {
-      if (dispatched) throw new Error('the batch has already run: take every ticket before the first load');
       open += 1;
       let done = false;
       const finish = (): void => {
@@ -67,16 +91,26 @@ export function createBatchLoader<K, V>(options: BatchLoaderOptions<K, V>): Batc
         open -= 1;
         signal?.removeEventListener('abort', finish);
         // After the current synchronous work, so that tickets released together dispatch once.
-        queueMicrotask(dispatchIfReady);
+        queueMicrotask(settle);
       };
-      signal?.addEventListener('abort', finish, { once: true });
+      if (signal?.aborted) finish();
+      else signal?.addEventListener('abort', finish, { once: true });
       return {
         async load(wanted) {
           if (done) throw new Error('this ticket was used or released already');
-          for (const key of wanted) keys.add(key);
-          asked += 1;
+          if (wanted.length === 0) {
+            finish();
+            return new Map<K, V>();
+          }
+          const mine = round;
+          for (const key of wanted) mine.keys.add(key);
+          if (mine.timer === undefined && options.gatherMs !== undefined && Number.isFinite(options.gatherMs)) {
+            mine.timer = setTimeout(() => {
+              if (round === mine) dispatch();
+            }, options.gatherMs);
+          }
           finish();
-          const values = await batch;
+          const values = await mine.result;
           const found = new Map<K, V>();
           for (const key of wanted) {
             const value = values.get(key);

@@ -27,9 +27,10 @@ export const accountRouter = router({
     .output(dashboardOutput)
     .query(async ({ input, ctx, signal }) => {
       const userId = ctx.user.id;
-      const { accounts, orders, cart, wishlist, notifications, recommendations, rates, erp, pricing } = ctx.upstreams;
+      const { accounts, orders, cart, wishlist, notifications, recommendations, fx, erp, pricing } = ctx.upstreams;
       const { UPSTREAM_TIMEOUT_MS: requiredBudget, PART_TIMEOUT_MS: partBudget } = ctx.config;
-      const lookup = createCatalogLookup({ erp, pricing }, signal);
+      // A slow SKU source (or a hanging lookup) must not take the other parts down with it.
+      const lookup = createCatalogLookup({ erp, pricing }, { ...(signal ? { signal } : {}), gatherMs: partBudget / 4, timeoutMs: (partBudget * 3) / 5 });
 
       /** Products and prices of some SKUs, through the shared lookup (tickets taken before the first await). */
       const hydrate = (s: AbortSignal, needProducts: boolean) => {
@@ -66,7 +67,7 @@ export const accountRouter = router({
         {
           profile: required(requiredBudget, (s) => accounts.getUser(userId, s)),
           // The day's rates, in parallel: the currency is known only once the profile is in.
-          rates: optional(partBudget, (s) => rates.get(s)),
+          rates: optional(partBudget, (s) => fx.getDailyRates(s)),
           loyalty: optional(partBudget, (s) => accounts.getLoyalty(userId, s)),
           recentOrders: optional(partBudget, (s) => orders.list(userId, RECENT_ORDERS, s)),
           notifications: optional(partBudget, (s) => notifications.unread(userId, NOTIFICATIONS, s)),

@@ -13,10 +13,10 @@ import { converterOf, currencyConverter } from './currency.js';
  * one GetStock and one prices call for all lines.
  */
 export async function cartView(ctx: Context, cart: UpstreamCart, currency: string, signal: AbortSignal | undefined): Promise<Cart> {
-  const { erp, pricing, rates } = ctx.upstreams;
+  const { erp, pricing, fx } = ctx.upstreams;
   const { ERP_TIMEOUT_MS: erpBudget, PART_TIMEOUT_MS: partBudget } = ctx.config;
   const skus = cart.items.map((item) => item.sku);
-  const lookup = createCatalogLookup({ erp, pricing }, signal);
+  const lookup = createCatalogLookup({ erp, pricing }, signal ? { signal } : {});
   const load = <V>(loader: { ticket(s?: AbortSignal): { load(keys: readonly string[]): Promise<Map<string, V>> } }) => (s: AbortSignal) => loader.ticket(s).load(skus);
 
   const parts = await aggregate(
@@ -24,7 +24,7 @@ export async function cartView(ctx: Context, cart: UpstreamCart, currency: strin
       products: required(erpBudget, load(lookup.products)),
       stock: optional(partBudget, load(lookup.stock)),
       prices: optional(partBudget, load(lookup.prices)),
-      convert: optional(partBudget, (s) => currencyConverter(currency, rates, s)),
+      convert: optional(partBudget, (s) => currencyConverter(currency, fx, s)),
     },
     { ...(signal ? { signal } : {}) },
   );

@@ -2,6 +2,7 @@ import { cartGetInput, cartOutput, cartSetItemInput } from '@storefront/shared';
 import { ApiError } from '../errors.js';
 import { aggregate, required } from '../kit/aggregate.js';
 import { isVersionConflict } from '../upstreams/json/account-services.js';
+import { tagsOf } from '../upstreams/cache-policies.js';
 import { router, signedInProcedure } from '../trpc.js';
 import { cartView, shopperCurrency } from './cart-view.js';
 
@@ -45,10 +46,13 @@ export const cartRouter = router({
         { ...(signal ? { signal } : {}) },
       ).catch((error: unknown) => {
         if (isVersionConflict(error)) {
+          // Someone else changed the cart: what is cached of it is stale.
+          void ctx.invalidate(tagsOf.cart(userId));
           throw new ApiError({ code: 'CONFLICT', message: 'The cart changed since that version', appCode: 'VERSION_CONFLICT', cause: error });
         }
         throw error;
       });
+      await ctx.invalidate(tagsOf.cart(userId));
       return cartView(ctx, cart, currency, signal);
     }),
 });

@@ -1,5 +1,5 @@
 import type { EcbRates } from '../upstreams/fx/client.js';
-import type { DailyRates } from '../upstreams/fx/daily-rates.js';
+import type { FxClient } from '../upstreams/fx/client.js';
 import { ApiError } from '../errors.js';
 import { converterFor, type Converter } from '../domain/product.js';
 import type { PartResult } from '../kit/aggregate.js';
@@ -9,11 +9,11 @@ import type { PartResult } from '../kit/aggregate.js';
  * day's rates: a currency the ECB file does not list is BAD_REQUEST; when FX fails, the converter
  * is undefined and prices degrade.
  */
-export async function currencyConverter(currency: string, rates: DailyRates, signal: AbortSignal): Promise<Converter> {
+export async function currencyConverter(currency: string, fx: FxClient, signal: AbortSignal): Promise<Converter> {
   if (currency === 'EUR') return converterFor('EUR', undefined);
   let day: EcbRates;
   try {
-    day = await rates.get(signal);
+    day = await fx.getDailyRates(signal);
   } catch {
     return undefined;
   }

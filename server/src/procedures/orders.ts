@@ -3,6 +3,7 @@ import { ApiError } from '../errors.js';
 import { aggregate, required } from '../kit/aggregate.js';
 import { UpstreamError } from '../kit/upstream-error.js';
 import { isVersionConflict } from '../upstreams/json/account-services.js';
+import { tagsOf } from '../upstreams/cache-policies.js';
 import { router, signedInProcedure } from '../trpc.js';
 
 const ORDERS_LISTED = 20;
@@ -51,7 +52,16 @@ export const ordersRouter = router({
       const userId = ctx.user.id;
       const { cart, erp } = ctx.upstreams;
       const withSignal = signal ? { signal } : {};
-      const { current } = await aggregate({ current: required(ctx.config.UPSTREAM_TIMEOUT_MS, (s) => cart.get(userId, s)) }, withSignal);
+      // The order is placed from the cart as it is now, never from a cached copy; the orders placed
+      // so far tell a retried order (the ERP answers its first confirmation) from a new one.
+      await ctx.invalidate([...tagsOf.cart(userId), ...tagsOf.orders(userId)]);
+      const { current, earlier } = await aggregate(
+        {
+          current: required(ctx.config.UPSTREAM_TIMEOUT_MS, (s) => cart.get(userId, s)),
+          earlier: required(ctx.config.UPSTREAM_TIMEOUT_MS, (s) => ctx.upstreams.orders.list(userId, ORDERS_LISTED, s)),
+        },
+        withSignal,
+      );
 
       const lines = current.items.map((item) => ({ sku: item.sku, quantity: item.quantity }));
       const { confirmation } = await aggregate(
@@ -71,7 +81,9 @@ export const ordersRouter = router({
         throw refusalOf(error);
       });
 
-      if (lines.length > 0) {
+      // A retry of an order placed before: the cart holds what was added since, and stays as it is.
+      const replayed = earlier.some((order) => order.orderNo === confirmation.orderNo);
+      if (lines.length > 0 && !replayed) {
         // Empty the cart, unless it changed since it was read: then remove only the ordered lines.
         // The order stands either way: a cart that could not be emptied is logged, not an error.
         try {
@@ -85,6 +97,7 @@ export const ordersRouter = router({
           ctx.log.warn('order placed, cart not emptied', { requestId: ctx.requestId, orderNo: confirmation.orderNo, error: error instanceof Error ? error.message : 'unknown' });
         }
       }
+      await ctx.invalidate(tagsOf.order(userId, lines.map((line) => line.sku)));
       return {
         orderNo: confirmation.orderNo,
         status: confirmation.status,

@@ -4,6 +4,7 @@ import { UpstreamError } from '../kit/upstream-error.js';
 import { ApiError } from '../errors.js';
 import type { UpstreamPrice } from '../upstreams/json/catalog-services.js';
 import { toAvailability, toPrice, toProduct, toSummary } from '../domain/product.js';
+import { HTTP_MAX_AGE_SECONDS } from '../upstreams/cache-policies.js';
 import { publicProcedure, router } from '../trpc.js';
 import { converterOf, currencyConverter } from './currency.js';
 
@@ -20,7 +21,7 @@ export const productRouter = router({
     .input(productPageInput)
     .output(productPageOutput)
     .query(async ({ input, ctx, signal }) => {
-      const { erp, pricing, reviews, recommendations, rates } = ctx.upstreams;
+      const { erp, pricing, reviews, recommendations, fx } = ctx.upstreams;
       const { ERP_TIMEOUT_MS: erpBudget, PART_TIMEOUT_MS: partBudget } = ctx.config;
       const currency = input.currency ?? 'EUR';
       let recommended: Promise<string[]> | undefined;
@@ -33,7 +34,7 @@ export const productRouter = router({
         {
           product: required(erpBudget, (s) => erp.getProduct(input.sku, s)),
           // Shared by price and recommendations; a currency the ECB does not list fails the page.
-          convert: optional(partBudget, (s) => currencyConverter(currency, rates, s)),
+          convert: optional(partBudget, (s) => currencyConverter(currency, fx, s)),
           price: optional(partBudget, async (s) => (await pricing.getPrices([input.sku], s)).get(input.sku)),
           availability: optional(partBudget, (s) => erp.getStock([input.sku], s)),
           reviews: optional(partBudget, (s) => reviews.getReviews(input.sku, REVIEWS_SHOWN, s)),
@@ -80,6 +81,8 @@ export const productRouter = router({
       if (!parts.availability.ok) failed.add('availability');
       if (!parts.reviews.ok) failed.add('reviews');
 
+      const degraded = degradedOf(PRODUCT_PAGE_PARTS, failed);
+      ctx.cacheHints.push(degraded.length === 0 ? HTTP_MAX_AGE_SECONDS.productPage : null);
       return {
         product: toProduct(parts.product),
         price,
@@ -87,7 +90,7 @@ export const productRouter = router({
         rating: parts.reviews.ok ? parts.reviews.value.summary : null,
         reviews: parts.reviews.ok ? parts.reviews.value.reviews.slice(0, REVIEWS_SHOWN) : [],
         recommendations: shown,
-        degraded: degradedOf(PRODUCT_PAGE_PARTS, failed),
+        degraded,
       };
     }),
 
@@ -95,14 +98,14 @@ export const productRouter = router({
     .input(productSearchInput)
     .output(productSearchOutput)
     .query(async ({ input, ctx, signal }) => {
-      const { erp, pricing, rates } = ctx.upstreams;
+      const { erp, pricing, fx } = ctx.upstreams;
       const { ERP_TIMEOUT_MS: erpBudget, PART_TIMEOUT_MS: partBudget } = ctx.config;
       const currency = input.currency ?? 'EUR';
       const query = input.query?.trim();
 
       const parts = await aggregate(
         {
-          convert: optional(partBudget, (s) => currencyConverter(currency, rates, s)),
+          convert: optional(partBudget, (s) => currencyConverter(currency, fx, s)),
           results: required(erpBudget, (s) =>
             erp.searchProducts({ ...(query ? { query } : {}), ...(input.category ? { category: input.category } : {}), page: input.page, pageSize: input.pageSize }, s),
           ),
@@ -114,6 +117,7 @@ export const productRouter = router({
       const prices = skus.length === 0 ? { ok: true as const, value: new Map<string, UpstreamPrice>() } : (await aggregate({ prices: optional(partBudget, (s) => pricing.getPrices(skus, s)) }, { signal })).prices;
       const convert = converterOf(parts.convert);
       const priced = prices.ok && convert !== undefined;
+      ctx.cacheHints.push(priced || skus.length === 0 ? HTTP_MAX_AGE_SECONDS.productSearch : null);
       return {
         items: products.map((product) => toSummary(product, prices.ok ? prices.value.get(product['@_sku']) : undefined, convert)),
         page: input.page,

@@ -15,8 +15,20 @@ export interface CatalogLookup {
   prices: BatchLoader<string, UpstreamPrice>;
 }
 
-export function createCatalogLookup(upstreams: Pick<Upstreams, 'erp' | 'pricing'>, signal?: AbortSignal): CatalogLookup {
-  const withSignal = signal ? { signal } : {};
+export interface CatalogLookupOptions {
+  signal?: AbortSignal;
+  /** How long a batch waits for the other parts' keys (a slow part then makes a round of its own). */
+  gatherMs?: number;
+  /** A bound on each batch's upstream calls, below the parts' budgets. */
+  timeoutMs?: number;
+}
+
+export function createCatalogLookup(upstreams: Pick<Upstreams, 'erp' | 'pricing'>, options: CatalogLookupOptions = {}): CatalogLookup {
+  const withSignal = {
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.gatherMs === undefined ? {} : { gatherMs: options.gatherMs }),
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+  };
   return {
     products: createBatchLoader({
       maxBatchSize: ERP_MAX_SKUS_PER_CALL,

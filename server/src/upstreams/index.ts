@@ -14,7 +14,6 @@ import {
   type WishlistClient,
 } from './json/account-services.js';
 import { createFxClient, type FxClient } from './fx/client.js';
-import { createDailyRates, type DailyRates } from './fx/daily-rates.js';
 import {
   createPricingClient,
   createRecommendationsClient,
@@ -27,7 +26,6 @@ import {
 export interface Upstreams {
   erp: ErpClient;
   fx: FxClient;
-  rates: DailyRates;
   pricing: PricingClient;
   reviews: ReviewsClient;
   recommendations: RecommendationsClient;
@@ -49,11 +47,9 @@ export function createUpstreams(upstreams: UpstreamConfig, config: Config, fetch
       headers: apiKey === undefined ? {} : { 'x-api-key': apiKey },
       ...(fetchImpl ? { fetch: fetchImpl } : {}),
     });
-  const fx = createFxClient(http('fx', urls.FX_URL, config.UPSTREAM_TIMEOUT_MS));
   return {
     erp: createErpClient({ http: http('erp', urls.ERP_URL, config.ERP_TIMEOUT_MS), apiKey: keys.ERP_API_KEY, clientId: upstreams.erpClientId }),
-    fx,
-    rates: createDailyRates(fx, { ttlMs: config.FX_TTL_MS }),
+    fx: createFxClient(http('fx', urls.FX_URL, config.UPSTREAM_TIMEOUT_MS)),
     pricing: createPricingClient(http('pricing', urls.PRICING_URL, config.UPSTREAM_TIMEOUT_MS, keys.PRICING_API_KEY)),
     reviews: createReviewsClient(http('reviews', urls.REVIEWS_URL, config.UPSTREAM_TIMEOUT_MS, keys.REVIEWS_API_KEY)),
     recommendations: createRecommendationsClient(http('recommendations', urls.RECOMMENDATIONS_URL, config.UPSTREAM_TIMEOUT_MS, keys.RECOMMENDATIONS_API_KEY)),

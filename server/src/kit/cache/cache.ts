@@ -1,0 +1,252 @@
+import type { Logger } from '../logger.js';
+import { parseEntry, serializeEntry, type Entry } from './entry.js';
+import { createMemoryTier, type MemoryTier } from './memory-tier.js';
+import { cacheKey, type CachePolicy } from './policy.js';
+import type { SharedTier } from './redis-tier.js';
+
+export interface CacheOptions {
+  /** The memory tier's bound. */
+  maxBytes: number;
+  /** The shared tier (Redis), when several instances act as one. */
+  shared?: SharedTier;
+  log: Logger;
+  /** @default Date.now */
+  now?: () => number;
+}
+
+export interface CallOptions {
+  /** The user, for private policies. */
+  userId?: string;
+  /** This caller stops waiting when it aborts; the load itself stops when every waiter has. */
+  signal?: AbortSignal;
+}
+
+export interface Cache {
+  /** The cached value, or one load shared by every concurrent caller of the same key. */
+  get<T>(policy: CachePolicy, id: string, load: (signal: AbortSignal) => Promise<T>, options?: CallOptions): Promise<T>;
+  /**
+   * Values of many ids: cached ones at once, the others with one `loadMissing` call (which answers
+   * only what exists; with `absentTtlMs`, the rest is remembered as absent).
+   */
+  getMany<T>(policy: CachePolicy, ids: readonly string[], loadMissing: (ids: string[], signal: AbortSignal) => Promise<Map<string, T>>, options?: CallOptions): Promise<Map<string, T>>;
+  /** Forgets every entry with one of these tags, in this instance and (through the shared tier) in all. */
+  invalidate(tags: readonly string[]): Promise<void>;
+  readonly memory: Pick<MemoryTier, 'size' | 'bytes'>;
+  close(): Promise<void>;
+}
+
+/** One upstream load and everyone waiting for it; aborted only when all of them have gone. */
+interface Group {
+  waiters: number;
+  controller: AbortController;
+}
+
+/** The pending entry of one key; a batch load gives one flight per id, all in one group. */
+interface Flight {
+  promise: Promise<Entry>;
+  group: Group;
+}
+
+function waitFor<T>(promise: Promise<T>, signal: AbortSignal | undefined, onLeave: () => void): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) {
+    onLeave();
+    return Promise.reject(signal.reason as Error);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const abort = (): void => {
+      onLeave();
+      reject(signal.reason as Error);
+    };
+    signal.addEventListener('abort', abort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', abort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', abort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
+/**
+ * Two tiers (memory, then Redis when configured) with single-flight loads, stale-while-revalidate
+ * and tag invalidation. Only values are cached, never errors (a policy may remember one kind of
+ * failure briefly, such as PRODUCT_NOT_FOUND). Every flight is registered before the first await,
+ * so concurrent callers of one key share one load, the shared tier's look-up included.
+ */
+export function createCache(options: CacheOptions): Cache {
+  const now = options.now ?? Date.now;
+  const memory = createMemoryTier({ maxBytes: options.maxBytes, now });
+  const flights = new Map<string, Flight>();
+  options.shared?.onInvalidate((tags) => {
+    memory.dropTags(tags);
+  });
+
+  const store = (key: string, entry: Entry): void => {
+    const serialized = serializeEntry(entry);
+    memory.set(key, entry, serialized.length);
+    void options.shared?.set(key, serialized, entry.staleUntil - now(), entry.tags);
+  };
+
+  const entryOf = (policy: CachePolicy, id: string, userId: string | undefined, kind: Entry['kind'], value: unknown): Entry => {
+    const at = now();
+    const [ttl, stale] =
+      kind === 'value' ? [policy.ttlMs, policy.staleWhileRevalidateMs ?? 0] : kind === 'negative' ? [policy.negative?.ttlMs ?? 0, 0] : [policy.absentTtlMs ?? 0, 0];
+    return { kind, value, freshUntil: at + ttl, staleUntil: at + ttl + stale, tags: policy.tags?.(id, userId) ?? [] };
+  };
+  const keeps = (entry: Entry): boolean => entry.staleUntil > now();
+
+  /** A live entry from the shared tier, copied into memory. */
+  const fromShared = async (key: string): Promise<Entry | undefined> => {
+    if (!options.shared) return undefined;
+    const text = await options.shared.get(key);
+    const entry = text === undefined ? undefined : parseEntry(text);
+    if (!entry || !keeps(entry) || text === undefined) return undefined;
+    memory.set(key, entry, text.length);
+    return entry;
+  };
+
+  /** Starts (or joins) the flight of `keys`, all loaded by one `run` that answers an entry per key. */
+  const launch = (keys: readonly string[], run: (signal: AbortSignal) => Promise<Map<string, Entry>>, background: boolean): Map<string, Flight> => {
+    const group: Group = { waiters: background ? 1 : 0, controller: new AbortController() };
+    const batch = run(group.controller.signal);
+    batch.catch(() => undefined);
+    const started = new Map<string, Flight>();
+    for (const key of keys) {
+      const promise = batch.then((entries) => {
+        const entry = entries.get(key);
+        if (!entry) throw new Error('a batch load answered no entry for one of its keys');
+        return entry;
+      });
+      const flight: Flight = { promise, group };
+      flights.set(key, flight);
+      started.set(key, flight);
+      promise.then(
+        () => {
+          if (flights.get(key) === flight) flights.delete(key);
+        },
+        (error: unknown) => {
+          if (flights.get(key) === flight) flights.delete(key);
+          if (background) options.log.debug('background refresh failed; the stale entry stays until it expires', { key: key.split('|')[0], error: error instanceof Error ? error.message : 'unknown' });
+        },
+      );
+    }
+    return started;
+  };
+
+  const join = (flight: Flight, signal: AbortSignal | undefined): Promise<Entry> => {
+    const { group } = flight;
+    group.waiters += 1;
+    let left = false;
+    return waitFor(flight.promise, signal, () => {
+      if (left) return;
+      left = true;
+      group.waiters -= 1;
+      if (group.waiters === 0) group.controller.abort(signal?.reason);
+    }).finally(() => {
+      left = true;
+    });
+  };
+
+  /** Loads entries for keys: the shared tier first (unless refreshing), then the upstream for the rest; stores what it loads. */
+  const loader =
+    (policy: CachePolicy, ids: Map<string, string>, userId: string | undefined, load: (ids: string[], signal: AbortSignal) => Promise<Map<string, unknown>>, skipShared: boolean) =>
+    async (signal: AbortSignal): Promise<Map<string, Entry>> => {
+      const entries = new Map<string, Entry>();
+      const missing: string[] = [];
+      for (const [key, id] of ids) {
+        const shared = skipShared ? undefined : await fromShared(key);
+        if (shared && (shared.freshUntil > now() || shared.kind === 'value')) entries.set(key, shared);
+        else missing.push(id);
+      }
+      if (missing.length > 0) {
+        let values: Map<string, unknown>;
+        try {
+          values = await load(missing, signal);
+        } catch (error) {
+          const [only] = missing;
+          if (missing.length === 1 && only !== undefined && policy.negative?.matches(error)) values = new Map([[only, NEGATIVE]]);
+          else throw error;
+        }
+        for (const [key, id] of ids) {
+          if (entries.has(key)) continue;
+          const value = values.get(id);
+          const entry = value === NEGATIVE ? entryOf(policy, id, userId, 'negative', null) : value === undefined ? entryOf(policy, id, userId, 'absent', null) : entryOf(policy, id, userId, 'value', value);
+          entries.set(key, entry);
+          if (entry.kind === 'value' || entry.staleUntil > entry.freshUntil || entry.freshUntil > now()) store(key, entry);
+        }
+      }
+      return entries;
+    };
+
+  const unwrap = (policy: CachePolicy, id: string, entry: Entry): unknown => {
+    if (entry.kind === 'negative' && policy.negative) throw policy.negative.recreate(id);
+    return entry.value;
+  };
+
+  return {
+    async get<T>(policy: CachePolicy, id: string, load: (signal: AbortSignal) => Promise<T>, callOptions: CallOptions = {}): Promise<T> {
+      const values = await this.getMany<unknown>(policy, [id], async (_ids, signal) => new Map([[id, await load(signal)]]), callOptions);
+      // getMany keeps values only; a remembered failure of a single get is thrown again here.
+      if (values.has(id)) return values.get(id) as T;
+      const entry = memory.get(cacheKey(policy, id, callOptions.userId));
+      if (entry) unwrap(policy, id, entry);
+      return undefined as T;
+    },
+
+    async getMany<T>(policy: CachePolicy, ids: readonly string[], loadMissing: (ids: string[], signal: AbortSignal) => Promise<Map<string, T>>, callOptions: CallOptions = {}) {
+      const { userId, signal } = callOptions;
+      const result = new Map<string, T>();
+      const waiting: Promise<void>[] = [];
+      const toLoad = new Map<string, string>();
+      const toRefresh = new Map<string, string>();
+      const at = now();
+      const take = (id: string, entry: Entry): void => {
+        if (entry.kind === 'value') result.set(id, entry.value as T);
+        else if (entry.kind === 'negative') unwrap(policy, id, entry);
+      };
+
+      // Everything up to the launches runs without an await: concurrent callers find each other's flights.
+      for (const id of new Set(ids)) {
+        const key = cacheKey(policy, id, userId);
+        const cached = memory.get(key);
+        if (cached && at < cached.freshUntil) take(id, cached);
+        else if (cached?.kind === 'value' && at < cached.staleUntil) {
+          take(id, cached);
+          if (!flights.has(key)) toRefresh.set(key, id);
+        } else {
+          const flight = flights.get(key);
+          if (flight) waiting.push(join(flight, signal).then((entry) => { take(id, entry); }));
+          else toLoad.set(key, id);
+        }
+      }
+      const load = loadMissing as (ids: string[], signal: AbortSignal) => Promise<Map<string, unknown>>;
+      if (toLoad.size > 0) {
+        for (const [key, flight] of launch([...toLoad.keys()], loader(policy, toLoad, userId, load, false), false)) {
+          const id = toLoad.get(key) ?? '';
+          waiting.push(join(flight, signal).then((entry) => { take(id, entry); }));
+        }
+      }
+      // Stale entries were answered; exactly one background refresh runs for them.
+      if (toRefresh.size > 0) launch([...toRefresh.keys()], loader(policy, toRefresh, userId, load, true), true);
+
+      await Promise.all(waiting);
+      return result;
+    },
+
+    async invalidate(tags) {
+      memory.dropTags(tags);
+      await options.shared?.invalidate(tags);
+    },
+
+    memory,
+    close: () => options.shared?.close() ?? Promise.resolve(),
+  };
+}
+
+/** Marks a remembered failure inside a load's answer. */
+const NEGATIVE = Symbol('negative');

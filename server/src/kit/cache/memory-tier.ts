@@ -1,0 +1,74 @@
+import { LRUCache } from 'lru-cache';
+import type { Entry } from './entry.js';
+
+export interface MemoryTierOptions {
+  /** The bound in bytes (approximated by each entry's serialized length). */
+  maxBytes: number;
+  now: () => number;
+}
+
+/** The in-process tier: lru-cache bounded in bytes and by each entry's own TTL, with a tag index. */
+export interface MemoryTier {
+  get(key: string): Entry | undefined;
+  set(key: string, entry: Entry, sizeBytes: number): void;
+  /** Drops every entry carrying one of these tags; answers how many. */
+  dropTags(tags: readonly string[]): number;
+  readonly size: number;
+  readonly bytes: number;
+  clear(): void;
+}
+
+export function createMemoryTier(options: MemoryTierOptions): MemoryTier {
+  const byTag = new Map<string, Set<string>>();
+  const untag = (key: string, entry: Entry): void => {
+    for (const tag of entry.tags) {
+      const keys = byTag.get(tag);
+      keys?.delete(key);
+      if (keys?.size === 0) byTag.delete(tag);
+    }
+  };
+  const lru = new LRUCache<string, Entry>({
+    maxSize: options.maxBytes,
+    // Entries larger than a tenth of the cache are not worth evicting everything else for.
+    maxEntrySize: Math.max(1, Math.floor(options.maxBytes / 10)),
+    ttlAutopurge: false,
+    allowStale: false,
+    // Under fake timers too, TTLs follow the cache's clock.
+    perf: { now: options.now },
+    dispose: (entry, key) => {
+      untag(key, entry);
+    },
+  });
+
+  return {
+    get: (key) => lru.get(key),
+    set(key, entry, sizeBytes) {
+      const ttl = Math.max(1, entry.staleUntil - options.now());
+      lru.set(key, entry, { ttl, size: Math.max(1, sizeBytes) });
+      if (!lru.has(key)) return; // too large to keep
+      for (const tag of entry.tags) {
+        let keys = byTag.get(tag);
+        if (!keys) byTag.set(tag, (keys = new Set()));
+        keys.add(key);
+      }
+    },
+    dropTags(tags) {
+      let dropped = 0;
+      for (const tag of tags) {
+        for (const key of [...(byTag.get(tag) ?? [])]) if (lru.delete(key)) dropped += 1;
+        byTag.delete(tag);
+      }
+      return dropped;
+    },
+    get size() {
+      return lru.size;
+    },
+    get bytes() {
+      return lru.calculatedSize;
+    },
+    clear: () => {
+      lru.clear();
+      byTag.clear();
+    },
+  };
+}

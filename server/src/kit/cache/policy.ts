@@ -1,0 +1,35 @@
+/**
+ * How one cached thing is kept, declared where the thing is defined (beside its upstream call).
+ * Every entry is bounded by the cache's bytes and by `ttlMs + staleWhileRevalidateMs`.
+ */
+export interface CachePolicy {
+  /** Names the thing (`erp.product`); the first part of every key. */
+  name: string;
+  /** Fresh for this long. */
+  ttlMs: number;
+  /** Then served stale for this long while exactly one background refresh runs. @default 0 */
+  staleWhileRevalidateMs?: number;
+  /** 'private': keyed by user as well, and only ever served to that user. */
+  scope: 'public' | 'private';
+  /** Remembered failures (only these: errors are otherwise never cached). */
+  negative?: {
+    ttlMs: number;
+    /** Whether this failure may be remembered. */
+    matches(error: unknown): boolean;
+    /** The error to throw again for a remembered failure of `id`. */
+    recreate(id: string): Error;
+  };
+  /** For batch look-ups: how long "the upstream has nothing for this id" is remembered. @default not remembered */
+  absentTtlMs?: number;
+  /** Tags of an entry, for invalidation (`cart:u-1001`, `stock:000123`). */
+  tags?(id: string, userId: string | undefined): string[];
+}
+
+/** The identity of an entry: policy, user (private only) and the normalized input. */
+export function cacheKey(policy: CachePolicy, id: string, userId: string | undefined): string {
+  if (policy.scope === 'private') {
+    if (!userId) throw new Error(`${policy.name} is private: its keys need the user`);
+    return `${policy.name}|u:${userId}|${id}`;
+  }
+  return `${policy.name}|*|${id}`;
+}
