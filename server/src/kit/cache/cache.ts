@@ -177,66 +177,69 @@ export function createCache(options: CacheOptions): Cache {
           const value = values.get(id);
           const entry = value === NEGATIVE ? entryOf(policy, id, userId, 'negative', null) : value === undefined ? entryOf(policy, id, userId, 'absent', null) : entryOf(policy, id, userId, 'value', value);
           entries.set(key, entry);
-          if (entry.kind === 'value' || entry.staleUntil > entry.freshUntil || entry.freshUntil > now()) store(key, entry);
+          if (entry.staleUntil > now()) store(key, entry);
         }
       }
       return entries;
     };
 
-  const unwrap = (policy: CachePolicy, id: string, entry: Entry): unknown => {
-    if (entry.kind === 'negative' && policy.negative) throw policy.negative.recreate(id);
-    return entry.value;
+  /**
+   * The shared path of get and getMany. `single`: a remembered failure or absence of the one id is
+   * thrown (get); in a batch it only leaves the id out (getMany).
+   */
+  const lookupMany = async <T>(
+    policy: CachePolicy,
+    ids: readonly string[],
+    loadMissing: (ids: string[], signal: AbortSignal) => Promise<Map<string, T>>,
+    callOptions: CallOptions,
+    single: boolean,
+  ): Promise<Map<string, T>> => {
+    const { userId, signal } = callOptions;
+    const result = new Map<string, T>();
+    const waiting: Promise<void>[] = [];
+    const toLoad = new Map<string, string>();
+    const toRefresh = new Map<string, string>();
+    const at = now();
+    const take = (id: string, entry: Entry): void => {
+      if (entry.kind === 'value') result.set(id, entry.value as T);
+      else if (single && policy.negative) throw policy.negative.recreate(id);
+    };
+
+    // Everything up to the launches runs without an await: concurrent callers find each other's flights.
+    for (const id of new Set(ids)) {
+      const key = cacheKey(policy, id, userId);
+      const cached = memory.get(key);
+      if (cached && at < cached.freshUntil) take(id, cached);
+      else if (cached?.kind === 'value' && at < cached.staleUntil) {
+        take(id, cached);
+        if (!flights.has(key)) toRefresh.set(key, id);
+      } else {
+        const flight = flights.get(key);
+        if (flight) waiting.push(join(flight, signal).then((entry) => { take(id, entry); }));
+        else toLoad.set(key, id);
+      }
+    }
+    const load = loadMissing as (ids: string[], signal: AbortSignal) => Promise<Map<string, unknown>>;
+    if (toLoad.size > 0) {
+      for (const [key, flight] of launch([...toLoad.keys()], loader(policy, toLoad, userId, load, false), false)) {
+        const id = toLoad.get(key) ?? '';
+        waiting.push(join(flight, signal).then((entry) => { take(id, entry); }));
+      }
+    }
+    // Stale entries were answered; exactly one background refresh runs for them.
+    if (toRefresh.size > 0) launch([...toRefresh.keys()], loader(policy, toRefresh, userId, load, true), true);
+
+    await Promise.all(waiting);
+    return result;
   };
 
   return {
     async get<T>(policy: CachePolicy, id: string, load: (signal: AbortSignal) => Promise<T>, callOptions: CallOptions = {}): Promise<T> {
-      const values = await this.getMany<unknown>(policy, [id], async (_ids, signal) => new Map([[id, await load(signal)]]), callOptions);
-      // getMany keeps values only; a remembered failure of a single get is thrown again here.
-      if (values.has(id)) return values.get(id) as T;
-      const entry = memory.get(cacheKey(policy, id, callOptions.userId));
-      if (entry) unwrap(policy, id, entry);
-      return undefined as T;
+      const values = await lookupMany(policy, [id], async (_ids, signal) => new Map([[id, await load(signal)]]), callOptions, true);
+      return values.get(id) as T;
     },
 
-    async getMany<T>(policy: CachePolicy, ids: readonly string[], loadMissing: (ids: string[], signal: AbortSignal) => Promise<Map<string, T>>, callOptions: CallOptions = {}) {
-      const { userId, signal } = callOptions;
-      const result = new Map<string, T>();
-      const waiting: Promise<void>[] = [];
-      const toLoad = new Map<string, string>();
-      const toRefresh = new Map<string, string>();
-      const at = now();
-      const take = (id: string, entry: Entry): void => {
-        if (entry.kind === 'value') result.set(id, entry.value as T);
-        else if (entry.kind === 'negative') unwrap(policy, id, entry);
-      };
-
-      // Everything up to the launches runs without an await: concurrent callers find each other's flights.
-      for (const id of new Set(ids)) {
-        const key = cacheKey(policy, id, userId);
-        const cached = memory.get(key);
-        if (cached && at < cached.freshUntil) take(id, cached);
-        else if (cached?.kind === 'value' && at < cached.staleUntil) {
-          take(id, cached);
-          if (!flights.has(key)) toRefresh.set(key, id);
-        } else {
-          const flight = flights.get(key);
-          if (flight) waiting.push(join(flight, signal).then((entry) => { take(id, entry); }));
-          else toLoad.set(key, id);
-        }
-      }
-      const load = loadMissing as (ids: string[], signal: AbortSignal) => Promise<Map<string, unknown>>;
-      if (toLoad.size > 0) {
-        for (const [key, flight] of launch([...toLoad.keys()], loader(policy, toLoad, userId, load, false), false)) {
-          const id = toLoad.get(key) ?? '';
-          waiting.push(join(flight, signal).then((entry) => { take(id, entry); }));
-        }
-      }
-      // Stale entries were answered; exactly one background refresh runs for them.
-      if (toRefresh.size > 0) launch([...toRefresh.keys()], loader(policy, toRefresh, userId, load, true), true);
-
-      await Promise.all(waiting);
-      return result;
-    },
+    getMany: (policy, ids, loadMissing, callOptions = {}) => lookupMany(policy, ids, loadMissing, callOptions, false),
 
     async invalidate(tags) {
       memory.dropTags(tags);
