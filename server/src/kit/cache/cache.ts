@@ -158,10 +158,12 @@ export function createCache(options: CacheOptions): Cache {
     async (signal: AbortSignal): Promise<Map<string, Entry>> => {
       const entries = new Map<string, Entry>();
       const missing: string[] = [];
-      for (const [key, id] of ids) {
-        const shared = skipShared ? undefined : await fromShared(key);
-        if (shared && (shared.freshUntil > now() || shared.kind === 'value')) entries.set(key, shared);
-        else missing.push(id);
+      const keys = [...ids.keys()];
+      const shared = skipShared ? [] : await Promise.all(keys.map(fromShared));
+      for (const [index, key] of keys.entries()) {
+        const entry = shared[index];
+        if (entry && (entry.freshUntil > now() || entry.kind === 'value')) entries.set(key, entry);
+        else missing.push(ids.get(key) ?? '');
       }
       if (missing.length > 0) {
         let values: Map<string, unknown>;
@@ -215,7 +217,8 @@ export function createCache(options: CacheOptions): Cache {
         if (!flights.has(key)) toRefresh.set(key, id);
       } else {
         const flight = flights.get(key);
-        if (flight) waiting.push(join(flight, signal).then((entry) => { take(id, entry); }));
+        // A flight whose waiters have all aborted is about to fail: a new caller starts its own load.
+        if (flight && !flight.group.controller.signal.aborted) waiting.push(join(flight, signal).then((entry) => { take(id, entry); }));
         else toLoad.set(key, id);
       }
     }

@@ -35,6 +35,9 @@ export function createMemoryTier(options: MemoryTierOptions): MemoryTier {
     allowStale: false,
     // Under fake timers too, TTLs follow the cache's clock.
     perf: { now: options.now },
+    // Ask that clock every time: lru-cache otherwise reuses one reading for 1 ms of real time
+    // (a real setTimeout), so a manual clock's advance would go unseen and entries outlive their TTL.
+    ttlResolution: 0,
     dispose: (entry, key) => {
       untag(key, entry);
     },
