@@ -57,7 +57,8 @@ export function createApp(config: Config & { upstreams: UpstreamConfig }, option
     log,
     maxBatchSize: config.MAX_BATCH_SIZE,
     maxBodyBytes: config.MAX_BODY_BYTES,
-    ready: () => !closed,
+    // Ready once the cache's shared tier is connected (or known to be down: it is optional).
+    ready: () => !closed && (cache?.ready() ?? true),
   });
   return {
     handler,

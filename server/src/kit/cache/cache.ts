@@ -32,6 +32,8 @@ export interface Cache {
   /** Forgets every entry with one of these tags, in this instance and (through the shared tier) in all. */
   invalidate(tags: readonly string[]): Promise<void>;
   readonly memory: Pick<MemoryTier, 'size' | 'bytes'>;
+  /** False while the shared tier's first connection is being made. */
+  ready(): boolean;
   close(): Promise<void>;
 }
 
@@ -138,15 +140,21 @@ export function createCache(options: CacheOptions): Cache {
     return started;
   };
 
-  const join = (flight: Flight, signal: AbortSignal | undefined): Promise<Entry> => {
-    const { group } = flight;
-    group.waiters += 1;
+  /**
+   * Waits for several flights with one abort listener (not one per key): when the caller leaves,
+   * each group it waited on loses a waiter, and a group nobody waits on any more is aborted.
+   */
+  const joinAll = (joined: readonly { flight: Flight; onEntry: (entry: Entry) => void }[], signal: AbortSignal | undefined): Promise<unknown> => {
+    for (const { flight } of joined) flight.group.waiters += 1;
     let left = false;
-    return waitFor(flight.promise, signal, () => {
+    const all = Promise.all(joined.map(({ flight, onEntry }) => flight.promise.then(onEntry)));
+    return waitFor(all, signal, () => {
       if (left) return;
       left = true;
-      group.waiters -= 1;
-      if (group.waiters === 0) group.controller.abort(signal?.reason);
+      for (const { flight } of joined) {
+        flight.group.waiters -= 1;
+        if (flight.group.waiters === 0) flight.group.controller.abort(signal?.reason);
+      }
     }).finally(() => {
       left = true;
     });
@@ -198,7 +206,7 @@ export function createCache(options: CacheOptions): Cache {
   ): Promise<Map<string, T>> => {
     const { userId, signal } = callOptions;
     const result = new Map<string, T>();
-    const waiting: Promise<void>[] = [];
+    const joined: { flight: Flight; onEntry: (entry: Entry) => void }[] = [];
     const toLoad = new Map<string, string>();
     const toRefresh = new Map<string, string>();
     const at = now();
@@ -218,7 +226,7 @@ export function createCache(options: CacheOptions): Cache {
       } else {
         const flight = flights.get(key);
         // A flight whose waiters have all aborted is about to fail: a new caller starts its own load.
-        if (flight && !flight.group.controller.signal.aborted) waiting.push(join(flight, signal).then((entry) => { take(id, entry); }));
+        if (flight && !flight.group.controller.signal.aborted) joined.push({ flight, onEntry: (entry) => { take(id, entry); } });
         else toLoad.set(key, id);
       }
     }
@@ -226,13 +234,13 @@ export function createCache(options: CacheOptions): Cache {
     if (toLoad.size > 0) {
       for (const [key, flight] of launch([...toLoad.keys()], loader(policy, toLoad, userId, load, false), false)) {
         const id = toLoad.get(key) ?? '';
-        waiting.push(join(flight, signal).then((entry) => { take(id, entry); }));
+        joined.push({ flight, onEntry: (entry) => { take(id, entry); } });
       }
     }
     // Stale entries were answered; exactly one background refresh runs for them.
     if (toRefresh.size > 0) launch([...toRefresh.keys()], loader(policy, toRefresh, userId, load, true), true);
 
-    await Promise.all(waiting);
+    if (joined.length > 0) await joinAll(joined, signal);
     return result;
   };
 
@@ -250,6 +258,7 @@ export function createCache(options: CacheOptions): Cache {
     },
 
     memory,
+    ready: () => options.shared?.settled() ?? true,
     close: () => options.shared?.close() ?? Promise.resolve(),
   };
 }

@@ -11,6 +11,8 @@ export interface SharedTier {
   invalidate(tags: readonly string[]): Promise<void>;
   /** Called with the tags another instance (or this one) invalidated. */
   onInvalidate(listener: (tags: string[]) => void): void;
+  /** False only while the first connection is still being made (neither up nor failed yet): /readyz waits for it. */
+  settled(): boolean;
   close(): Promise<void>;
 }
 
@@ -47,19 +49,26 @@ export function createRedisTier(options: RedisTierOptions): SharedTier {
   const listeners: ((tags: string[]) => void)[] = [];
 
   let healthy = true;
+  let settled = false;
   const trouble = (error: unknown): void => {
+    settled = true;
     if (!healthy) return;
     healthy = false;
     options.log.warn('redis unavailable: serving from memory and the upstreams until it is back', { error: error instanceof Error ? error.message : String(error) });
   };
+  /** A command that failed: trouble, unless the first connection is simply not made yet. */
+  const failed = (error: unknown): void => {
+    if (settled) trouble(error);
+  };
   client.on('error', trouble);
   subscriber.on('error', () => undefined);
   client.on('ready', () => {
+    settled = true;
     if (!healthy) options.log.info('redis is back');
     healthy = true;
   });
 
-  subscriber.subscribe(prefix + CHANNEL).catch(trouble);
+  subscriber.subscribe(prefix + CHANNEL).catch(failed);
   subscriber.on('message', (_channel: string, message: string) => {
     try {
       const { tags } = JSON.parse(message) as { tags?: unknown; from?: string };
@@ -77,7 +86,7 @@ export function createRedisTier(options: RedisTierOptions): SharedTier {
       try {
         return (await client.get(valueKey(key))) ?? undefined;
       } catch (error) {
-        trouble(error);
+        failed(error);
         return undefined;
       }
     },
@@ -88,7 +97,7 @@ export function createRedisTier(options: RedisTierOptions): SharedTier {
         for (const tag of tags) batch.sadd(tagKey(tag), valueKey(key)).pexpire(tagKey(tag), ttl, 'GT').pexpire(tagKey(tag), ttl, 'NX');
         await batch.exec();
       } catch (error) {
-        trouble(error);
+        failed(error);
       }
     },
     async invalidate(tags) {
@@ -100,7 +109,7 @@ export function createRedisTier(options: RedisTierOptions): SharedTier {
         }
         await client.publish(prefix + CHANNEL, JSON.stringify({ tags, from: instance }));
       } catch (error) {
-        trouble(error);
+        failed(error);
         // Redis is away: at least this instance forgets them (the others' entries expire by TTL).
         for (const listener of listeners) listener([...tags]);
       }
@@ -108,6 +117,7 @@ export function createRedisTier(options: RedisTierOptions): SharedTier {
     onInvalidate(listener) {
       listeners.push(listener);
     },
+    settled: () => settled,
     async close() {
       client.disconnect();
       subscriber.disconnect();

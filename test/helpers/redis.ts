@@ -1,0 +1,219 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createConnection, createServer, type AddressInfo } from 'node:net';
+import { describe } from 'vitest';
+
+/** The binary the Redis suites start (CI installs it with apt). */
+const REDIS_SERVER = 'redis-server';
+/** How long a redis-server may take to accept connections. */
+const START_TIMEOUT_MS = 10_000;
+
+/** A redis-server of a test's own, on 127.0.0.1 and a free port, with no persistence. */
+export interface RedisServer {
+  /** `redis://127.0.0.1:PORT` */
+  url: string;
+  port: number;
+  /** Kills the server (SIGKILL, as a crash would) and waits until it has exited. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port (stopping it first if it runs) and waits until it answers PING. */
+  restart(): Promise<void>;
+}
+
+/** Whether `redis-server` can be run here. */
+export function redisAvailable(): boolean {
+  const probe = spawnSync(REDIS_SERVER, ['--version'], { stdio: 'ignore' });
+  return probe.error === undefined && probe.status === 0;
+}
+
+/**
+ * `describe` for suites that need a real redis-server: when the binary is missing they are
+ * skipped, never silently: a banner says so in the test output.
+ */
+export function describeRedis(name: string, suite: () => void): void {
+  if (redisAvailable()) {
+    describe(name, suite);
+    return;
+  }
+  const line = '!'.repeat(96);
+  console.warn(
+    [
+      '',
+      line,
+      `!!! SKIPPED: "${name}"`,
+      `!!! ${REDIS_SERVER} is not installed on this machine, so the Redis tier of the cache is NOT TESTED.`,
+      '!!! Install it (apt-get install redis-server, brew install redis) to run these tests; CI installs it.',
+      line,
+      '',
+    ].join('\n'),
+  );
+  describe.skip(name, suite);
+}
+
+/** A port nobody listens on right now (the kernel's choice for port 0). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => {
+    resolve();
+  }));
+  return port;
+}
+
+/** A RESP reply: simple strings and bulk strings as strings, integers as numbers, nil as null. */
+export type RespReply = string | number | null | Error | RespReply[];
+
+/** Parses one reply at `offset`; undefined while `buffer` does not hold all of it yet. */
+function parseReply(buffer: Buffer, offset: number): { reply: RespReply; end: number } | undefined {
+  const lineEnd = buffer.indexOf('\r\n', offset);
+  if (lineEnd < 0) return undefined;
+  const type = String.fromCharCode(buffer[offset] ?? 0);
+  const line = buffer.toString('utf8', offset + 1, lineEnd);
+  const next = lineEnd + 2;
+  switch (type) {
+    case '+':
+      return { reply: line, end: next };
+    case '-':
+      return { reply: new Error(line), end: next };
+    case ':':
+      return { reply: Number(line), end: next };
+    case '$': {
+      const length = Number(line);
+      if (length < 0) return { reply: null, end: next };
+      if (buffer.length < next + length + 2) return undefined;
+      return { reply: buffer.toString('utf8', next, next + length), end: next + length + 2 };
+    }
+    case '*': {
+      const count = Number(line);
+      if (count < 0) return { reply: null, end: next };
+      const items: RespReply[] = [];
+      let at = next;
+      for (let i = 0; i < count; i++) {
+        const item = parseReply(buffer, at);
+        if (!item) return undefined;
+        items.push(item.reply);
+        at = item.end;
+      }
+      return { reply: items, end: at };
+    }
+    default:
+      throw new Error(`not a RESP reply: ${JSON.stringify(buffer.toString('utf8', offset, lineEnd))}`);
+  }
+}
+
+/** One command over a connection of its own (raw RESP, so the tests need no Redis client). */
+export function redisCommand(url: string, ...args: string[]): Promise<RespReply> {
+  const { hostname, port } = new URL(url);
+  const request = `*${String(args.length)}\r\n${args.map((arg) => `$${String(Buffer.byteLength(arg))}\r\n${arg}\r\n`).join('')}`;
+  return new Promise<RespReply>((resolve, reject) => {
+    const socket = createConnection({ host: hostname, port: Number(port) });
+    let received = Buffer.alloc(0);
+    socket.setTimeout(2_000, () => {
+      socket.destroy(new Error(`redis at ${url} did not answer ${args[0] ?? ''}`));
+    });
+    socket.once('error', reject);
+    socket.once('connect', () => {
+      socket.write(request);
+    });
+    socket.on('data', (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      try {
+        const parsed = parseReply(received, 0);
+        if (!parsed) return;
+        socket.end();
+        resolve(parsed.reply);
+      } catch (error) {
+        socket.destroy();
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
+    socket.once('close', () => {
+      reject(new Error(`redis at ${url} closed the connection before answering ${args[0] ?? ''}`));
+    });
+  });
+}
+
+/** Starts redis-server on `port` and resolves once it answers PING. */
+async function spawnRedis(port: number): Promise<ChildProcess> {
+  const child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const ready = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`redis-server on port ${String(port)} did not start within ${String(START_TIMEOUT_MS)} ms:\n${output}`));
+    }, START_TIMEOUT_MS);
+    const collect = (chunk: Buffer): void => {
+      output += chunk.toString();
+      // Redis logs this line once it listens.
+      if (output.includes('Ready to accept connections')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`redis-server on port ${String(port)} exited (${String(code ?? signal)}) before it was ready:\n${output}`));
+    });
+  });
+  await ready;
+  const pong = await redisCommand(`redis://127.0.0.1:${String(port)}`, 'PING');
+  if (pong !== 'PONG') throw new Error(`redis-server on port ${String(port)} answered PING with ${JSON.stringify(pong)}`);
+  return child;
+}
+
+async function kill(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => {
+    resolve();
+  }));
+  child.kill('SIGKILL');
+  await exited;
+}
+
+/** A redis-server on a free port of 127.0.0.1; stop it in afterAll. */
+export async function startRedis(): Promise<RedisServer> {
+  const port = await freePort();
+  let child: ChildProcess | undefined = await spawnRedis(port);
+  return {
+    url: `redis://127.0.0.1:${String(port)}`,
+    port,
+    async stop() {
+      const running = child;
+      child = undefined;
+      if (running) await kill(running);
+    },
+    async restart() {
+      if (child) await kill(child);
+      child = undefined;
+      child = await spawnRedis(port);
+    },
+  };
+}
+
+/**
+ * The connections a Redis server has from others than this probe: subscribers (in pub/sub mode) and
+ * command connections that have sent at least one command (ioredis's ready check sends INFO first).
+ */
+export async function redisConnections(url: string): Promise<{ subscribers: number; commands: number }> {
+  const list = await redisCommand(url, 'CLIENT', 'LIST');
+  if (typeof list !== 'string') throw new Error(`CLIENT LIST answered ${JSON.stringify(list)}`);
+  const clients = list
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => Object.fromEntries(line.trim().split(' ').map((field) => [field.slice(0, field.indexOf('=')), field.slice(field.indexOf('=') + 1)])) as Record<string, string | undefined>);
+  const others = clients.filter((client) => client.cmd !== 'client|list');
+  return {
+    subscribers: others.filter((client) => client.flags?.includes('P') === true || Number(client.sub ?? 0) > 0).length,
+    commands: others.filter((client) => client.flags?.includes('P') !== true && Number(client.sub ?? 0) === 0 && client.cmd !== 'NULL').length,
+  };
+}
