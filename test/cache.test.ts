@@ -1,48 +1,11 @@
 import { createStorefrontClient } from '@storefront/client';
 import { DEMO_USERS, FIRST_GENERATED_SKU, UNKNOWN_SKUS, type Fault, type ServiceName } from '@storefront/sandbox';
 import { describe, expect, it } from 'vitest';
-import { errorOf, useBff, type Bff } from './helpers/bff.js';
+import { errorOf, useBff } from './helpers/bff.js';
+import { CACHE_ON, SHIP_TO, coldSku, priced } from './helpers/cache.js';
 import { eurPrice, freshShopper, newReference, onHand, signedIn } from './helpers/shopper.js';
-import { batchPath, rawRequest, useExtraBffs } from './helpers/wire.js';
+import { useExtraBffs } from './helpers/wire.js';
 
-/**
- * The cache on (the test BFF has it off by default), with generous budgets: what these tests show
- * must not depend on how busy the machine is.
- */
-const CACHE_ON = { CACHE_MAX_BYTES: '50000000', PART_TIMEOUT_MS: '5000', ERP_TIMEOUT_MS: '5000' };
-
-const SHIP_TO = { name: 'Ann Lee', street: 'Hauptstraße 1', city: 'Berlin', postalCode: '10115', country: 'DE' };
-
-/** SKUs one test has used already: every test looks at SKUs nothing has cached yet. */
-const usedSkus = new Set<string>();
-
-/** A generated, active SKU no test of this file has used, for which `wanted` holds. */
-function coldSku(bff: Bff, wanted: (sku: string) => boolean = () => true): string {
-  const { bySku } = bff.sandbox.store.catalog;
-  for (let n = FIRST_GENERATED_SKU; ; n++) {
-    const sku = String(n);
-    const product = bySku.get(sku);
-    if (!product) throw new Error('the sandbox has no unused SKU left that fits');
-    if (usedSkus.has(sku) || product.status !== 'ACTIVE' || !wanted(sku)) continue;
-    usedSkus.add(sku);
-    return sku;
-  }
-}
-
-const priced = (bff: Bff) => (sku: string): boolean => bff.sandbox.store.catalog.prices.has(sku);
-
-/** The Cache-Control of a public answer: its max-age and s-maxage in seconds. */
-function publicAges(header: string | null): { maxAge: number; sMaxAge: number } {
-  const value = header ?? '';
-  expect(value).toMatch(/^public\b/);
-  expect(value).not.toMatch(/private|no-store|no-cache/);
-  const maxAge = /(?:^|[\s,])max-age=(\d+)/.exec(value)?.[1];
-  const sMaxAge = /s-maxage=(\d+)/.exec(value)?.[1];
-  if (maxAge === undefined) throw new Error(`no max-age in ${value}`);
-  return { maxAge: Number(maxAge), sMaxAge: Number(sMaxAge ?? maxAge) };
-}
-
-const pageInput = (sku: string) => encodeURIComponent(JSON.stringify({ json: { sku } }));
 
 describe('single-flight and cache hits', () => {
   const bff = useBff({ env: CACHE_ON });
@@ -289,107 +252,6 @@ describe('mutations drop what they make stale', () => {
     const cart = await client.cart.get.query();
     expect(cart.items).toEqual([]);
     expect(cart.itemCount).toBe(0);
-  });
-});
-
-describe('Cache-Control for CDNs', () => {
-  const bff = useBff({ env: CACHE_ON });
-
-  it('lets CDNs keep product.page, product.search and fx.rates publicly, for no longer than their shortest-lived data', async () => {
-    const sku = coldSku(bff(), priced(bff()));
-    const page = await rawRequest(bff(), `/trpc/product.page?input=${pageInput(sku)}`);
-    const search = await rawRequest(bff(), `/trpc/product.search?input=${encodeURIComponent(JSON.stringify({ json: { query: 'shoe' } }))}`);
-    const rates = await rawRequest(bff(), '/trpc/fx.rates');
-    for (const answer of [page, search, rates]) expect(answer.status).toBe(200);
-
-    const ages = [page, search, rates].map((answer) => publicAges(answer.headers.get('cache-control')));
-    for (const { maxAge, sMaxAge } of ages) {
-      expect(maxAge).toBeGreaterThan(0);
-      expect(sMaxAge).toBeGreaterThan(0);
-    }
-    // A page shows stock (kept 5 s), a search shows prices (kept 10 s), the ECB rates change daily.
-    expect(ages[0]?.maxAge).toBeLessThanOrEqual(5);
-    expect(ages[0]?.sMaxAge).toBeLessThanOrEqual(5);
-    expect(ages[1]?.maxAge).toBeLessThanOrEqual(10);
-    expect(ages[2]?.maxAge).toBeLessThanOrEqual(24 * 3600);
-  });
-
-  it('marks a degraded product page private, no-store', async () => {
-    const sku = coldSku(bff());
-    bff().sandbox.faults.inject('reviews', { kind: 'status', status: 503 });
-    const page = await rawRequest(bff(), `/trpc/product.page?input=${pageInput(sku)}`);
-    expect(page.status).toBe(200);
-    expect(page.text).toContain('"degraded":["reviews"]');
-    expect(page.headers.get('cache-control')).toBe('private, no-store');
-  });
-
-  it('marks errors private, no-store: an unknown SKU and a failing ERP', async () => {
-    const notFound = await rawRequest(bff(), `/trpc/product.page?input=${pageInput(UNKNOWN_SKUS[0])}`);
-    expect(notFound.status).toBe(404);
-    expect(notFound.headers.get('cache-control')).toBe('private, no-store');
-    // Remembered by the BFF, still not for CDNs.
-    const again = await rawRequest(bff(), `/trpc/product.page?input=${pageInput(UNKNOWN_SKUS[0])}`);
-    expect(again.status).toBe(404);
-    expect(again.headers.get('cache-control')).toBe('private, no-store');
-
-    bff().sandbox.faults.inject('erp', { kind: 'soap-fault' }, { operation: 'GetProduct' });
-    const failed = await rawRequest(bff(), `/trpc/product.page?input=${pageInput(coldSku(bff()))}`);
-    expect(failed.status).toBe(502);
-    expect(failed.headers.get('cache-control')).toBe('private, no-store');
-  });
-
-  it('marks a signed-in query private, no-store', async () => {
-    const token = await bff().sandbox.idp.tokenFor('ann');
-    const cart = await rawRequest(bff(), '/trpc/cart.get', { headers: { authorization: `Bearer ${token}` } });
-    expect(cart.status).toBe(200);
-    expect(cart.headers.get('cache-control')).toBe('private, no-store');
-    const dashboard = await rawRequest(bff(), '/trpc/account.dashboard', { headers: { authorization: `Bearer ${token}` } });
-    expect(dashboard.status).toBe(200);
-    expect(dashboard.headers.get('cache-control')).toBe('private, no-store');
-  });
-
-  it('marks a GET batch of a public product page and a signed-in cart private, no-store', async () => {
-    const token = await bff().sandbox.idp.tokenFor('ann');
-    const sku = coldSku(bff());
-    // Warm and cold alike: the page alone would be public.
-    for (let round = 0; round < 2; round++) {
-      const batch = await rawRequest(bff(), batchPath([{ path: 'product.page', input: { sku } }, { path: 'cart.get', input: {} }]), {
-        headers: { authorization: `Bearer ${token}` },
-      });
-      expect(batch.status).toBe(200);
-      expect(batch.headers.get('cache-control')).toBe('private, no-store');
-    }
-    const alone = await rawRequest(bff(), `/trpc/product.page?input=${pageInput(sku)}`);
-    expect(alone.headers.get('cache-control')).toMatch(/^public\b/);
-  });
-
-  it('gives a GET batch of public queries the smallest max-age among its calls', async () => {
-    const sku = coldSku(bff(), priced(bff()));
-    const single = {
-      page: publicAges((await rawRequest(bff(), `/trpc/product.page?input=${pageInput(sku)}`)).headers.get('cache-control')).maxAge,
-      search: publicAges((await rawRequest(bff(), `/trpc/product.search?input=${encodeURIComponent(JSON.stringify({ json: {} }))}`)).headers.get('cache-control')).maxAge,
-      rates: publicAges((await rawRequest(bff(), '/trpc/fx.rates')).headers.get('cache-control')).maxAge,
-    };
-    expect(single.page).toBeLessThan(single.search);
-
-    const pageAndSearch = await rawRequest(bff(), batchPath([{ path: 'product.search', input: {} }, { path: 'product.page', input: { sku } }]));
-    expect(pageAndSearch.status).toBe(200);
-    expect(publicAges(pageAndSearch.headers.get('cache-control')).maxAge).toBe(single.page);
-    const searchAndRates = await rawRequest(bff(), batchPath([{ path: 'fx.rates' }, { path: 'product.search', input: {} }]));
-    expect(searchAndRates.status).toBe(200);
-    expect(publicAges(searchAndRates.headers.get('cache-control')).maxAge).toBe(Math.min(single.search, single.rates));
-  });
-
-  it('marks a mutation no-store', async () => {
-    const { userId } = await freshShopper(bff());
-    const token = await bff().sandbox.idp.issueToken({ sub: userId });
-    const answer = await rawRequest(bff(), '/trpc/cart.setItem', {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ json: { sku: coldSku(bff()), quantity: 1 } }),
-    });
-    expect(answer.status).toBe(200);
-    expect(answer.headers.get('cache-control')).toContain('no-store');
   });
 });
 

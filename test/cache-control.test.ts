@@ -1,0 +1,107 @@
+import { UNKNOWN_SKUS } from '@storefront/sandbox';
+import { describe, expect, it } from 'vitest';
+import { useBff } from './helpers/bff.js';
+import { CACHE_ON, coldSku, pageInput, priced, publicAges } from './helpers/cache.js';
+import { freshShopper } from './helpers/shopper.js';
+import { batchPath, rawRequest } from './helpers/wire.js';
+
+describe('Cache-Control for CDNs', () => {
+  const bff = useBff({ env: CACHE_ON });
+
+  it('lets CDNs keep product.page, product.search and fx.rates publicly, for no longer than their shortest-lived data', async () => {
+    const sku = coldSku(bff(), priced(bff()));
+    const page = await rawRequest(bff(), `/trpc/product.page?input=${pageInput(sku)}`);
+    const search = await rawRequest(bff(), `/trpc/product.search?input=${encodeURIComponent(JSON.stringify({ json: { query: 'shoe' } }))}`);
+    const rates = await rawRequest(bff(), '/trpc/fx.rates');
+    for (const answer of [page, search, rates]) expect(answer.status).toBe(200);
+
+    const ages = [page, search, rates].map((answer) => publicAges(answer.headers.get('cache-control')));
+    for (const { maxAge, sMaxAge } of ages) {
+      expect(maxAge).toBeGreaterThan(0);
+      expect(sMaxAge).toBeGreaterThan(0);
+    }
+    // A page shows stock (kept 5 s), a search shows prices (kept 10 s), the ECB rates change daily.
+    expect(ages[0]?.maxAge).toBeLessThanOrEqual(5);
+    expect(ages[0]?.sMaxAge).toBeLessThanOrEqual(5);
+    expect(ages[1]?.maxAge).toBeLessThanOrEqual(10);
+    expect(ages[2]?.maxAge).toBeLessThanOrEqual(24 * 3600);
+  });
+
+  it('marks a degraded product page private, no-store', async () => {
+    const sku = coldSku(bff());
+    bff().sandbox.faults.inject('reviews', { kind: 'status', status: 503 });
+    const page = await rawRequest(bff(), `/trpc/product.page?input=${pageInput(sku)}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('"degraded":["reviews"]');
+    expect(page.headers.get('cache-control')).toBe('private, no-store');
+  });
+
+  it('marks errors private, no-store: an unknown SKU and a failing ERP', async () => {
+    const notFound = await rawRequest(bff(), `/trpc/product.page?input=${pageInput(UNKNOWN_SKUS[0])}`);
+    expect(notFound.status).toBe(404);
+    expect(notFound.headers.get('cache-control')).toBe('private, no-store');
+    // Remembered by the BFF, still not for CDNs.
+    const again = await rawRequest(bff(), `/trpc/product.page?input=${pageInput(UNKNOWN_SKUS[0])}`);
+    expect(again.status).toBe(404);
+    expect(again.headers.get('cache-control')).toBe('private, no-store');
+
+    bff().sandbox.faults.inject('erp', { kind: 'soap-fault' }, { operation: 'GetProduct' });
+    const failed = await rawRequest(bff(), `/trpc/product.page?input=${pageInput(coldSku(bff()))}`);
+    expect(failed.status).toBe(502);
+    expect(failed.headers.get('cache-control')).toBe('private, no-store');
+  });
+
+  it('marks a signed-in query private, no-store', async () => {
+    const token = await bff().sandbox.idp.tokenFor('ann');
+    const cart = await rawRequest(bff(), '/trpc/cart.get', { headers: { authorization: `Bearer ${token}` } });
+    expect(cart.status).toBe(200);
+    expect(cart.headers.get('cache-control')).toBe('private, no-store');
+    const dashboard = await rawRequest(bff(), '/trpc/account.dashboard', { headers: { authorization: `Bearer ${token}` } });
+    expect(dashboard.status).toBe(200);
+    expect(dashboard.headers.get('cache-control')).toBe('private, no-store');
+  });
+
+  it('marks a GET batch of a public product page and a signed-in cart private, no-store', async () => {
+    const token = await bff().sandbox.idp.tokenFor('ann');
+    const sku = coldSku(bff());
+    // Warm and cold alike: the page alone would be public.
+    for (let round = 0; round < 2; round++) {
+      const batch = await rawRequest(bff(), batchPath([{ path: 'product.page', input: { sku } }, { path: 'cart.get', input: {} }]), {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(batch.status).toBe(200);
+      expect(batch.headers.get('cache-control')).toBe('private, no-store');
+    }
+    const alone = await rawRequest(bff(), `/trpc/product.page?input=${pageInput(sku)}`);
+    expect(alone.headers.get('cache-control')).toMatch(/^public\b/);
+  });
+
+  it('gives a GET batch of public queries the smallest max-age among its calls', async () => {
+    const sku = coldSku(bff(), priced(bff()));
+    const single = {
+      page: publicAges((await rawRequest(bff(), `/trpc/product.page?input=${pageInput(sku)}`)).headers.get('cache-control')).maxAge,
+      search: publicAges((await rawRequest(bff(), `/trpc/product.search?input=${encodeURIComponent(JSON.stringify({ json: {} }))}`)).headers.get('cache-control')).maxAge,
+      rates: publicAges((await rawRequest(bff(), '/trpc/fx.rates')).headers.get('cache-control')).maxAge,
+    };
+    expect(single.page).toBeLessThan(single.search);
+
+    const pageAndSearch = await rawRequest(bff(), batchPath([{ path: 'product.search', input: {} }, { path: 'product.page', input: { sku } }]));
+    expect(pageAndSearch.status).toBe(200);
+    expect(publicAges(pageAndSearch.headers.get('cache-control')).maxAge).toBe(single.page);
+    const searchAndRates = await rawRequest(bff(), batchPath([{ path: 'fx.rates' }, { path: 'product.search', input: {} }]));
+    expect(searchAndRates.status).toBe(200);
+    expect(publicAges(searchAndRates.headers.get('cache-control')).maxAge).toBe(Math.min(single.search, single.rates));
+  });
+
+  it('marks a mutation no-store', async () => {
+    const { userId } = await freshShopper(bff());
+    const token = await bff().sandbox.idp.issueToken({ sub: userId });
+    const answer = await rawRequest(bff(), '/trpc/cart.setItem', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ json: { sku: coldSku(bff()), quantity: 1 } }),
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('cache-control')).toContain('no-store');
+  });
+});
