@@ -10,7 +10,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['{shared,server,client,sandbox}/src/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['{shared,server,client,sandbox,bench}/src/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],
     testTimeout: 20_000,
     hookTimeout: 30_000,

@@ -74,7 +74,7 @@ export function createHandler(options: HandlerOptions): (req: IncomingMessage, r
       responseMeta: ({ ctx, type, errors, info }) => ({ headers: { 'cache-control': cacheControlOf(ctx, type, errors.length, info?.calls.length ?? 0) } }),
       onError({ error, path: procedure }) {
         // Logged once, here, with the request id; what the client sees was shaped by the error formatter.
-        if (error.code === 'BAD_REQUEST' || error.code === 'NOT_FOUND' || error.code === 'UNAUTHORIZED' || error.code === 'CONFLICT') {
+        if (['BAD_REQUEST', 'NOT_FOUND', 'UNAUTHORIZED', 'CONFLICT', 'CLIENT_CLOSED_REQUEST'].includes(error.code)) {
           options.log.debug('request refused', { requestId, procedure, code: error.code });
           return;
         }

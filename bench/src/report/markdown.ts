@@ -1,0 +1,70 @@
+import type { BenchResults, Measurement, ScenarioResult } from './results.js';
+
+const fixed = (value: number, digits: number): string => (Number.isFinite(value) ? value.toFixed(digits) : '—');
+const ratio = (value: number | null): string => (value === null ? '—' : `${value.toFixed(2)}×`);
+const rps = (value: number): string => (Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : '—');
+const ms = (value: number): string => fixed(value, value < 10 ? 2 : 1);
+
+type Row = [label: string, value: (m: Measurement) => string, ratio?: (s: ScenarioResult) => string];
+
+const ROWS = (connections: number): Row[] => [
+  [`req/s (${connections} connections)`, (m) => rps(m.rps), (s) => ratio(s.ratios.rps)],
+  [`p50 / p99 ms (${connections} connections)`, (m) => `${ms(m.p50Ms)} / ${ms(m.p99Ms)}`, (s) => ratio(s.ratios.p50Ms)],
+  ['p50 / p99 ms (1 connection)', (m) => `${ms(m.latencyP50Ms)} / ${ms(m.latencyP99Ms)}`, (s) => ratio(s.ratios.latencyP50Ms)],
+  ['server CPU ms per request', (m) => fixed(m.cpuMsPerRequest, 3), (s) => ratio(s.ratios.cpuMsPerRequest)],
+  ['server CPU busy (% of one core)', (m) => fixed(m.cpuBusyPercent, 0)],
+  ['server RSS MiB (after load)', (m) => fixed(m.rssMiB, 0)],
+  ['upstream calls per request', (m) => fixed(m.upstreamCallsPerRequest, 2)],
+  ['bench process CPU ms per request (load + sandbox)', (m) => fixed(m.loadCpuMsPerRequest, 3)],
+  ['bench process CPU busy (% of one core)', (m) => fixed(m.loadBusyPercent, 0)],
+  ['responses measured (degraded, non-2xx, errors)', (m) => `${m.requests.toLocaleString('en-US')} (${m.degraded}, ${m.non2xx}, ${m.errors})`],
+];
+
+/** The summary table: one line per scenario. */
+export function summaryTable(results: BenchResults): string {
+  const lines = [
+    `| scenario | BFF req/s | baseline req/s | BFF ÷ baseline | BFF p50 ms (1 conn) | baseline p50 ms (1 conn) | CPU/req BFF ÷ baseline | upstream calls/req BFF, baseline |`,
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const s of results.scenarios) {
+    const b = s.baseline?.summary;
+    lines.push(
+      `| ${s.title} | ${rps(s.bff.summary.rps)} | ${b ? rps(b.rps) : '—'} | ${ratio(s.ratios.rps)} | ${ms(s.bff.summary.latencyP50Ms)} | ${b ? ms(b.latencyP50Ms) : '—'} | ${ratio(s.ratios.cpuMsPerRequest)} | ${fixed(s.bff.summary.upstreamCallsPerRequest, 2)}, ${b ? fixed(b.upstreamCallsPerRequest, 2) : '—'} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export function markdownReport(results: BenchResults): string {
+  const { settings, environment } = results;
+  const parts = [
+    '# Benchmark: the BFF beside a hand-written baseline',
+    '',
+    `${results.generatedAt}; Node ${environment.node} on ${environment.platform}, ${environment.cpus} × ${environment.cpuModel} (1-minute load average ${environment.loadAverageAtStart.toFixed(2)} at the start, ${environment.loadAverageAtEnd.toFixed(2)} at the end). ` +
+      `${settings.rounds} interleaved rounds (BFF, baseline, BFF, baseline…) of ${settings.seconds} s at ${settings.connections} connections and ${settings.latencySeconds} s at 1 connection per target, ` +
+      `each after a ${settings.warmupSeconds} s warm-up that is discarded; medians over the rounds. Sandbox upstreams in the bench process with no added latency, ${settings.products.toLocaleString('en-US')} products; ` +
+      `the BFF (NODE_ENV=production) and the baseline each in a child process of their own. Whole run: ${Math.round(results.elapsedSeconds)} s.`,
+    '',
+    'Ratios are BFF ÷ baseline: above 1 is better for req/s, worse for latency and CPU. Speed is never asserted in tests; these numbers are for reading.',
+    '',
+    summaryTable(results),
+    '',
+  ];
+  for (const s of results.scenarios) {
+    parts.push(`## ${s.title}`, '', s.description, '', '| | BFF | baseline | BFF ÷ baseline |', '|---|---:|---:|---:|');
+    for (const [label, value, ratioOf] of ROWS(settings.connections)) {
+      parts.push(`| ${label} | ${value(s.bff.summary)} | ${s.baseline ? value(s.baseline.summary) : '—'} | ${ratioOf ? ratioOf(s) : ''} |`);
+    }
+    const busy = Math.max(s.bff.summary.loadBusyPercent, s.baseline?.summary.loadBusyPercent ?? 0);
+    if (busy >= 75) {
+      parts.push('', `The bench process (load generator and sandbox) was up to ${busy.toFixed(0)} % of a core busy here: throughput is bounded by it as much as by the target, so compare the CPU per request.`);
+    }
+    const calls = (upstream: Record<string, number>): string =>
+      Object.entries(upstream)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([name, perRequest]) => `${name} ${perRequest.toFixed(2)}`)
+        .join(', ') || 'none';
+    parts.push('', `Upstream calls per request — BFF: ${calls(s.bff.upstreamCalls)}${s.baseline ? `; baseline: ${calls(s.baseline.upstreamCalls)}` : ''}.`, '');
+  }
+  return parts.join('\n');
+}

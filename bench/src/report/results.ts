@@ -1,0 +1,97 @@
+/** What one measured load of one target gives. */
+export interface Measurement {
+  /** Responses per second at `settings.connections` connections. */
+  rps: number;
+  /** Latency at `settings.connections` connections, ms. */
+  p50Ms: number;
+  p99Ms: number;
+  /** Latency at one connection, ms. */
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  /** The target process's CPU time (user + system) per request sent, ms. */
+  cpuMsPerRequest: number;
+  /** The target's CPU time ÷ wall time during the load, % of one core. */
+  cpuBusyPercent: number;
+  /** The target's resident set size after the load, MiB. */
+  rssMiB: number;
+  /** Calls the sandbox received per request sent. */
+  upstreamCallsPerRequest: number;
+  /** The bench process's own CPU (load generator and sandbox) per request sent, ms. */
+  loadCpuMsPerRequest: number;
+  /** The bench process's CPU time ÷ wall time during the load, % of one core: near 100, it is the bottleneck. */
+  loadBusyPercent: number;
+  requests: number;
+  non2xx: number;
+  /** 2xx answers with a non-empty `degraded` (cheaper than whole ones: a fair comparison has none). */
+  degraded: number;
+  errors: number;
+}
+
+export interface TargetResult {
+  name: string;
+  rounds: Measurement[];
+  /** Medians over the rounds (RSS: the largest; counts: sums). */
+  summary: Measurement;
+  /** Upstream calls per response by `service operation`, over every round. */
+  upstreamCalls: Record<string, number>;
+}
+
+export interface ScenarioResult {
+  id: string;
+  title: string;
+  /** A short label for the chart. */
+  label: string;
+  description: string;
+  bff: TargetResult;
+  baseline: TargetResult | null;
+  /** BFF ÷ baseline; null without a baseline. */
+  ratios: { rps: number | null; cpuMsPerRequest: number | null; p50Ms: number | null; latencyP50Ms: number | null };
+}
+
+export interface BenchResults {
+  generatedAt: string;
+  environment: { node: string; platform: string; cpus: number; cpuModel: string; loadAverageAtStart: number; loadAverageAtEnd: number };
+  settings: { seconds: number; latencySeconds: number; warmupSeconds: number; rounds: number; connections: number; products: number; skus: number };
+  scenarios: ScenarioResult[];
+  /** Seconds the whole run took. */
+  elapsedSeconds: number;
+}
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? Number.NaN) : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
+};
+
+/** Medians of the rounds; RSS the largest; counts summed. */
+export function summarize(rounds: readonly Measurement[]): Measurement {
+  const of = (key: keyof Measurement): number[] => rounds.map((round) => round[key]);
+  const sum = (key: keyof Measurement): number => of(key).reduce((total, value) => total + value, 0);
+  return {
+    rps: median(of('rps')),
+    p50Ms: median(of('p50Ms')),
+    p99Ms: median(of('p99Ms')),
+    latencyP50Ms: median(of('latencyP50Ms')),
+    latencyP99Ms: median(of('latencyP99Ms')),
+    cpuMsPerRequest: median(of('cpuMsPerRequest')),
+    cpuBusyPercent: median(of('cpuBusyPercent')),
+    rssMiB: Math.max(...of('rssMiB')),
+    upstreamCallsPerRequest: median(of('upstreamCallsPerRequest')),
+    loadCpuMsPerRequest: median(of('loadCpuMsPerRequest')),
+    loadBusyPercent: median(of('loadBusyPercent')),
+    requests: sum('requests'),
+    non2xx: sum('non2xx'),
+    degraded: sum('degraded'),
+    errors: sum('errors'),
+  };
+}
+
+export function ratiosOf(bff: Measurement, baseline: Measurement | undefined): ScenarioResult['ratios'] {
+  const ratio = (a: number, b: number | undefined): number | null => (b === undefined || b === 0 ? null : a / b);
+  return {
+    rps: ratio(bff.rps, baseline?.rps),
+    cpuMsPerRequest: ratio(bff.cpuMsPerRequest, baseline?.cpuMsPerRequest),
+    p50Ms: ratio(bff.p50Ms, baseline?.p50Ms),
+    latencyP50Ms: ratio(bff.latencyP50Ms, baseline?.latencyP50Ms),
+  };
+}
