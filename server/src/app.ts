@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config, UpstreamConfig } from './config.js';
 import { createHandler } from './http/handler.js';
 import { createTokenVerifier } from './kit/auth.js';
+import { createKeepAliveFetch } from './kit/keep-alive-fetch.js';
 import { createCache, type Cache } from './kit/cache/cache.js';
 import { createRedisTier } from './kit/cache/redis-tier.js';
 import { createLogger, type Logger } from './kit/logger.js';
@@ -28,7 +29,9 @@ export interface App {
 /** Builds the BFF for configured upstreams: no listening, no globals, so tests build their own. */
 export function createApp(config: Config & { upstreams: UpstreamConfig }, options: AppOptions = {}): App {
   const log = options.log ?? createLogger(config.LOG_LEVEL);
-  const direct = createUpstreams(config.upstreams, config, options.fetch);
+  // Upstream HTTP on keep-alive connections (undici), unless a test brings its own fetch.
+  const keepAlive = options.fetch ? undefined : createKeepAliveFetch();
+  const direct = createUpstreams(config.upstreams, config, options.fetch ?? keepAlive?.fetch);
   let cache: Cache | undefined;
   if (config.CACHE_MAX_BYTES > 0) {
     cache = createCache({
@@ -51,6 +54,7 @@ export function createApp(config: Config & { upstreams: UpstreamConfig }, option
     jwksTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
   });
   let closed = false;
+  let closing: Promise<void> | undefined;
   const handler = createHandler({
     router: appRouter,
     createContext: (requestId, authorization) => ({ requestId, authorization, verifyToken, log, upstreams, invalidate, cacheHints: [], config: settings }),
@@ -62,9 +66,14 @@ export function createApp(config: Config & { upstreams: UpstreamConfig }, option
   });
   return {
     handler,
-    async close() {
+    close() {
       closed = true;
-      await cache?.close();
+      // Once, however often it is called.
+      closing ??= (async () => {
+        await cache?.close();
+        await keepAlive?.close();
+      })();
+      return closing;
     },
     cache,
   };
