@@ -22,13 +22,14 @@ export interface StartBffOptions {
   env?: Record<string, string>;
 }
 
-/** The sandbox and a BFF from createApp on a real HTTP server on port 0, with the real client. */
-export async function startBff(options: StartBffOptions = {}): Promise<Bff> {
-  const sandbox = await startSandbox({ latency: 'none', products: 600, ...options.sandbox });
-  // The cache is off unless a test turns it on: most tests look at what reaches the upstreams.
-  const loaded = loadConfig({ ...sandbox.env(), LOG_LEVEL: 'debug', CACHE_MAX_BYTES: '0', ...options.env });
+/**
+ * A BFF from createApp on a real HTTP server on port 0, in front of `sandbox`, with the real
+ * client and its debug logs collected. The cache is off unless `env` turns it on: most tests look
+ * at what reaches the upstreams. Closing it leaves the sandbox to its owner.
+ */
+export async function startInstance(sandbox: Sandbox, env: Record<string, string> = {}): Promise<Bff> {
+  const loaded = loadConfig({ ...sandbox.env(), LOG_LEVEL: 'debug', CACHE_MAX_BYTES: '0', ...env });
   if (!loaded.ok || loaded.config.upstreams === 'sandbox') {
-    await sandbox.close();
     throw new Error(`bad test configuration: ${loaded.ok ? 'no upstreams' : loaded.errors.join('; ')}`);
   }
   const logs: string[] = [];
@@ -53,9 +54,26 @@ export async function startBff(options: StartBffOptions = {}): Promise<Bff> {
       await new Promise<void>((resolve) => server.close(() => {
         resolve();
       }));
-      await sandbox.close();
     },
   };
+}
+
+/** The sandbox and a BFF in front of it (see startInstance); closing it closes both. */
+export async function startBff(options: StartBffOptions = {}): Promise<Bff> {
+  const sandbox = await startSandbox({ latency: 'none', products: 600, ...options.sandbox });
+  try {
+    const instance = await startInstance(sandbox, options.env);
+    return {
+      ...instance,
+      async close() {
+        await instance.close();
+        await sandbox.close();
+      },
+    };
+  } catch (error) {
+    await sandbox.close();
+    throw error;
+  }
 }
 
 /** One BFF for the whole file; faults and call counts are reset after each test. */
@@ -94,4 +112,9 @@ export async function errorOf(promise: Promise<unknown>): Promise<{ message: str
     return { message, data: data ?? {} };
   }
   throw new Error('expected the call to fail');
+}
+
+/** The log lines of a BFF at one level whose message starts with `prefix`. */
+export function logLines(bff: Bff, level: string, prefix: string): { level: string; msg: string }[] {
+  return bff.logs.map((line) => JSON.parse(line) as { level: string; msg: string }).filter((line) => line.level === level && line.msg.startsWith(prefix));
 }
