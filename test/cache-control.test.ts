@@ -105,3 +105,47 @@ describe('Cache-Control for CDNs', () => {
     expect(answer.headers.get('cache-control')).toContain('no-store');
   });
 });
+
+describe('kept encoded answers (public queries answered without tRPC)', () => {
+  const bff = useBff({ env: CACHE_ON });
+  const get = async (path: string) => {
+    const response = await fetch(`${bff().url}${path}`);
+    return { status: response.status, cacheControl: response.headers.get('cache-control'), body: await response.text() };
+  };
+
+  it('answers a repeated public GET with the same bytes and headers, from memory and with no upstream call', async () => {
+    const sku = coldSku(bff(), priced(bff()));
+    const path = `/trpc/product.page?input=${pageInput(sku)}`;
+    const first = await get(path);
+    expect(bff().app.responses?.memory.size).toBe(1);
+    bff().sandbox.calls.reset();
+    const second = await get(path);
+    expect(second).toEqual(first);
+    expect(bff().sandbox.calls.snapshot()).toEqual({});
+  });
+
+  it('never keeps a degraded answer, an error or a signed-in query', async () => {
+    const { sandbox, app } = bff();
+    const before = app.responses?.memory.size ?? 0;
+    sandbox.faults.inject('reviews', { kind: 'status', status: 503 });
+    const degraded = await get(`/trpc/product.page?input=${pageInput(coldSku(bff(), priced(bff())))}`);
+    expect(degraded.cacheControl).toBe('private, no-store');
+    sandbox.faults.clear();
+    expect((await get(`/trpc/product.page?input=${pageInput(UNKNOWN_SKUS[0])}`)).status).toBe(404);
+    const shopper = await freshShopper(bff());
+    await shopper.client.cart.get.query({});
+    expect(app.responses?.memory.size).toBe(before);
+  });
+
+  it('drops a kept product page when an order changes its stock', async () => {
+    const inStock = (candidate: string): boolean => (bff().sandbox.store.stock.get(candidate) ?? []).some((row) => row.quantity > 0);
+    const sku = coldSku(bff(), (candidate) => priced(bff())(candidate) && inStock(candidate));
+    const path = `/trpc/product.page?input=${pageInput(sku)}`;
+    const before = JSON.parse((await get(path)).body) as { result: { data: { json: { availability: { quantity: number } } } } };
+    const shopper = await freshShopper(bff());
+    await shopper.client.cart.setItem.mutate({ sku, quantity: 1 });
+    await shopper.client.orders.place.mutate({ shipTo: { name: 'A', street: 'B 1', city: 'C', postalCode: '1', country: 'DE' }, clientReference: crypto.randomUUID() });
+    const after = JSON.parse((await get(path)).body) as typeof before;
+    expect(after.result.data.json.availability.quantity).toBe(before.result.data.json.availability.quantity - 1);
+  });
+});

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config, UpstreamConfig } from './config.js';
 import { createHandler } from './http/handler.js';
+import { createResponseCache, type ResponseCache } from './http/response-cache.js';
 import { createTokenVerifier } from './kit/auth.js';
 import { createKeepAliveFetch } from './kit/keep-alive-fetch.js';
 import { createCache, type Cache } from './kit/cache/cache.js';
@@ -24,6 +25,8 @@ export interface App {
   close(): Promise<void>;
   /** The cache, when on (for its size in tests and metrics). */
   cache: Cache | undefined;
+  /** The kept encoded answers, when the cache is on. */
+  responses: ResponseCache | undefined;
 }
 
 /** Builds the BFF for configured upstreams: no listening, no globals, so tests build their own. */
@@ -42,6 +45,11 @@ export function createApp(config: Config & { upstreams: UpstreamConfig }, option
   }
   const upstreams = cache ? withCache(direct, cache, cachePolicies({ notFoundTtlMs: config.NOT_FOUND_TTL_MS, fxTtlMs: config.FX_TTL_MS })) : direct;
   const invalidate = (tags: readonly string[]): Promise<void> => cache?.invalidate(tags) ?? Promise.resolve();
+  // Encoded public answers, an eighth of the cache's bound, dropped with the data they show.
+  const responses = cache ? createResponseCache({ maxBytes: Math.floor(config.CACHE_MAX_BYTES / 8) }) : undefined;
+  if (responses) cache?.onInvalidate((tags) => {
+    responses.dropTags(tags);
+  });
   const settings: Context['config'] = {
     ERP_TIMEOUT_MS: config.ERP_TIMEOUT_MS,
     PART_TIMEOUT_MS: config.PART_TIMEOUT_MS,
@@ -57,12 +65,13 @@ export function createApp(config: Config & { upstreams: UpstreamConfig }, option
   let closing: Promise<void> | undefined;
   const handler = createHandler({
     router: appRouter,
-    createContext: (requestId, authorization) => ({ requestId, authorization, verifyToken, log, upstreams, invalidate, cacheHints: [], config: settings }),
+    createContext: (requestId, authorization) => ({ requestId, authorization, verifyToken, log, upstreams, invalidate, cacheHints: [], cacheTags: [], config: settings }),
     log,
     maxBatchSize: config.MAX_BATCH_SIZE,
     maxBodyBytes: config.MAX_BODY_BYTES,
     // Ready once the cache's shared tier is connected (or known to be down: it is optional).
     ready: () => !closed && (cache?.ready() ?? true),
+    ...(responses ? { responses } : {}),
   });
   return {
     handler,
@@ -76,5 +85,6 @@ export function createApp(config: Config & { upstreams: UpstreamConfig }, option
       return closing;
     },
     cache,
+    responses,
   };
 }

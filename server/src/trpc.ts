@@ -22,6 +22,8 @@ export interface Context {
    * A call that says nothing counts as never (signed-in ones, mutations).
    */
   cacheHints: (number | null)[];
+  /** @internal Tags of the data a public answer shows, so that the kept answer is dropped with it. */
+  cacheTags: string[];
   /** @internal Server-only: `stripInternal` keeps it out of the client's bundled types. */
   upstreams: Upstreams;
   /** @internal Server-only: `stripInternal` keeps it out of the client's bundled types. */

@@ -5,6 +5,7 @@ import type { Logger } from '../kit/logger.js';
 import { UpstreamError } from '../kit/upstream-error.js';
 import type { AppRouter } from '../router.js';
 import type { Context } from '../trpc.js';
+import type { ResponseCache } from './response-cache.js';
 
 export interface HandlerOptions {
   router: AppRouter;
@@ -14,6 +15,8 @@ export interface HandlerOptions {
   maxBodyBytes: number;
   /** Whether the BFF is ready to serve (for /readyz). */
   ready: () => boolean;
+  /** Keeps encoded public answers (when the cache is on). */
+  responses?: ResponseCache;
 }
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
@@ -63,6 +66,10 @@ export function createHandler(options: HandlerOptions): (req: IncomingMessage, r
       return;
     }
 
+    if (options.responses?.serve(req, res)) return;
+    let context: Context | undefined;
+    options.responses?.capture(req, res, () => context?.cacheTags ?? []);
+
     void nodeHTTPRequestHandler({
       router: options.router,
       req,
@@ -70,7 +77,7 @@ export function createHandler(options: HandlerOptions): (req: IncomingMessage, r
       path: path.slice('/trpc/'.length),
       maxBatchSize: options.maxBatchSize,
       maxBodySize: options.maxBodyBytes,
-      createContext: () => options.createContext(requestId, req.headers.authorization),
+      createContext: () => (context = options.createContext(requestId, req.headers.authorization)),
       responseMeta: ({ ctx, type, errors, info }) => ({ headers: { 'cache-control': cacheControlOf(ctx, type, errors.length, info?.calls.length ?? 0) } }),
       onError({ error, path: procedure }) {
         // Logged once, here, with the request id; what the client sees was shaped by the error formatter.

@@ -4,7 +4,7 @@ import { UpstreamError } from '../kit/upstream-error.js';
 import { ApiError } from '../errors.js';
 import type { UpstreamPrice } from '../upstreams/json/catalog-services.js';
 import { toAvailability, toPrice, toProduct, toSummary } from '../domain/product.js';
-import { HTTP_MAX_AGE_SECONDS } from '../upstreams/cache-policies.js';
+import { HTTP_MAX_AGE_SECONDS, tagsOf } from '../upstreams/cache-policies.js';
 import { publicProcedure, router } from '../trpc.js';
 import { converterOf, currencyConverter } from './currency.js';
 
@@ -83,6 +83,7 @@ export const productRouter = router({
 
       const degraded = degradedOf(PRODUCT_PAGE_PARTS, failed);
       ctx.cacheHints.push(degraded.length === 0 ? HTTP_MAX_AGE_SECONDS.productPage : null);
+      ctx.cacheTags.push(...tagsOf.productPage(input.sku));
       return {
         product: toProduct(parts.product),
         price,

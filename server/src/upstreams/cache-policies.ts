@@ -46,6 +46,8 @@ export type CachePolicies = ReturnType<typeof cachePolicies>;
 export const tagsOf = {
   cart: (userId: string) => [`cart:${userId}`],
   orders: (userId: string) => [`orders:${userId}`],
+  /** What a product page shows that an order changes at once: its stock. */
+  productPage: (sku: string) => [`stock:${sku}`],
   order: (userId: string, skus: readonly string[]) => [`cart:${userId}`, `orders:${userId}`, ...skus.map((sku) => `stock:${sku}`)],
 };
 

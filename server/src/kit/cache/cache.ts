@@ -31,6 +31,8 @@ export interface Cache {
   getMany<T>(policy: CachePolicy, ids: readonly string[], loadMissing: (ids: string[], signal: AbortSignal) => Promise<Map<string, T>>, options?: CallOptions): Promise<Map<string, T>>;
   /** Forgets every entry with one of these tags, in this instance and (through the shared tier) in all. */
   invalidate(tags: readonly string[]): Promise<void>;
+  /** Called with the tags of every invalidation, this instance's and (through the shared tier) the others'. */
+  onInvalidate(listener: (tags: readonly string[]) => void): void;
   readonly memory: Pick<MemoryTier, 'size' | 'bytes'>;
   /** False while the shared tier's first connection is being made. */
   ready(): boolean;
@@ -84,9 +86,12 @@ export function createCache(options: CacheOptions): Cache {
   const now = options.now ?? Date.now;
   const memory = createMemoryTier({ maxBytes: options.maxBytes, now });
   const flights = new Map<string, Flight>();
-  options.shared?.onInvalidate((tags) => {
+  const listeners: ((tags: readonly string[]) => void)[] = [];
+  const drop = (tags: readonly string[]): void => {
     memory.dropTags(tags);
-  });
+    for (const listener of listeners) listener(tags);
+  };
+  options.shared?.onInvalidate(drop);
 
   const store = (key: string, entry: Entry): void => {
     const serialized = serializeEntry(entry);
@@ -253,8 +258,12 @@ export function createCache(options: CacheOptions): Cache {
     getMany: (policy, ids, loadMissing, callOptions = {}) => lookupMany(policy, ids, loadMissing, callOptions, false),
 
     async invalidate(tags) {
-      memory.dropTags(tags);
+      drop(tags);
       await options.shared?.invalidate(tags);
+    },
+
+    onInvalidate(listener) {
+      listeners.push(listener);
     },
 
     memory,
