@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { aggregate, AggregateAbortedError, degradedOf, optional, PartTimeoutError, required } from './aggregate.js';
+import { tracked } from '../testing/promises.js';
 
 /** A part's run that never settles on its own and keeps the signal it was given. */
 function hanging(): { run: (signal: AbortSignal) => Promise<never>; signal: () => AbortSignal } {
@@ -56,15 +57,6 @@ function expectTimedOut(result: { ok: boolean; error?: unknown }, part?: string)
   if (part !== undefined) expect(result.error).toMatchObject({ part });
 }
 
-/** Whether a promise has settled yet, without waiting for it. */
-function tracked<T>(promise: Promise<T>): { settled: () => boolean; promise: Promise<T> } {
-  let settled = false;
-  const watched = promise.finally(() => {
-    settled = true;
-  });
-  watched.catch(() => undefined);
-  return { settled: () => settled, promise: watched };
-}
 
 describe('aggregate', () => {
   beforeEach(() => {

@@ -1,11 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createBatchLoader, type BatchLoaderOptions } from './batch-loader.js';
+import { flush, tracked } from '../testing/promises.js';
 
-/** Lets queued microtasks and promise callbacks run (the loader dispatches in a microtask). */
-const flush = (): Promise<void> =>
-  new Promise((resolve) => {
-    setImmediate(resolve);
-  });
 
 /** A fetch that finds every key (value: the key in upper case) and records what it was asked. */
 function recordingFetch(): { fetch: BatchLoaderOptions<string, string>['fetch']; calls: string[][] } {
@@ -19,15 +15,6 @@ function recordingFetch(): { fetch: BatchLoaderOptions<string, string>['fetch'];
   };
 }
 
-/** Whether a promise has settled yet, without waiting for it. */
-function tracked<T>(promise: Promise<T>): { settled: () => boolean; promise: Promise<T> } {
-  let settled = false;
-  const watched = promise.finally(() => {
-    settled = true;
-  });
-  watched.catch(() => undefined);
-  return { settled: () => settled, promise: watched };
-}
 
 describe('createBatchLoader', () => {
   it('makes one fetch for the keys of several tickets, each key once', async () => {

@@ -4,23 +4,9 @@ import { createLogger } from '../logger.js';
 import { UpstreamError } from '../upstream-error.js';
 import { createCache } from './cache.js';
 import type { CachePolicy } from './policy.js';
+import { flush, tracked } from '../../testing/promises.js';
 
-// Captured before the fake timers replace it: lets every pending promise callback run.
-const realSetImmediate = setImmediate;
-const flush = (): Promise<void> =>
-  new Promise((resolve) => {
-    realSetImmediate(resolve);
-  });
 
-/** Whether a promise has settled yet, without waiting for it. */
-function tracked<T>(promise: Promise<T>): { settled: () => boolean; promise: Promise<T> } {
-  let settled = false;
-  const watched = promise.finally(() => {
-    settled = true;
-  });
-  watched.catch(() => undefined);
-  return { settled: () => settled, promise: watched };
-}
 
 interface PendingCall<T> {
   signal: AbortSignal;
