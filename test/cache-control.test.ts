@@ -149,3 +149,18 @@ describe('kept encoded answers (public queries answered without tRPC)', () => {
     expect(after.result.data.json.availability.quantity).toBe(before.result.data.json.availability.quantity - 1);
   });
 });
+
+describe('kept encoded answers and streamed batches', () => {
+  const bff = useBff({ env: CACHE_ON });
+
+  it('answers a client that asks for a streamed batch (trpc-accept) from tRPC, not with a kept JSON answer', async () => {
+    const path = `/trpc/product.page?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: { json: { sku: '000123' } } }))}`;
+    const plain = await fetch(`${bff().url}${path}`);
+    const plainBody = await plain.text();
+    expect(plain.headers.get('cache-control')).toMatch(/^public/);
+    expect(bff().app.responses?.memory.size).toBe(1);
+    const streamed = await fetch(`${bff().url}${path}`, { headers: { 'trpc-accept': 'application/jsonl' } });
+    expect(streamed.headers.get('transfer-encoding')).toBe('chunked');
+    expect(await streamed.text()).not.toBe(plainBody);
+  });
+});

@@ -33,7 +33,9 @@ const MAX_AGE = /(?:^|[\s,])max-age=(\d+)/;
 export function createResponseCache(options: ResponseCacheOptions): ResponseCache {
   const now = options.now ?? Date.now;
   const memory = createMemoryTier({ maxBytes: options.maxBytes, now });
-  const cacheable = (req: IncomingMessage): req is IncomingMessage & { url: string } => req.method === 'GET' && req.url !== undefined;
+  // Plain GETs only: a client that asked for a streamed answer (trpc-accept, or accept: application/jsonl) gets one from tRPC.
+  const cacheable = (req: IncomingMessage): req is IncomingMessage & { url: string } =>
+    req.method === 'GET' && req.url !== undefined && req.headers['trpc-accept'] === undefined && !(req.headers.accept ?? '').includes('application/jsonl');
 
   return {
     serve(req, res) {
