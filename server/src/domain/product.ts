@@ -64,3 +64,25 @@ export function converterFor(currency: string, rates: ReadonlyMap<string, string
   const rate = rates?.get(currency);
   return rate === undefined ? undefined : (amount) => convertFromEur(amount, currency, rate);
 }
+
+/** Recommendations a screen shows; more are asked for, since unknown and discontinued SKUs are left out. */
+export const RECOMMENDATIONS_SHOWN = 8;
+export const RECOMMENDATIONS_ASKED = 12;
+
+/**
+ * Summaries of SKUs in the order given, leaving out SKUs the ERP does not know and, with
+ * `activeOnly`, discontinued products.
+ */
+export function summariesOf(
+  skus: readonly string[],
+  products: ReadonlyMap<string, ErpProduct>,
+  prices: ReadonlyMap<string, UpstreamPrice> | undefined,
+  convert: Converter,
+  activeOnly: boolean,
+): ProductSummary[] {
+  return skus.flatMap((sku) => {
+    const product = products.get(sku);
+    if (!product || (activeOnly && product['@_status'] !== 'ACTIVE')) return [];
+    return [toSummary(product, prices?.get(sku), convert)];
+  });
+}

@@ -1,6 +1,6 @@
-import { DASHBOARD_DEGRADABLE, dashboardInput, dashboardOutput, SKU_PATTERN, type ProductSummary } from '@storefront/shared';
+import { DASHBOARD_DEGRADABLE, dashboardInput, dashboardOutput, SKU_PATTERN } from '@storefront/shared';
 import { multiply, sum } from '../domain/money.js';
-import { converterFor, toSummary } from '../domain/product.js';
+import { converterFor, RECOMMENDATIONS_ASKED, RECOMMENDATIONS_SHOWN, summariesOf } from '../domain/product.js';
 import { ApiError } from '../errors.js';
 import { aggregate, degradedOf, optional, required } from '../kit/aggregate.js';
 import { UpstreamError } from '../kit/upstream-error.js';
@@ -11,8 +11,6 @@ import { router, signedInProcedure } from '../trpc.js';
 
 const RECENT_ORDERS = 5;
 const NOTIFICATIONS = 5;
-const RECOMMENDATIONS_SHOWN = 8;
-const RECOMMENDATIONS_ASKED = 12;
 
 type Degradable = (typeof DASHBOARD_DEGRADABLE)[number];
 
@@ -111,12 +109,6 @@ export const accountRouter = router({
         if (!result.prices.ok || !convert) failed.add('prices');
         return result.prices.ok ? result.prices.value : new Map<string, UpstreamPrice>();
       };
-      const summaries = (skus: string[], products: Map<string, ErpProduct>, prices: Map<string, UpstreamPrice>, activeOnly: boolean): ProductSummary[] =>
-        skus.flatMap((sku) => {
-          const product = products.get(sku);
-          if (!product || (activeOnly && product['@_status'] !== 'ACTIVE')) return [];
-          return [toSummary(product, prices.get(sku), convert)];
-        });
 
       let cartSummary = null;
       if (parts.cart.ok) {
@@ -132,10 +124,10 @@ export const accountRouter = router({
         };
       } else failed.add('cart');
 
-      const wishlistItems = parts.wishlist.ok ? summaries(parts.wishlist.value.skus, parts.wishlist.value.products, pricesOf(parts.wishlist.value), false) : [];
+      const wishlistItems = parts.wishlist.ok ? summariesOf(parts.wishlist.value.skus, parts.wishlist.value.products, pricesOf(parts.wishlist.value), convert, false) : [];
       if (!parts.wishlist.ok) failed.add('wishlist');
       const recommended = parts.recommendations.ok
-        ? summaries(parts.recommendations.value.skus, parts.recommendations.value.products, pricesOf(parts.recommendations.value), true).slice(0, RECOMMENDATIONS_SHOWN)
+        ? summariesOf(parts.recommendations.value.skus, parts.recommendations.value.products, pricesOf(parts.recommendations.value), convert, true).slice(0, RECOMMENDATIONS_SHOWN)
         : [];
       if (!parts.recommendations.ok) failed.add('recommendations');
       if (!parts.loyalty.ok) failed.add('loyalty');

@@ -1,17 +1,13 @@
-import { PRODUCT_PAGE_PARTS, productPageInput, productPageOutput, productSearchInput, productSearchOutput, SKU_PATTERN } from '@storefront/shared';
+import { PRODUCT_PAGE_PARTS, productPageInput, productPageOutput, productSearchInput, productSearchOutput, SKU_PATTERN, type ProductSummary } from '@storefront/shared';
 import { aggregate, degradedOf, optional, required } from '../kit/aggregate.js';
 import { UpstreamError } from '../kit/upstream-error.js';
 import { ApiError } from '../errors.js';
 import type { UpstreamPrice } from '../upstreams/json/catalog-services.js';
-import { toAvailability, toPrice, toProduct, toSummary } from '../domain/product.js';
+import { RECOMMENDATIONS_ASKED, RECOMMENDATIONS_SHOWN, summariesOf, toAvailability, toPrice, toProduct, toSummary } from '../domain/product.js';
 import { HTTP_MAX_AGE_SECONDS, tagsOf } from '../upstreams/cache-policies.js';
 import { publicProcedure, router } from '../trpc.js';
 import { converterOf, currencyConverter } from './currency.js';
 
-/** Recommendations shown on a page. */
-const RECOMMENDATIONS_SHOWN = 8;
-/** Asked for more than shown, since unknown and discontinued SKUs are left out. */
-const RECOMMENDATIONS_ASKED = 12;
 const REVIEWS_SHOWN = 3;
 
 type PagePart = (typeof PRODUCT_PAGE_PARTS)[number];
@@ -64,17 +60,12 @@ export const productRouter = router({
       if (!parts.price.ok || !convert) failed.add('price');
       else price = toPrice(parts.price.value, convert);
 
-      let shown: ReturnType<typeof toSummary>[] = [];
+      let shown: ProductSummary[] = [];
       if (parts.recommendations.ok) {
         const { skus, products } = parts.recommendations.value;
         const prices = parts.recommendationPrices.ok ? parts.recommendationPrices.value : undefined;
         const bySku = new Map(products.map((product) => [product['@_sku'], product]));
-        shown = skus
-          .flatMap((sku) => {
-            const product = bySku.get(sku);
-            return product && product['@_status'] === 'ACTIVE' ? [toSummary(product, prices?.get(sku), convert)] : [];
-          })
-          .slice(0, RECOMMENDATIONS_SHOWN);
+        shown = summariesOf(skus, bySku, prices, convert, true).slice(0, RECOMMENDATIONS_SHOWN);
         // Prices missing for a failure (pricing or FX), not because there are none: `price` is degraded.
         if ((!prices || !convert) && shown.length > 0) failed.add('price');
       } else failed.add('recommendations');
