@@ -4,11 +4,12 @@ import { fileURLToPath } from 'node:url';
 import { FIRST_GENERATED_SKU, startSandbox, type Sandbox } from '@storefront/sandbox';
 import { runLoad } from './harness/load.js';
 import { measure } from './harness/measure.js';
+import { runMemory } from './harness/memory-run.js';
 import { startTarget, type Target } from './harness/processes.js';
 import { checkSameAnswers } from './harness/same-answers.js';
 import { pathCycle, scenarios as allScenarios, type Scenario } from './harness/scenarios.js';
-import { summaryTable } from './report/markdown.js';
-import { ratiosOf, summarize, type BenchResults, type Measurement, type ScenarioResult, type TargetResult } from './report/results.js';
+import { secondHalfGrowthMiB, summaryTable } from './report/markdown.js';
+import { ratiosOf, summarize, type BenchResults, type Measurement, type MemoryResult, type ScenarioResult, type TargetResult } from './report/results.js';
 import { writeResults } from './report/write.js';
 
 /**
@@ -28,14 +29,19 @@ const settings: BenchResults['settings'] = {
   warmupSeconds: number('BENCH_WARMUP_SECONDS', 1),
   rounds: Math.max(1, Math.round(number('BENCH_ROUNDS', 3))),
   connections: Math.max(1, Math.round(number('BENCH_CONNECTIONS', 32))),
-  products: Math.round(number('BENCH_PRODUCTS', 20_000)),
+  products: 0,
   skus: Math.max(1, Math.round(number('BENCH_SKUS', 10_000))),
+  memorySkus: Math.round(number('BENCH_MEMORY_SKUS', 50_000)),
+  memoryCacheBytes: Math.round(number('BENCH_MEMORY_CACHE_BYTES', 16 * 1024 * 1024)),
 };
+// Enough generated products for the uncached page cycle and the memory run, plus the fixtures.
+settings.products = Math.round(number('BENCH_PRODUCTS', Math.max(settings.skus, settings.memorySkus) + 1_000));
 const only = (process.env.BENCH_SCENARIOS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 const outDir = process.env.BENCH_OUT ?? fileURLToPath(new URL('../results/', import.meta.url));
 const profileDir = process.env.BENCH_PROFILE ? fileURLToPath(new URL('../results/tmp/profiles/', import.meta.url)) : undefined;
 const serverMain = fileURLToPath(new URL('main.js', import.meta.resolve('@storefront/server')));
 const baselineMain = fileURLToPath(new URL('baseline/main.js', import.meta.url));
+const probeMain = fileURLToPath(new URL('harness/cache-probe-main.js', import.meta.url));
 
 const started = performance.now();
 /** Other work on the machine skews wall-clock numbers (CPU per request much less): the report says how busy it was. */
@@ -45,15 +51,20 @@ const log = (line: string): void => {
 };
 
 if (!existsSync(serverMain)) throw new Error(`${serverMain} is missing: build first (npm run bench at the root does)`);
-if (settings.products < settings.skus + 100) throw new Error('BENCH_PRODUCTS must exceed BENCH_SKUS by the fixtures (100 is plenty)');
+if (settings.products < Math.max(settings.skus, settings.memorySkus) + 100) throw new Error('BENCH_PRODUCTS must exceed BENCH_SKUS and BENCH_MEMORY_SKUS by the fixtures (100 is plenty)');
 const scenarios = allScenarios({ firstSku: FIRST_GENERATED_SKU, skus: settings.skus }).filter((s) => only.length === 0 || only.includes(s.id));
-if (scenarios.length === 0) throw new Error(`BENCH_SCENARIOS names none of ${allScenarios({ firstSku: 0, skus: 1 }).map((s) => s.id).join(', ')}`);
+const runMemoryToo = settings.memorySkus > 0 && (only.length === 0 || only.includes('memory'));
+if (scenarios.length === 0 && !runMemoryToo) throw new Error(`BENCH_SCENARIOS names none of ${allScenarios({ firstSku: 0, skus: 1 }).map((s) => s.id).join(', ')}, memory`);
 
 const contendersOf = (s: Scenario): number => (s.baseline ? 2 : 1);
 const steps = scenarios.reduce((total, s) => total + settings.rounds * contendersOf(s), 0);
-const estimate = steps * (settings.warmupSeconds * 2 + settings.seconds + settings.latencySeconds + 0.3) + scenarios.reduce((t, s) => t + contendersOf(s), 0) * settings.warmupSeconds * 2 + 10;
+// The memory run misses on every request: at roughly 200 pages a second.
+const memoryEstimate = runMemoryToo ? settings.memorySkus / 200 + 5 : 0;
+const estimate =
+  steps * (settings.warmupSeconds * 2 + settings.seconds + settings.latencySeconds + 0.3) + scenarios.reduce((t, s) => t + contendersOf(s), 0) * settings.warmupSeconds * 2 + 10 + memoryEstimate;
 log(
-  `bench: ${scenarios.length} scenarios, ${steps} measured loads (${settings.rounds} rounds of ${settings.seconds} s at ${settings.connections} connections + ${settings.latencySeconds} s at 1, after ${settings.warmupSeconds} s warm-ups); about ${Math.ceil(estimate / 60)} min`,
+  `bench: ${scenarios.length} scenarios, ${steps} measured loads (${settings.rounds} rounds of ${settings.seconds} s at ${settings.connections} connections + ${settings.latencySeconds} s at 1, after ${settings.warmupSeconds} s warm-ups)` +
+    `${runMemoryToo ? `, then the memory run over ${settings.memorySkus.toLocaleString('en-US')} SKUs` : ''}; about ${Math.ceil(estimate / 60)} min`,
 );
 
 const targets: Target[] = [];
@@ -135,6 +146,16 @@ try {
     });
   }
 
+  let memory: MemoryResult | null = null;
+  if (runMemoryToo) {
+    for (const t of [bffUncached, bffCached, baseline]) await t.stop();
+    const probeTarget = await startTarget('BFF (cache probe)', probeMain, { ...common, CACHE_MAX_BYTES: String(settings.memoryCacheBytes) }, nodeArgs);
+    targets.push(probeTarget);
+    log(`memory: product.page for ${settings.memorySkus.toLocaleString('en-US')} distinct SKUs on a BFF with CACHE_MAX_BYTES=${settings.memoryCacheBytes.toLocaleString('en-US')}`);
+    memory = await runMemory({ target: probeTarget, firstSku: FIRST_GENERATED_SKU, skus: settings.memorySkus, connections: settings.connections, log });
+    log(`memory: done in ${Math.round(memory.seconds)} s; RSS ${secondHalfGrowthMiB(memory).toFixed(1)} MiB over the second half`);
+  }
+
   const report: BenchResults = {
     generatedAt: new Date().toISOString(),
     environment: {
@@ -147,6 +168,7 @@ try {
     },
     settings,
     scenarios: results,
+    memory,
     elapsedSeconds: (performance.now() - started) / 1000,
   };
   await writeResults(report, outDir);

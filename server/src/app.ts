@@ -3,10 +3,10 @@ import type { Config, UpstreamConfig } from './config.js';
 import { createHandler } from './http/handler.js';
 import { createResponseCache, type ResponseCache } from './http/response-cache.js';
 import { createTokenVerifier } from './kit/auth.js';
-import { createKeepAliveFetch } from './kit/keep-alive-fetch.js';
 import { createCache, type Cache } from './kit/cache/cache.js';
 import { createRedisTier } from './kit/cache/redis-tier.js';
 import { createLogger, type Logger } from './kit/logger.js';
+import { createUpstreamTransport } from './kit/transport.js';
 import { appRouter } from './router.js';
 import type { Context } from './trpc.js';
 import { cachePolicies } from './upstreams/cache-policies.js';
@@ -16,8 +16,6 @@ import { createUpstreams } from './upstreams/index.js';
 export interface AppOptions {
   /** @default a JSON logger at config.LOG_LEVEL */
   log?: Logger;
-  /** The fetch every upstream call uses. @default globalThis.fetch */
-  fetch?: typeof fetch;
 }
 
 export interface App {
@@ -32,9 +30,9 @@ export interface App {
 /** Builds the BFF for configured upstreams: no listening, no globals, so tests build their own. */
 export function createApp(config: Config & { upstreams: UpstreamConfig }, options: AppOptions = {}): App {
   const log = options.log ?? createLogger(config.LOG_LEVEL);
-  // Upstream HTTP on keep-alive connections (undici), unless a test brings its own fetch.
-  const keepAlive = options.fetch ? undefined : createKeepAliveFetch();
-  const direct = createUpstreams(config.upstreams, config, options.fetch ?? keepAlive?.fetch);
+  // Upstream HTTP on keep-alive connections (undici).
+  const transport = createUpstreamTransport();
+  const direct = createUpstreams(config.upstreams, config, transport.fetch);
   let cache: Cache | undefined;
   if (config.CACHE_MAX_BYTES > 0) {
     cache = createCache({
@@ -80,7 +78,7 @@ export function createApp(config: Config & { upstreams: UpstreamConfig }, option
       // Once, however often it is called.
       closing ??= (async () => {
         await cache?.close();
-        await keepAlive?.close();
+        await transport.close();
       })();
       return closing;
     },

@@ -4,6 +4,8 @@ export interface LoadOptions {
   url: string;
   connections: number;
   durationSeconds: number;
+  /** Stop after this many requests instead (the duration is then ignored). */
+  amount?: number;
   /** The path of the next request (the load cycles through inputs). */
   nextPath: () => string;
   headers?: Record<string, string>;
@@ -46,6 +48,7 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
         url: options.url,
         connections: options.connections,
         duration: options.durationSeconds,
+        ...(options.amount === undefined ? {} : { amount: options.amount }),
         timeout: 10,
         ...(options.headers ? { headers: options.headers } : {}),
         requests: [

@@ -1,4 +1,4 @@
-import type { BenchResults, Measurement, ScenarioResult } from './results.js';
+import type { BenchResults, Measurement, MemoryResult, ScenarioResult } from './results.js';
 
 const fixed = (value: number, digits: number): string => (Number.isFinite(value) ? value.toFixed(digits) : '—');
 const ratio = (value: number | null): string => (value === null ? '—' : `${value.toFixed(2)}×`);
@@ -66,5 +66,37 @@ export function markdownReport(results: BenchResults): string {
         .join(', ') || 'none';
     parts.push('', `Upstream calls per request — BFF: ${calls(s.bff.upstreamCalls)}${s.baseline ? `; baseline: ${calls(s.baseline.upstreamCalls)}` : ''}.`, '');
   }
+  if (results.memory) parts.push(memorySection(results.memory), '');
   return parts.join('\n');
+}
+
+/** RSS growth over the second half of the memory run (MiB): near 0 when memory is flat once the cache is full. */
+export function secondHalfGrowthMiB(memory: MemoryResult): number {
+  const half = memory.samples.filter((s) => s.requests >= memory.skus / 2);
+  const first = half[0];
+  const last = half.at(-1);
+  return first && last ? last.rssMiB - first.rssMiB : Number.NaN;
+}
+
+/** The memory run: a verdict line, then about ten samples spread over the run. */
+export function memorySection(memory: MemoryResult): string {
+  const { samples } = memory;
+  const peakCache = Math.max(...samples.map((s) => s.cacheMiB));
+  const peakResponses = Math.max(...samples.map((s) => s.responseCacheMiB));
+  const rss = samples.map((s) => s.rssMiB);
+  const growth = secondHalfGrowthMiB(memory);
+  const step = Math.max(1, Math.floor(samples.length / 10));
+  const shown = samples.filter((_, i) => i % step === 0 || i === samples.length - 1);
+  return [
+    `## Memory: ${memory.skus.toLocaleString('en-US')} distinct SKUs`,
+    '',
+    `product.page once for each of ${memory.skus.toLocaleString('en-US')} distinct SKUs, in order, at ${memory.connections} connections, on a BFF with CACHE_MAX_BYTES = ${fixed(memory.cacheMaxMiB, 0)} MiB: every request misses and adds its product, stock, prices, reviews and recommendations to the cache (and its encoded answer to the kept answers, bounded by an eighth of that). ` +
+      `${memory.answered.toLocaleString('en-US')} answered (${memory.degraded} degraded, ${memory.non2xx} non-2xx, ${memory.errors} errors) in ${Math.round(memory.seconds)} s.`,
+    '',
+    `Cache at most ${fixed(peakCache, 1)} MiB of its ${fixed(memory.cacheMaxMiB, 0)} MiB bound (kept answers at most ${fixed(peakResponses, 1)} MiB); RSS from ${fixed(rss[0] ?? Number.NaN, 0)} to a peak of ${fixed(Math.max(...rss), 0)} MiB, ${growth >= 0 ? '+' : ''}${fixed(growth, 1)} MiB over the second half of the run.`,
+    '',
+    '| s | SKUs asked | RSS MiB | cache MiB | cache entries | kept answers MiB |',
+    '|---:|---:|---:|---:|---:|---:|',
+    ...shown.map((s) => `| ${fixed(s.atSeconds, 0)} | ${s.requests.toLocaleString('en-US')} | ${fixed(s.rssMiB, 0)} | ${fixed(s.cacheMiB, 1)} | ${s.cacheEntries.toLocaleString('en-US')} | ${fixed(s.responseCacheMiB, 1)} |`),
+  ].join('\n');
 }

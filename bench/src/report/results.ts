@@ -48,11 +48,51 @@ export interface ScenarioResult {
   ratios: { rps: number | null; cpuMsPerRequest: number | null; p50Ms: number | null; latencyP50Ms: number | null };
 }
 
+export interface MemorySample {
+  atSeconds: number;
+  /** Requests sent so far (each a SKU not asked for before). */
+  requests: number;
+  rssMiB: number;
+  cacheEntries: number;
+  /** The upstream-data cache's size by its own measure (serialized bytes). */
+  cacheMiB: number;
+  /** The kept encoded answers (an eighth of the bound). */
+  responseCacheMiB: number;
+}
+
+/** The memory run: product.page once for each of many distinct SKUs on a BFF with its cache on. */
+export interface MemoryResult {
+  skus: number;
+  connections: number;
+  cacheMaxMiB: number;
+  seconds: number;
+  /** 2xx answers. */
+  answered: number;
+  non2xx: number;
+  errors: number;
+  degraded: number;
+  samples: MemorySample[];
+}
+
 export interface BenchResults {
   generatedAt: string;
   environment: { node: string; platform: string; cpus: number; cpuModel: string; loadAverageAtStart: number; loadAverageAtEnd: number };
-  settings: { seconds: number; latencySeconds: number; warmupSeconds: number; rounds: number; connections: number; products: number; skus: number };
+  settings: {
+    seconds: number;
+    latencySeconds: number;
+    warmupSeconds: number;
+    rounds: number;
+    connections: number;
+    products: number;
+    skus: number;
+    /** Distinct SKUs of the memory run (0: no memory run). */
+    memorySkus: number;
+    /** CACHE_MAX_BYTES of the memory run's BFF. */
+    memoryCacheBytes: number;
+  };
   scenarios: ScenarioResult[];
+  /** The memory run, unless BENCH_MEMORY_SKUS=0. */
+  memory: MemoryResult | null;
   /** Seconds the whole run took. */
   elapsedSeconds: number;
 }

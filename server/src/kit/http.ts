@@ -1,4 +1,5 @@
-import ky, { TimeoutError, type KyInstance } from 'ky';
+import ky, { type KyInstance, type Options } from 'ky';
+import { isTransportTimeout, type TransportCall, type TransportFetch } from './transport.js';
 import { UpstreamError } from './upstream-error.js';
 
 export interface UpstreamHttpOptions {
@@ -6,12 +7,12 @@ export interface UpstreamHttpOptions {
   service: string;
   /** Base URL, path prefix allowed; a trailing slash is dropped. */
   baseUrl: string;
-  /** Per-call timeout (the caller's budget signal may end a call sooner). */
+  /** Bounds the wait for an answer (the caller's budget signal may end a call sooner). */
   timeoutMs: number;
   /** Headers on every call (the API key). */
   headers?: Record<string, string>;
-  /** @default globalThis.fetch */
-  fetch?: typeof fetch;
+  /** The transport's fetch (kit/transport.ts): it sends the body and honours the signal and timeout ky passes beside the Request. */
+  fetch: TransportFetch;
 }
 
 export interface UpstreamResponse {
@@ -22,7 +23,7 @@ export interface UpstreamResponse {
 
 export interface UpstreamRequest {
   method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  searchParams?: URLSearchParams | Record<string, string>;
+  searchParams?: Record<string, string>;
   headers?: Record<string, string>;
   body?: string;
   signal?: AbortSignal;
@@ -36,31 +37,40 @@ export interface UpstreamHttp {
 
 /**
  * HTTP to one upstream through ky: no retries (ky's default retries twice, honouring
- * Retry-After), an explicit timeout, and errors that carry the service and kind but never the URL
- * (ky's own messages hold it).
+ * Retry-After), an explicit timeout, no redirects, and errors that carry the service and kind but
+ * never the URL (ky's own messages hold it). ky builds the request (URL, method, merged headers);
+ * the body, the caller's signal and the timeout go beside it to the keep-alive transport, which is
+ * what makes a call cheap (see TransportCall). ky's own timer is off: the transport's bound and the
+ * caller's signal replace it.
  */
 export function createUpstreamHttp(options: UpstreamHttpOptions): UpstreamHttp {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const client: KyInstance = ky.create({
-    timeout: options.timeoutMs,
+    timeout: false,
     retry: 0,
     throwHttpErrors: false,
     redirect: 'manual',
     headers: options.headers ?? {},
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    fetch: options.fetch,
   });
 
   return {
     service: options.service,
     async request(path, init = {}) {
+      const query = init.searchParams ? `?${new URLSearchParams(init.searchParams).toString()}` : '';
+      const transport: TransportCall = {
+        timeoutMs: options.timeoutMs,
+        ...(init.body === undefined ? {} : { body: init.body }),
+        ...(init.signal ? { signal: init.signal } : {}),
+      };
+      const kyOptions: Options & { transport: TransportCall } = {
+        method: init.method ?? 'GET',
+        ...(init.headers ? { headers: init.headers } : {}),
+        transport,
+      };
       try {
-        const response = await client(`${baseUrl}${path}`, {
-          method: init.method ?? 'GET',
-          ...(init.searchParams ? { searchParams: init.searchParams } : {}),
-          ...(init.headers ? { headers: init.headers } : {}),
-          ...(init.body === undefined ? {} : { body: init.body }),
-          ...(init.signal ? { signal: init.signal } : {}),
-        });
+        if (init.signal?.aborted) throw init.signal.reason;
+        const response = await client(`${baseUrl}${path}${query}`, kyOptions);
         const text = await response.text();
         return { status: response.status, contentType: response.headers.get('content-type') ?? '', text };
       } catch (error) {
@@ -72,7 +82,7 @@ export function createUpstreamHttp(options: UpstreamHttpOptions): UpstreamHttp {
 
 function toUpstreamError(service: string, error: unknown, signal: AbortSignal | undefined): UpstreamError {
   if (error instanceof UpstreamError) return error;
-  if (error instanceof TimeoutError) return new UpstreamError(service, 'timeout', { cause: error });
+  if (isTransportTimeout(error)) return new UpstreamError(service, 'timeout', { cause: error });
   if (signal?.aborted) {
     const reason: unknown = signal.reason;
     const timedOut = reason instanceof DOMException && reason.name === 'TimeoutError';

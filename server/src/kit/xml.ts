@@ -1,6 +1,6 @@
 import { EntityDecoder } from '@nodable/entities';
 import { XMLParser } from 'fast-xml-parser';
-import { SyntaxValidator } from 'fast-xml-validator';
+import { assertBalanced } from './xml-balance.js';
 
 export interface XmlReaderOptions {
   /** Local names of every element that may repeat: always parsed as arrays, even with one child. */
@@ -10,15 +10,14 @@ export interface XmlReaderOptions {
 export type XmlReader = (xml: string) => unknown;
 
 /**
- * One configured reader per upstream format: well-formedness checked first (the parser alone
- * accepts unclosed elements), namespace prefixes removed (any prefix, or a default namespace,
- * reads the same), values left as text (`000123` and `1984` stay strings), text trimmed, XML's
- * entities and numeric character references decoded, entity expansion bounded. The result is
- * `unknown` until a zod schema has parsed it.
+ * One configured reader per upstream format: tags checked to balance first (the parser alone
+ * reads a document cut short as if it were whole), namespace prefixes removed (any prefix, or a
+ * default namespace, reads the same), values left as text (`000123` and `1984` stay strings), text
+ * trimmed, XML's entities and numeric character references decoded, entity expansion bounded.
+ * The result is `unknown` until a zod schema has parsed it.
  */
 export function createXmlReader(options: XmlReaderOptions): XmlReader {
   const arrays = new Set(options.arrays);
-  const validator = new SyntaxValidator();
   const parser = new XMLParser({
     ignoreAttributes: false,
     attributeNamePrefix: '@_',
@@ -28,12 +27,14 @@ export function createXmlReader(options: XmlReaderOptions): XmlReader {
     trimValues: true,
     ignoreDeclaration: true,
     ignorePiTags: true,
+    // isArray looks at the name only: the parser need not build a path string for every element.
+    jPath: false,
     isArray: (name) => arrays.has(name),
     entityDecoder: new EntityDecoder({ numericAllowed: true, limit: { maxTotalExpansions: 10_000, maxExpandedLength: 1_000_000 } }),
     processEntities: { enabled: true, maxEntityCount: 10, maxEntitySize: 1_000 },
   });
   return (xml) => {
-    validator.validate(xml);
+    assertBalanced(xml);
     return parser.parse(xml) as unknown;
   };
 }
