@@ -34,6 +34,20 @@ describe('the BFF host', () => {
     expect(body.result.data.meta.values['product.updatedAt']).toEqual(['Date']);
   });
 
+  it('writes a whole answer at once with its content-length, and a streamed batch chunked', async () => {
+    const input = encodeURIComponent(JSON.stringify({ 0: { json: { sku: '000123' } } }));
+    const whole = await fetch(`${bff().url}/trpc/product.page?batch=1&input=${input}`);
+    const text = await whole.text();
+    expect(whole.headers.get('content-length')).toBe(String(Buffer.byteLength(text)));
+    expect(whole.headers.get('transfer-encoding')).toBeNull();
+    const streamed = await fetch(`${bff().url}/trpc/product.page?batch=1&input=${input}`, { headers: { 'trpc-accept': 'application/jsonl' } });
+    expect(streamed.headers.get('transfer-encoding')).toBe('chunked');
+    expect(streamed.headers.get('content-length')).toBeNull();
+    const lines = (await streamed.text()).trim().split('\n');
+    expect(lines.length).toBeGreaterThan(1);
+    expect(lines.join('')).toContain('Trail Runner 2 & Co');
+  });
+
   it('batches calls of the typed client into one HTTP request', async () => {
     let requests = 0;
     const client = createStorefrontClient({

@@ -26,7 +26,8 @@ const number = (name: string, fallback: number): number => {
 const settings: BenchResults['settings'] = {
   seconds: number('BENCH_SECONDS', 5),
   latencySeconds: number('BENCH_LATENCY_SECONDS', 3),
-  warmupSeconds: number('BENCH_WARMUP_SECONDS', 1),
+  // Long enough for the JIT to settle on both targets: a server's steady state is what is compared.
+  warmupSeconds: number('BENCH_WARMUP_SECONDS', 3),
   rounds: Math.max(1, Math.round(number('BENCH_ROUNDS', 3))),
   connections: Math.max(1, Math.round(number('BENCH_CONNECTIONS', 32))),
   products: 0,

@@ -18,8 +18,11 @@ const server = createServer((req, res) => {
     // With --expose-gc, ?gc=1 first collects garbage, so that heapUsedBytes is what is alive.
     const gc = (globalThis as { gc?: () => void }).gc;
     if (req.url.endsWith('gc=1') && gc) gc();
+    const memory = process.memoryUsage();
     const body = JSON.stringify({
-      heapUsedBytes: process.memoryUsage().heapUsed,
+      heapUsedBytes: memory.heapUsed,
+      heapTotalBytes: memory.heapTotal,
+      externalBytes: memory.external,
       maxBytes: config.CACHE_MAX_BYTES,
       entries: app.cache?.memory.size ?? 0,
       bytes: app.cache?.memory.bytes ?? 0,

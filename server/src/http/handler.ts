@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
+import { incomingMessageToRequest, internal_exceptionHandler, type NodeHTTPRequestHandlerOptions } from '@trpc/server/adapters/node-http';
+import { resolveResponse } from '@trpc/server/http';
 import type { Logger } from '../kit/logger.js';
 import { UpstreamError } from '../kit/upstream-error.js';
 import type { AppRouter } from '../router.js';
@@ -70,7 +71,7 @@ export function createHandler(options: HandlerOptions): (req: IncomingMessage, r
     let context: Context | undefined;
     options.responses?.capture(req, res, () => context?.cacheTags ?? []);
 
-    void nodeHTTPRequestHandler({
+    const trpcOptions: NodeHTTPRequestHandlerOptions<AppRouter, IncomingMessage, ServerResponse> = {
       router: options.router,
       req,
       res,
@@ -94,6 +95,64 @@ export function createHandler(options: HandlerOptions): (req: IncomingMessage, r
           ...(cause instanceof Error && !(cause instanceof UpstreamError) ? { cause: cause.message } : {}),
         });
       },
-    });
+    };
+    void answerTrpc(trpcOptions);
   };
+}
+
+/**
+ * tRPC's node-http handling, with one difference: a whole answer is written at once, with its
+ * content-length, instead of being piped through a WebStreams WritableStream chunk by chunk (the
+ * adapter's way, which costs several promise hops per answer). Streamed answers (jsonl batches,
+ * SSE: tRPC marks them chunked) are still written as they come. The request conversion, resolveResponse and the error fallback
+ * are tRPC's own.
+ */
+async function answerTrpc(options: NodeHTTPRequestHandlerOptions<AppRouter, IncomingMessage, ServerResponse>): Promise<void> {
+  const { req, res } = options;
+  try {
+    const request = incomingMessageToRequest(req, res, { maxBodySize: options.maxBodySize ?? null });
+    const response = await resolveResponse({
+      router: options.router,
+      req: request,
+      path: options.path,
+      error: null,
+      ...(options.maxBatchSize === undefined ? {} : { maxBatchSize: options.maxBatchSize }),
+      ...(options.responseMeta ? { responseMeta: options.responseMeta } : {}),
+      createContext: async ({ info }) => await options.createContext({ req, res, info }),
+      onError: (error) => options.onError?.({ ...error, req }),
+    });
+    res.statusCode = response.status;
+    response.headers.forEach((value, name) => {
+      if (name !== 'set-cookie') res.setHeader(name, value);
+    });
+    const cookies = response.headers.getSetCookie();
+    if (cookies.length > 0) res.setHeader('set-cookie', cookies);
+    const body = response.body;
+    if (!body) {
+      res.end();
+      return;
+    }
+    // tRPC marks a streamed answer (jsonl batches, SSE) chunked: that one goes out as it comes.
+    if (!response.headers.has('transfer-encoding')) {
+      const bytes = Buffer.from(await response.arrayBuffer());
+      res.setHeader('content-length', bytes.length);
+      res.end(bytes);
+      return;
+    }
+    for await (const chunk of body) {
+      if (res.destroyed) break;
+      if (!res.write(chunk)) await new Promise<void>((resolve) => {
+        const done = (): void => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.once('drain', done);
+        res.once('close', done);
+      });
+    }
+    res.end();
+  } catch (cause) {
+    internal_exceptionHandler(options)(cause);
+  }
 }

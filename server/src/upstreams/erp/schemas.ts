@@ -9,10 +9,13 @@ import { z } from 'zod';
 /** The text of an element, whichever way the parser shaped it; trimmed. */
 const text = z.union([z.string(), z.object({ '#text': z.string() }).transform((node) => node['#text'])]).transform((value) => value.trim());
 const attribute = z.string().transform((value) => value.trim());
-/** An element that may be absent, empty (`<X/>`) or hold children. */
+/**
+ * An element that may be absent, empty (`<X/>`) or hold children. (Union options are tried in
+ * order and a failed try costs issue objects: the common shape goes first.)
+ */
 const list = <T extends z.ZodType>(name: string, child: T) =>
   z
-    .union([z.literal(''), z.object({ [name]: z.array(child).optional() })])
+    .union([z.object({ [name]: z.array(child).optional() }), z.literal('')])
     .optional()
     .transform((value): z.output<T>[] => (value === undefined || value === '' ? [] : ((value[name]) ?? [])));
 
@@ -43,8 +46,8 @@ export const getProductResponse = z
   .object({ GetProductResponse: z.object({ Product: z.tuple([erpProductSchema]) }) })
   .transform((b) => b.GetProductResponse.Product[0]);
 
-/** An empty response element parses as ''. */
-const responseOf = <S extends z.ZodRawShape>(shape: S) => z.union([z.literal('').transform(() => ({})), z.object(shape)]);
+/** An empty response element parses as '' (the rarer shape: second). */
+const responseOf = <S extends z.ZodRawShape>(shape: S) => z.union([z.object(shape), z.literal('').transform(() => ({}))]);
 
 export const getProductsResponse = z.object({ GetProductsResponse: responseOf({ Product: z.array(erpProductSchema).optional() }) }).transform(
   (b) => ('Product' in b.GetProductsResponse ? (b.GetProductsResponse.Product ?? []) : []),
