@@ -35,8 +35,9 @@ const settings: BenchResults['settings'] = {
   memorySkus: Math.round(number('BENCH_MEMORY_SKUS', 50_000)),
   memoryCacheBytes: Math.round(number('BENCH_MEMORY_CACHE_BYTES', 16 * 1024 * 1024)),
 };
-// Enough generated products for the uncached page cycle and the memory run, plus the fixtures.
-settings.products = Math.round(number('BENCH_PRODUCTS', Math.max(settings.skus, settings.memorySkus) + 1_000));
+// The scenarios' sandbox; the memory run starts one of its own with enough products for its SKUs
+// (a search scans every product: a larger catalog would make the search scenario measure the sandbox).
+settings.products = Math.round(number('BENCH_PRODUCTS', 20_000));
 const only = (process.env.BENCH_SCENARIOS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 const outDir = process.env.BENCH_OUT ?? fileURLToPath(new URL('../results/', import.meta.url));
 const profileDir = process.env.BENCH_PROFILE ? fileURLToPath(new URL('../results/tmp/profiles/', import.meta.url)) : undefined;
@@ -52,7 +53,7 @@ const log = (line: string): void => {
 };
 
 if (!existsSync(serverMain)) throw new Error(`${serverMain} is missing: build first (npm run bench at the root does)`);
-if (settings.products < Math.max(settings.skus, settings.memorySkus) + 100) throw new Error('BENCH_PRODUCTS must exceed BENCH_SKUS and BENCH_MEMORY_SKUS by the fixtures (100 is plenty)');
+if (settings.products < settings.skus + 100) throw new Error('BENCH_PRODUCTS must exceed BENCH_SKUS by the fixtures (100 is plenty)');
 const scenarios = allScenarios({ firstSku: FIRST_GENERATED_SKU, skus: settings.skus }).filter((s) => only.length === 0 || only.includes(s.id));
 const runMemoryToo = settings.memorySkus > 0 && (only.length === 0 || only.includes('memory'));
 if (scenarios.length === 0 && !runMemoryToo) throw new Error(`BENCH_SCENARIOS names none of ${allScenarios({ firstSku: 0, skus: 1 }).map((s) => s.id).join(', ')}, memory`);
@@ -70,9 +71,11 @@ log(
 
 const targets: Target[] = [];
 let sandbox: Sandbox | undefined;
+let memorySandbox: Sandbox | undefined;
 const cleanUp = async (): Promise<void> => {
   await Promise.allSettled(targets.map((t) => t.stop()));
   await sandbox?.close();
+  await memorySandbox?.close();
 };
 process.once('SIGINT', () => {
   void cleanUp().finally(() => process.exit(130));
@@ -150,7 +153,9 @@ try {
   let memory: MemoryResult | null = null;
   if (runMemoryToo) {
     for (const t of [bffUncached, bffCached, baseline]) await t.stop();
-    const probeTarget = await startTarget('BFF (cache probe)', probeMain, { ...common, CACHE_MAX_BYTES: String(settings.memoryCacheBytes) }, nodeArgs);
+    memorySandbox = await startSandbox({ latency: 'none', products: settings.memorySkus + 1_000 });
+    const memoryEnv = { ...memorySandbox.env(), NODE_ENV: 'production', LOG_LEVEL: 'warn', CACHE_MAX_BYTES: String(settings.memoryCacheBytes) };
+    const probeTarget = await startTarget('BFF (cache probe)', probeMain, memoryEnv, nodeArgs);
     targets.push(probeTarget);
     log(`memory: product.page for ${settings.memorySkus.toLocaleString('en-US')} distinct SKUs on a BFF with CACHE_MAX_BYTES=${settings.memoryCacheBytes.toLocaleString('en-US')}`);
     memory = await runMemory({ target: probeTarget, firstSku: FIRST_GENERATED_SKU, skus: settings.memorySkus, connections: settings.connections, log });

@@ -234,6 +234,33 @@ describe('aggregate', () => {
     expect(run).not.toHaveBeenCalled();
   });
 
+  it('lets many calls of many parts listen on one budget without a listener-leak warning', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => {
+      warnings.push(warning.name);
+    };
+    process.on('warning', onWarning);
+    try {
+      const listening = (signal: AbortSignal): Promise<string> =>
+        new Promise((resolve) => {
+          const onAbort = (): void => undefined;
+          signal.addEventListener('abort', onAbort);
+          setTimeout(() => {
+            signal.removeEventListener('abort', onAbort);
+            resolve('done');
+          }, 10);
+        });
+      const parts = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`part${String(i)}`, optional(1_000, (signal) => Promise.all([listening(signal), listening(signal)]))]));
+      const call = aggregate(parts);
+      await vi.advanceTimersByTimeAsync(10);
+      await call;
+      await vi.advanceTimersByTimeAsync(0);
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('leaves no timer behind once the call has settled', async () => {
     await aggregate({ product: required(1_000, () => Promise.resolve('product')), reviews: optional(1_000, () => Promise.resolve([])) }, { deadlineMs: 2_000 });
     expect(vi.getTimerCount()).toBe(0);
