@@ -32,7 +32,7 @@ export function createApp(config: Config & { upstreams: UpstreamConfig }, option
   const log = options.log ?? createLogger(config.LOG_LEVEL);
   // Upstream HTTP on keep-alive connections (undici).
   const transport = createUpstreamTransport();
-  const direct = createUpstreams(config.upstreams, config, transport.fetch);
+  const direct = createUpstreams(config.upstreams, config, transport);
   let cache: Cache | undefined;
   if (config.CACHE_MAX_BYTES > 0) {
     cache = createCache({

@@ -91,7 +91,7 @@ function client(baseUrl: string, timeoutMs = 2_000): UpstreamHttp {
     baseUrl,
     timeoutMs,
     headers: { 'x-api-key': API_KEY },
-    fetch: transport.fetch,
+    transport,
   });
 }
 
@@ -150,6 +150,17 @@ describe('createUpstreamHttp on createUpstreamTransport', () => {
     const query = new URL(arrived?.url ?? '', server.origin).searchParams;
     expect(query.get('skus')).toBe('1,2');
     expect(query.get('q')).toBe('a b&c');
+  });
+
+  it('gives the text of its own answers without reading them again, and reads any other Response', async () => {
+    const server = await startServer((_req, res) => {
+      res.end('café ☕');
+    });
+    const own = await transport.fetch(`${server.origin}/plain`);
+    expect(await transport.textOf(own)).toBe('café ☕');
+    // Its body is still there for any other reader: it is a real Response.
+    expect(await own.text()).toBe('café ☕');
+    expect(await transport.textOf(new Response('from elsewhere'))).toBe('from elsewhere');
   });
 
   it('sends both the default headers and the per-call headers', async () => {

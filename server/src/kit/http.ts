@@ -1,5 +1,5 @@
 import ky, { type KyInstance, type Options } from 'ky';
-import { isTransportTimeout, type TransportCall, type TransportFetch } from './transport.js';
+import { isTransportTimeout, type TransportCall, type UpstreamTransport } from './transport.js';
 import { UpstreamError } from './upstream-error.js';
 
 export interface UpstreamHttpOptions {
@@ -11,8 +11,8 @@ export interface UpstreamHttpOptions {
   timeoutMs: number;
   /** Headers on every call (the API key). */
   headers?: Record<string, string>;
-  /** The transport's fetch (kit/transport.ts): it sends the body and honours the signal and timeout ky passes beside the Request. */
-  fetch: TransportFetch;
+  /** The keep-alive transport (kit/transport.ts): ky's fetch, which sends the body and honours the signal and bound ky passes beside the Request. */
+  transport: Pick<UpstreamTransport, 'fetch' | 'textOf'>;
 }
 
 export interface UpstreamResponse {
@@ -51,7 +51,7 @@ export function createUpstreamHttp(options: UpstreamHttpOptions): UpstreamHttp {
     throwHttpErrors: false,
     redirect: 'manual',
     headers: options.headers ?? {},
-    fetch: options.fetch,
+    fetch: options.transport.fetch,
   });
 
   return {
@@ -71,7 +71,7 @@ export function createUpstreamHttp(options: UpstreamHttpOptions): UpstreamHttp {
       try {
         if (init.signal?.aborted) throw init.signal.reason;
         const response = await client(`${baseUrl}${path}${query}`, kyOptions);
-        const text = await response.text();
+        const text = await options.transport.textOf(response);
         return { status: response.status, contentType: response.headers.get('content-type') ?? '', text };
       } catch (error) {
         throw toUpstreamError(options.service, error, init.signal);

@@ -28,6 +28,11 @@ export interface UpstreamTransportOptions {
 export interface UpstreamTransport {
   /** A fetch for ky, backed by undici's `request()` on a keep-alive Agent. */
   readonly fetch: TransportFetch;
+  /**
+   * The text of a Response this transport answered, without reading its body stream again (the
+   * transport had the whole text before it built the Response); any other Response is read.
+   */
+  textOf(response: Response): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -74,6 +79,7 @@ export function createUpstreamTransport(options: UpstreamTransportOptions = {}):
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 10_000,
     keepAliveMaxTimeout: 60_000,
   });
+  const texts = new WeakMap<Response, string>();
   const transportFetch: TransportFetch = async (input, init) => {
     const incoming = input instanceof Request ? input : new Request(input, init);
     const call = init?.transport;
@@ -105,7 +111,9 @@ export function createUpstreamTransport(options: UpstreamTransportOptions = {}):
       const text = await answer.body.text();
       // 1xx and 204/304 cannot carry a body in a Response.
       const empty = answer.statusCode === 204 || answer.statusCode === 304 || answer.statusCode < 200;
-      return new Response(empty ? null : text, { status: answer.statusCode, headers: responseHeaders });
+      const response = new Response(empty ? null : text, { status: answer.statusCode, headers: responseHeaders });
+      texts.set(response, empty ? '' : text);
+      return response;
     } catch (error) {
       // Whose abort was it: the bound's (a TransportTimeoutError) or the caller's (its reason).
       if (bound?.signal.aborted) throw bound.signal.reason;
@@ -114,5 +122,12 @@ export function createUpstreamTransport(options: UpstreamTransportOptions = {}):
       bound?.stop();
     }
   };
-  return { fetch: transportFetch, close: () => agent.close() };
+  return {
+    fetch: transportFetch,
+    textOf: (response) => {
+      const text = texts.get(response);
+      return text === undefined ? response.text() : Promise.resolve(text);
+    },
+    close: () => agent.close(),
+  };
 }

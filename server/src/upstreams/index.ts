@@ -1,6 +1,6 @@
 import type { Config, UpstreamConfig } from '../config.js';
 import { createUpstreamHttp } from '../kit/http.js';
-import type { TransportFetch } from '../kit/transport.js';
+import type { UpstreamTransport } from '../kit/transport.js';
 import { createErpClient, type ErpClient } from './erp/client.js';
 import {
   createAccountsClient,
@@ -38,7 +38,7 @@ export interface Upstreams {
 }
 
 /** One client per upstream, each with its own key and timeout, all on one transport. */
-export function createUpstreams(upstreams: UpstreamConfig, config: Config, fetch: TransportFetch): Upstreams {
+export function createUpstreams(upstreams: UpstreamConfig, config: Config, transport: UpstreamTransport): Upstreams {
   const { urls, keys } = upstreams;
   const http = (service: string, baseUrl: string, timeoutMs: number, apiKey?: string) =>
     createUpstreamHttp({
@@ -46,7 +46,7 @@ export function createUpstreams(upstreams: UpstreamConfig, config: Config, fetch
       baseUrl,
       timeoutMs,
       headers: apiKey === undefined ? {} : { 'x-api-key': apiKey },
-      fetch,
+      transport,
     });
   return {
     erp: createErpClient({ http: http('erp', urls.ERP_URL, config.ERP_TIMEOUT_MS), apiKey: keys.ERP_API_KEY, clientId: upstreams.erpClientId }),
