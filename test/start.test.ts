@@ -63,3 +63,38 @@ describe('the compiled server (npm start)', () => {
     expect(server.output()).toContain('ERP_API_KEY: required');
   });
 });
+
+describe('what the compiled app loads', () => {
+  const app = fileURLToPath(new URL('../server/dist/app.js', import.meta.url));
+  const config = fileURLToPath(new URL('../server/dist/config.js', import.meta.url));
+
+  /** Builds the app from the compiled files in a fresh process and answers whether ioredis was loaded. */
+  function loadsIoredis(extraEnv: Record<string, string>): Promise<string> {
+    const script = `
+      import { createRequire } from 'node:module';
+      const { createApp } = await import(${JSON.stringify(app)});
+      const { loadConfig } = await import(${JSON.stringify(config)});
+      const urls = Object.fromEntries(['ERP','FX','PRICING','REVIEWS','RECOMMENDATIONS','ACCOUNTS','ORDERS','CART','WISHLIST','NOTIFICATIONS'].map((n) => [n + '_URL', 'http://127.0.0.1:9']));
+      const keys = Object.fromEntries(['ERP','PRICING','REVIEWS','RECOMMENDATIONS','ACCOUNTS','ORDERS','CART','WISHLIST','NOTIFICATIONS'].map((n) => [n + '_API_KEY', 'k']));
+      const loaded = loadConfig({ ...urls, ...keys, AUTH_JWKS_URL: 'http://127.0.0.1:9/jwks', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a', LOG_LEVEL: 'silent', ...JSON.parse(process.argv[1]) });
+      if (!loaded.ok) throw new Error(loaded.errors.join('; '));
+      const built = createApp(loaded.config);
+      const cache = createRequire(${JSON.stringify(app)}).cache;
+      process.stdout.write(String(Object.keys(cache).some((path) => path.includes('/node_modules/ioredis/'))));
+      await built.close();
+      process.exit(0);
+    `;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(extraEnv)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    return new Promise((resolve) => child.once('exit', () => {
+      resolve(output.trim());
+    }));
+  }
+
+  it('does not load ioredis when REDIS_URL is not set, and does when it is', async () => {
+    expect(await loadsIoredis({})).toBe('false');
+    expect(await loadsIoredis({ REDIS_URL: 'redis://127.0.0.1:9' })).toBe('true');
+  });
+});

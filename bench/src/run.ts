@@ -28,7 +28,8 @@ const settings: BenchResults['settings'] = {
   latencySeconds: number('BENCH_LATENCY_SECONDS', 3),
   // Long enough for the JIT to settle on both targets: a server's steady state is what is compared.
   warmupSeconds: number('BENCH_WARMUP_SECONDS', 3),
-  rounds: Math.max(1, Math.round(number('BENCH_ROUNDS', 3))),
+  // Five, so that a median is not one noisy round on a shared machine.
+  rounds: Math.max(1, Math.round(number('BENCH_ROUNDS', 5))),
   connections: Math.max(1, Math.round(number('BENCH_CONNECTIONS', 32))),
   products: 0,
   skus: Math.max(1, Math.round(number('BENCH_SKUS', 10_000))),

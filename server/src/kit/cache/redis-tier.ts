@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type * as IoRedis from 'ioredis';
 import type { Logger } from '../logger.js';
 
 /** The shared tier behind every instance's memory: values with their TTL, tag sets, invalidation broadcast. */
@@ -32,7 +33,16 @@ const CHANNEL = 'invalidate';
  * unreachable (no offline queue), the cache then serves from memory and the upstreams, the outage
  * is logged once, and ioredis reconnects on its own (the subscriber resubscribes).
  */
+/**
+ * ioredis, loaded on first use: a BFF without REDIS_URL never loads it (it adds about 20 MiB of
+ * RSS to a process that does not talk to Redis). It is a CommonJS package, so a synchronous
+ * require works from here.
+ */
+const loadModule = createRequire(import.meta.url);
+const ioredis = (): typeof IoRedis => loadModule('ioredis') as typeof IoRedis;
+
 export function createRedisTier(options: RedisTierOptions): SharedTier {
+  const { Redis } = ioredis();
   const prefix = options.prefix ?? 'storefront:';
   const instance = randomUUID();
   const connection = {
