@@ -90,7 +90,7 @@ export function memorySection(memory: MemoryResult): string {
   return [
     `## Memory: ${memory.skus.toLocaleString('en-US')} distinct SKUs`,
     '',
-    `product.page once for each of ${memory.skus.toLocaleString('en-US')} distinct SKUs, in order, at ${memory.connections} connections, on a BFF with CACHE_MAX_BYTES = ${fixed(memory.cacheMaxMiB, 0)} MiB: every request misses and adds its product, stock, prices, reviews and recommendations to the cache (and its encoded answer to the kept answers, bounded by an eighth of that). ` +
+    `product.page once for each of ${memory.skus.toLocaleString('en-US')} distinct SKUs, in order, at ${memory.connections} connections, on a BFF with CACHE_MAX_BYTES = ${fixed(memory.cacheMaxMiB, 0)} MiB (and a sandbox of its own with enough products): every request misses and adds its product, stock, prices, reviews and recommendations to the cache (and its encoded answer to the kept answers, bounded by an eighth of that). ` +
       `${memory.answered.toLocaleString('en-US')} answered (${memory.degraded} degraded, ${memory.non2xx} non-2xx, ${memory.errors} errors) in ${Math.round(memory.seconds)} s.`,
     '',
     `Cache at most ${fixed(peakCache, 1)} MiB of its ${fixed(memory.cacheMaxMiB, 0)} MiB bound (kept answers at most ${fixed(peakResponses, 1)} MiB); RSS from ${fixed(rss[0] ?? Number.NaN, 0)} to a peak of ${fixed(Math.max(...rss), 0)} MiB, ${growth >= 0 ? '+' : ''}${fixed(growth, 1)} MiB over the second half of the run.`,
