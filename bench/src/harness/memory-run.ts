@@ -46,7 +46,7 @@ export async function runMemory(options: MemoryRunOptions): Promise<MemoryResult
   };
   const samples: MemorySample[] = [];
   const started = performance.now();
-  const sample = async (): Promise<void> => {
+  const sample = async (): Promise<CacheProbe> => {
     const cache = await probe(target);
     const { rssBytes } = sampleProcess(target.pid);
     samples.push({
@@ -57,9 +57,9 @@ export async function runMemory(options: MemoryRunOptions): Promise<MemoryResult
       cacheMiB: cache.bytes / MiB,
       responseCacheMiB: cache.responseBytes / MiB,
     });
+    return cache;
   };
-  await sample();
-  const maxBytes = (await probe(target)).maxBytes;
+  const { maxBytes } = await sample();
   let lastLogged = 0;
   const timer = setInterval(() => {
     void sample().then(() => {
