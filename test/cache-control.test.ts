@@ -124,6 +124,35 @@ describe('kept encoded answers (public queries answered without tRPC)', () => {
     expect(bff().sandbox.calls.snapshot()).toEqual({});
   });
 
+  it('keys a kept answer by procedure and input: other query parameters, key order and spacing do not bust it, another input does', async () => {
+    const sku = coldSku(bff(), priced(bff()));
+    const first = await get(`/trpc/product.page?input=${encodeURIComponent(JSON.stringify({ json: { sku, currency: 'EUR' } }))}`);
+    bff().sandbox.calls.reset();
+    for (const variant of [
+      `/trpc/product.page?input=${encodeURIComponent(JSON.stringify({ json: { sku, currency: 'EUR' } }))}&_=${String(Date.now())}`,
+      `/trpc/product.page?_=1&input=${encodeURIComponent(JSON.stringify({ json: { currency: 'EUR', sku } }))}`,
+      `/trpc/product.page?input=${encodeURIComponent(`{ "json" : { "sku" : "${sku}", "currency" : "EUR" } }`)}`,
+    ]) {
+      expect(await get(variant)).toEqual(first);
+    }
+    expect(bff().sandbox.calls.snapshot()).toEqual({});
+    const other = await get(`/trpc/product.page?input=${encodeURIComponent(JSON.stringify({ json: { sku, currency: 'USD' } }))}`);
+    expect(other.body).toContain('"currencyCode":"USD"');
+    expect(bff().sandbox.calls.snapshot()).not.toEqual({});
+  });
+
+  it('keeps a batch of public queries as tRPC answered it, apart from the same calls made singly', async () => {
+    const sku = coldSku(bff(), priced(bff()));
+    const batch = `/trpc/product.page,fx.rates?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: { json: { sku } } }))}`;
+    const first = await get(batch);
+    expect(JSON.parse(first.body)).toHaveLength(2);
+    bff().sandbox.calls.reset();
+    expect(await get(batch)).toEqual(first);
+    expect(bff().sandbox.calls.snapshot()).toEqual({});
+    const single = await get(`/trpc/product.page?input=${pageInput(sku)}`);
+    expect(Array.isArray(JSON.parse(single.body))).toBe(false);
+  });
+
   it('never keeps a degraded answer, an error or a signed-in query', async () => {
     const { sandbox, app } = bff();
     const before = app.responses?.memory.size ?? 0;

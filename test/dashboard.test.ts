@@ -216,10 +216,9 @@ describe('account.dashboard', () => {
     expect(data).toMatchObject({ code: 'BAD_GATEWAY', httpStatus: 502, appCode: 'UPSTREAM_UNAVAILABLE' });
   });
 
-  it('answers NOT_FOUND for a signed-in user the accounts service does not know (ghost)', async () => {
-    // API.md has no row for this; the BFF answers NOT_FOUND with no appCode.
+  it('answers NOT_FOUND / ACCOUNT_NOT_FOUND for a signed-in user the accounts service does not know (ghost)', async () => {
     const { data } = await errorOf(signedIn(bff(), 'ghost').account.dashboard.query());
-    expect(data).toMatchObject({ code: 'NOT_FOUND', httpStatus: 404 });
+    expect(data).toMatchObject({ code: 'NOT_FOUND', httpStatus: 404, appCode: 'ACCOUNT_NOT_FOUND' });
   });
 
   it("answers in the profile's currency by default: GBP for ben", async () => {

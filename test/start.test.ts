@@ -4,10 +4,12 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const main = fileURLToPath(new URL('../server/dist/main.js', import.meta.url));
+const devStart = fileURLToPath(new URL('../dev/dist/start.js', import.meta.url));
+const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** Runs the compiled server as `npm start` does, with exactly this environment (no inherited variables). */
-function run(env: Record<string, string>) {
-  const child = spawn(process.execPath, [main], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs a command with exactly this environment (no inherited variables but PATH and HOME), collecting what it prints. */
+function run(command: string, args: readonly string[], env: Record<string, string>) {
+  const child = spawn(command, args, { cwd: root, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
@@ -27,13 +29,26 @@ function run(env: Record<string, string>) {
   return { child, exited, waitFor, output: () => output };
 }
 
-describe('the compiled server (npm start)', () => {
+const node = (script: string, env: Record<string, string>) => run(process.execPath, [script], env);
+
+/** Whether anything still answers at `url`. */
+async function answers(url: string): Promise<boolean> {
+  try {
+    await fetch(`${url}/healthz`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('npm start: the development entry (dev/) and the server', () => {
   it('needs a build', () => {
     expect(existsSync(main), 'server/dist/main.js is missing: `npm test` builds it, or run `npm run build`').toBe(true);
+    expect(existsSync(devStart), 'dev/dist/start.js is missing: `npm test` builds it, or run `npm run build`').toBe(true);
   });
 
-  it('starts on the embedded sandbox when nothing is configured, says loudly that the data is fake, serves product.page and stops on SIGTERM', async () => {
-    const server = run({ PORT: '0' });
+  it('starts the BFF on the embedded sandbox when nothing is configured, says loudly that the data is fake, serves product.page and stops on SIGTERM', async () => {
+    const server = node(devStart, { PORT: '0' });
     try {
       const [, url] = await server.waitFor(/"listening","url":"([^"]+)"/);
       expect(server.output()).toContain('FAKE DATA');
@@ -47,20 +62,38 @@ describe('the compiled server (npm start)', () => {
     expect(await server.exited).toBe(0);
   });
 
-  it('stops at start-up under NODE_ENV=production with nothing configured, naming the missing variables', async () => {
-    const server = run({ NODE_ENV: 'production' });
+  it('passes a SIGTERM sent to `npm start` on to the server, which stops', async () => {
+    const npm = run('npm', ['start', '--silent'], { PORT: '0', TURBO_TELEMETRY_DISABLED: '1', TURBO_NO_UPDATE_NOTIFIER: '1' });
+    const [, url = ''] = await npm.waitFor(/"listening","url":"([^"]+)"/);
+    expect(await answers(url)).toBe(true);
+    npm.child.kill('SIGTERM');
+    await npm.exited;
+    await expect.poll(() => answers(url), { timeout: 5_000 }).toBe(false);
+    expect(npm.output()).toContain('"msg":"shutting down","signal":"SIGTERM"');
+  }, 60_000);
+
+  it('never starts the sandbox under NODE_ENV=production: with nothing configured it stops, naming the missing variables', async () => {
+    const server = node(devStart, { NODE_ENV: 'production' });
     expect(await server.exited).toBe(1);
     expect(server.output()).toContain('ERP_URL: required');
     expect(server.output()).toContain('AUTH_JWKS_URL: required');
     expect(server.output()).not.toContain('FAKE DATA');
   });
 
+  it('runs the server alone on real upstreams only: with nothing configured it stops, naming the missing variables', async () => {
+    const server = node(main, {});
+    expect(await server.exited).toBe(1);
+    expect(server.output()).toContain('ERP_URL: required');
+    expect(server.output()).not.toContain('FAKE DATA');
+  });
+
   it('stops at start-up on a partial configuration, naming each variable', async () => {
-    const server = run({ ERP_URL: 'http://127.0.0.1:9/erp', PRICING_URL: 'not-a-url' });
+    const server = node(devStart, { ERP_URL: 'http://127.0.0.1:9/erp', PRICING_URL: 'not-a-url' });
     expect(await server.exited).toBe(1);
     expect(server.output()).toContain('FX_URL: required when upstream URLs are set (all or none)');
     expect(server.output()).toContain('PRICING_URL: must be an http(s) URL');
     expect(server.output()).toContain('ERP_API_KEY: required');
+    expect(server.output()).not.toContain('FAKE DATA');
   });
 });
 

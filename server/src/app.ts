@@ -1,14 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Config, UpstreamConfig } from './config.js';
+import type { Config } from './config.js';
 import { createHandler } from './http/handler.js';
 import { createResponseCache, type ResponseCache } from './http/response-cache.js';
 import { createTokenVerifier } from './kit/auth.js';
 import { createCache, type Cache } from './kit/cache/cache.js';
 import { createRedisTier } from './kit/cache/redis-tier.js';
 import { createLogger, type Logger } from './kit/logger.js';
-import { createUpstreamTransport } from './kit/transport.js';
+import { createTransport } from './kit/upstream/transport.js';
 import { appRouter } from './router.js';
-import type { Context } from './trpc.js';
 import { cachePolicies } from './upstreams/cache-policies.js';
 import { withCache } from './upstreams/cached.js';
 import { createUpstreams } from './upstreams/index.js';
@@ -20,6 +19,7 @@ export interface AppOptions {
 
 export interface App {
   handler: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Says "not ready" from now on, then closes the cache's shared tier and the upstream connections. */
   close(): Promise<void>;
   /** The cache, when on (for its size in tests and metrics). */
   cache: Cache | undefined;
@@ -28,11 +28,11 @@ export interface App {
 }
 
 /** Builds the BFF for configured upstreams: no listening, no globals, so tests build their own. */
-export function createApp(config: Config & { upstreams: UpstreamConfig }, options: AppOptions = {}): App {
+export function createApp(config: Config, options: AppOptions = {}): App {
   const log = options.log ?? createLogger(config.LOG_LEVEL);
-  // Upstream HTTP on keep-alive connections (undici).
-  const transport = createUpstreamTransport();
-  const direct = createUpstreams(config.upstreams, config, transport);
+  // Upstream HTTP on keep-alive connections, one pool per origin.
+  const transport = createTransport();
+  const direct = createUpstreams(config, { transport });
   let cache: Cache | undefined;
   if (config.CACHE_MAX_BYTES > 0) {
     cache = createCache({
@@ -45,14 +45,12 @@ export function createApp(config: Config & { upstreams: UpstreamConfig }, option
   const invalidate = (tags: readonly string[]): Promise<void> => cache?.invalidate(tags) ?? Promise.resolve();
   // Encoded public answers, an eighth of the cache's bound, dropped with the data they show.
   const responses = cache ? createResponseCache({ maxBytes: Math.floor(config.CACHE_MAX_BYTES / 8) }) : undefined;
-  if (responses) cache?.onInvalidate((tags) => {
-    responses.dropTags(tags);
-  });
-  const settings: Context['config'] = {
-    ERP_TIMEOUT_MS: config.ERP_TIMEOUT_MS,
-    PART_TIMEOUT_MS: config.PART_TIMEOUT_MS,
-    UPSTREAM_TIMEOUT_MS: config.UPSTREAM_TIMEOUT_MS,
-  };
+  if (responses) {
+    cache?.onInvalidate((tags) => {
+      responses.dropTags(tags);
+    });
+  }
+  const settings = { ERP_TIMEOUT_MS: config.ERP_TIMEOUT_MS, PART_TIMEOUT_MS: config.PART_TIMEOUT_MS, UPSTREAM_TIMEOUT_MS: config.UPSTREAM_TIMEOUT_MS };
   const verifyToken = createTokenVerifier({
     ...config.upstreams.auth,
     clockToleranceSeconds: config.AUTH_CLOCK_TOLERANCE_SECONDS,
@@ -63,13 +61,13 @@ export function createApp(config: Config & { upstreams: UpstreamConfig }, option
   let closing: Promise<void> | undefined;
   const handler = createHandler({
     router: appRouter,
-    createContext: (requestId, authorization) => ({ requestId, authorization, verifyToken, log, upstreams, invalidate, cacheHints: [], cacheTags: [], config: settings }),
+    createContext: (scope, authorization) => ({ scope, authorization, verifyToken, log, upstreams, invalidate, config: settings }),
     log,
     maxBatchSize: config.MAX_BATCH_SIZE,
     maxBodyBytes: config.MAX_BODY_BYTES,
     // Ready once the cache's shared tier is connected (or known to be down: it is optional).
     ready: () => !closed && (cache?.ready() ?? true),
-    ...(responses ? { responses } : {}),
+    responses,
   });
   return {
     handler,

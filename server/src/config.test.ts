@@ -10,26 +10,28 @@ const complete = (): Record<string, string> => ({
 });
 
 describe('loadConfig', () => {
-  it('starts the embedded sandbox when nothing is configured outside production, with production-safe defaults', () => {
-    const result = loadConfig({});
-    expect(result).toMatchObject({
-      ok: true,
-      config: { upstreams: 'sandbox', production: false, PORT: 3000, HOST: '127.0.0.1', MAX_BATCH_SIZE: 50, ERP_TIMEOUT_MS: 2000, PART_TIMEOUT_MS: 1000 },
-    });
+  it('knows only real upstreams: with nothing configured it names every missing variable, in production or not', () => {
+    for (const env of [{}, { NODE_ENV: 'production' }]) {
+      const result = loadConfig(env);
+      expect(result.ok).toBe(false);
+      const errors = result.ok ? '' : result.errors.join('\n');
+      for (const name of [...UPSTREAM_URL_VARIABLES, ...UPSTREAM_KEY_VARIABLES, 'AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE']) expect(errors).toContain(`${name}: required`);
+    }
   });
 
-  it('never starts the sandbox in production: it names the missing variables', () => {
-    const result = loadConfig({ NODE_ENV: 'production' });
-    expect(result.ok).toBe(false);
-    const errors = result.ok ? [] : result.errors.join('\n');
-    expect(errors).toContain('the sandbox never runs in production');
-    for (const name of [...UPSTREAM_URL_VARIABLES, ...UPSTREAM_KEY_VARIABLES, 'AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE']) expect(errors).toContain(name);
+  it('gives every setting a production-safe default', () => {
+    const result = loadConfig(complete());
+    expect(result).toMatchObject({
+      ok: true,
+      config: { PORT: 3000, HOST: '127.0.0.1', MAX_BATCH_SIZE: 50, ERP_TIMEOUT_MS: 2000, PART_TIMEOUT_MS: 1000, UPSTREAM_TIMEOUT_MS: 2000, UPSTREAM_MAX_BYTES: 8_388_608, CACHE_MAX_BYTES: 67_108_864 },
+    });
+    if (result.ok) expect(result.config.upstreams.erpClientId).toBe('storefront-bff');
   });
 
   it('accepts a complete configuration, URL path prefixes included', () => {
     const result = loadConfig({ ...complete(), NODE_ENV: 'production', PORT: '8080', ERP_CLIENT_ID: 'shop-eu' });
     expect(result.ok).toBe(true);
-    if (!result.ok || result.config.upstreams === 'sandbox') throw new Error('expected upstreams');
+    if (!result.ok) throw new Error('expected a configuration');
     expect(result.config.upstreams.urls.ERP_URL).toBe('https://erp.internal.example/base');
     expect(result.config.upstreams.erpClientId).toBe('shop-eu');
     expect(result.config.PORT).toBe(8080);

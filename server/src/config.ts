@@ -30,7 +30,6 @@ export const UPSTREAM_KEY_VARIABLES = [
 export const AUTH_VARIABLES = ['AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE'] as const;
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
-const key = z.string().min(1, 'must not be empty');
 const ms = (fallback: number) => z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(1).max(600_000).default(fallback);
 
 export interface UpstreamConfig {
@@ -41,10 +40,8 @@ export interface UpstreamConfig {
 }
 
 const settingsSchema = z.object({
-  NODE_ENV: z.string().optional(),
   PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65_535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
-  ERP_CLIENT_ID: z.string().min(1).default('storefront-bff'),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
   /** The ERP's budget (a required part). */
   ERP_TIMEOUT_MS: ms(2_000),
@@ -52,6 +49,8 @@ const settingsSchema = z.object({
   PART_TIMEOUT_MS: ms(1_000),
   /** The budget of other required upstream calls (FX for `fx.rates`). */
   UPSTREAM_TIMEOUT_MS: ms(2_000),
+  /** The largest upstream answer read; a longer one is cut off and counts as a failure. */
+  UPSTREAM_MAX_BYTES: z.coerce.number({ error: 'must be a number of bytes' }).int().min(1_024).max(1_073_741_824).default(8_388_608),
   /** How long the day's FX rates are kept before they are fetched again. */
   FX_TTL_MS: ms(3_600_000),
   /** Leeway for a token's `exp` and `nbf`. */
@@ -69,10 +68,9 @@ const settingsSchema = z.object({
 
 export type Settings = z.output<typeof settingsSchema>;
 
-export interface Config extends Omit<Settings, 'NODE_ENV' | 'ERP_CLIENT_ID'> {
-  production: boolean;
-  /** The configured upstreams, or 'sandbox': start the simulated ones in-process (never in production). */
-  upstreams: UpstreamConfig | 'sandbox';
+/** The whole configuration: settings with their defaults, and the upstreams (always real URLs: the server never starts a sandbox). */
+export interface Config extends Settings {
+  upstreams: UpstreamConfig;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
@@ -84,37 +82,21 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   if (!settings.success) {
     for (const issue of settings.error.issues) errors.push(`${issue.path.join('.')}: ${issue.message}`);
   }
-  const production = env.NODE_ENV === 'production';
   const given = (name: string): boolean => (env[name] ?? '') !== '';
-  const urlsGiven = UPSTREAM_URL_VARIABLES.filter(given);
-
-  let upstreams: Config['upstreams'] | undefined;
-  if (urlsGiven.length === 0 && !production) {
-    upstreams = 'sandbox';
-  } else {
-    if (urlsGiven.length === 0) errors.push('NODE_ENV=production and no upstream is configured: the sandbox never runs in production');
-    const required = [...UPSTREAM_URL_VARIABLES, ...UPSTREAM_KEY_VARIABLES, ...AUTH_VARIABLES];
-    for (const name of required) if (!given(name)) errors.push(`${name}: required${urlsGiven.length > 0 ? ' when upstream URLs are set (all or none)' : ''}`);
-    for (const name of [...UPSTREAM_URL_VARIABLES, 'AUTH_JWKS_URL'] as const) {
-      const value = env[name];
-      if (value && !httpUrl.safeParse(value).success) errors.push(`${name}: must be an http(s) URL`);
-    }
-    for (const name of UPSTREAM_KEY_VARIABLES) {
-      const value = env[name];
-      if (value !== undefined && value !== '' && !key.safeParse(value).success) errors.push(`${name}: must not be empty`);
-    }
-    if (errors.length === 0) {
-      const pick = <N extends string>(names: readonly N[]) => Object.fromEntries(names.map((name) => [name, env[name] ?? ''])) as Record<N, string>;
-      upstreams = {
-        urls: pick(UPSTREAM_URL_VARIABLES),
-        keys: pick(UPSTREAM_KEY_VARIABLES),
-        erpClientId: env.ERP_CLIENT_ID ?? 'storefront-bff',
-        auth: { jwksUrl: env.AUTH_JWKS_URL ?? '', issuer: env.AUTH_ISSUER ?? '', audience: env.AUTH_AUDIENCE ?? '' },
-      };
-    }
+  const someUrls = UPSTREAM_URL_VARIABLES.some(given);
+  const required = [...UPSTREAM_URL_VARIABLES, ...UPSTREAM_KEY_VARIABLES, ...AUTH_VARIABLES];
+  for (const name of required) if (!given(name)) errors.push(`${name}: required${someUrls ? ' when upstream URLs are set (all or none)' : ''}`);
+  for (const name of [...UPSTREAM_URL_VARIABLES, 'AUTH_JWKS_URL'] as const) {
+    const value = env[name];
+    if (value && !httpUrl.safeParse(value).success) errors.push(`${name}: must be an http(s) URL`);
   }
-
-  if (!settings.success || errors.length > 0 || !upstreams) return { ok: false, errors };
-  const { NODE_ENV: _nodeEnv, ERP_CLIENT_ID: _clientId, ...rest } = settings.data;
-  return { ok: true, config: { ...rest, production, upstreams } };
+  if (!settings.success || errors.length > 0) return { ok: false, errors };
+  const pick = <N extends string>(names: readonly N[]) => Object.fromEntries(names.map((name) => [name, env[name] ?? ''])) as Record<N, string>;
+  const upstreams: UpstreamConfig = {
+    urls: pick(UPSTREAM_URL_VARIABLES),
+    keys: pick(UPSTREAM_KEY_VARIABLES),
+    erpClientId: env.ERP_CLIENT_ID || 'storefront-bff',
+    auth: { jwksUrl: env.AUTH_JWKS_URL ?? '', issuer: env.AUTH_ISSUER ?? '', audience: env.AUTH_AUDIENCE ?? '' },
+  };
+  return { ok: true, config: { ...settings.data, upstreams } };
 }

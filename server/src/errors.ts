@@ -1,8 +1,10 @@
 import type { AppErrorCode } from '@storefront/shared';
 import { TRPCError } from '@trpc/server';
+import { UnknownCurrencyError } from './domain/currency.js';
 import { AggregateAbortedError, PartTimeoutError } from './kit/aggregate.js';
 import { AuthError } from './kit/auth.js';
-import { UpstreamError } from './kit/upstream-error.js';
+import { UpstreamError } from './kit/upstream/upstream-error.js';
+import type { OrderRefusal } from './upstreams/erp/client.js';
 
 type Code = TRPCError['code'];
 
@@ -11,10 +13,40 @@ export class ApiError extends TRPCError {
   readonly appCode: AppErrorCode | null;
   readonly sku: string | undefined;
 
-  constructor(options: { code: Code; message: string; appCode?: AppErrorCode | null; sku?: string; cause?: unknown }) {
+  constructor(options: { code: Code; message: string; appCode?: AppErrorCode | null; sku?: string | undefined; cause?: unknown }) {
     super({ code: options.code, message: options.message, ...(options.cause === undefined ? {} : { cause: options.cause }) });
     this.appCode = options.appCode ?? null;
     this.sku = options.sku;
+  }
+}
+
+/*
+ * The upstreams' expected outcomes, as what a client sees. Every error a procedure throws is made
+ * here or by toApiError below: messages are ours, never an upstream's text.
+ */
+
+export const productNotFound = (sku: string): ApiError => new ApiError({ code: 'NOT_FOUND', message: `No product ${sku}`, appCode: 'PRODUCT_NOT_FOUND' });
+
+export const accountNotFound = (): ApiError => new ApiError({ code: 'NOT_FOUND', message: 'There is no account for this user', appCode: 'ACCOUNT_NOT_FOUND' });
+
+export const versionConflict = (): ApiError => new ApiError({ code: 'CONFLICT', message: 'The cart changed since that version', appCode: 'VERSION_CONFLICT' });
+
+export const emptyCart = (): ApiError => new ApiError({ code: 'BAD_REQUEST', message: 'The cart is empty', appCode: 'EMPTY_CART' });
+
+/** The ERP's refusal of an order: the shopper can act on each (change the cart or the address). */
+export function orderRefused(refusal: OrderRefusal): ApiError {
+  switch (refusal.reason) {
+    case 'out-of-stock':
+      return new ApiError({ code: 'CONFLICT', message: `Not enough stock of ${refusal.sku ?? 'a product'}`, appCode: 'OUT_OF_STOCK', sku: refusal.sku });
+    case 'unknown-sku':
+      return new ApiError({ code: 'CONFLICT', message: `The ERP does not know ${refusal.sku ?? 'a product'}`, appCode: 'PRODUCT_NOT_FOUND', sku: refusal.sku });
+    case 'invalid-address':
+      return new ApiError({ code: 'BAD_REQUEST', message: 'The address is incomplete or outside the shipping area', appCode: 'INVALID_ADDRESS' });
+    case 'too-many-items':
+      return new ApiError({ code: 'BAD_REQUEST', message: 'The order has more lines than the ERP takes' });
+    case 'invalid-request':
+      // The BFF built an order the ERP cannot read: our failure, not the shopper's.
+      return new ApiError({ code: 'BAD_GATEWAY', message: 'An upstream service failed', appCode: 'UPSTREAM_UNAVAILABLE' });
   }
 }
 
@@ -32,6 +64,7 @@ export function toApiError(error: unknown): TRPCError {
     if (cause.reason === 'keys-unavailable') return unavailable('BAD_GATEWAY', 'The sign-in could not be checked', cause);
     return new ApiError({ code: 'UNAUTHORIZED', message: 'Sign in with a valid token', cause });
   }
+  if (cause instanceof UnknownCurrencyError) return new ApiError({ code: 'BAD_REQUEST', message: cause.message, cause });
   if (cause instanceof PartTimeoutError) return unavailable('GATEWAY_TIMEOUT', 'An upstream service did not answer in time', cause);
   if (cause instanceof AggregateAbortedError) return new ApiError({ code: 'CLIENT_CLOSED_REQUEST', message: 'The client went away', cause });
   if (cause instanceof UpstreamError) {

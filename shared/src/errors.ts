@@ -7,6 +7,7 @@ export const APP_ERROR_CODES = [
   'VERSION_CONFLICT',
   'UPSTREAM_UNAVAILABLE',
   'RATE_LIMITED',
+  'ACCOUNT_NOT_FOUND',
 ] as const;
 
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];

@@ -1,37 +1,39 @@
-import type { Money, ProductPage, ProductSummary } from '@storefront/shared';
-import type { ErpProduct, ErpSummary } from '../upstreams/erp/schemas.js';
-import type { UpstreamPrice } from '../upstreams/json/catalog-services.js';
-import { convertFromEur, shiftDecimal } from './money.js';
+import { PRODUCT_PAGE_PARTS, type ProductPage, type ProductSearch, type ProductSummary } from '@storefront/shared';
+import type { PartResult } from '../kit/aggregate.js';
+import type { CatalogProduct, CatalogSummary, StockRow } from '../upstreams/erp/client.js';
+import type { Price } from '../upstreams/pricing/client.js';
+import type { Reviews } from '../upstreams/reviews/client.js';
+import type { Converter } from './currency.js';
+import { degradedOf } from './degraded.js';
 
-/** Converts EUR amounts into one currency; undefined when the currency's rate is not at hand. */
-export type Converter = ((amountEur: string) => Money) | undefined;
+/** Recommendations a screen shows; more are asked for, since unknown and discontinued SKUs are left out. */
+export const RECOMMENDATIONS_SHOWN = 8;
+export const RECOMMENDATIONS_ASKED = 12;
+/** Reviews a product page shows: the most recent. */
+export const REVIEWS_SHOWN = 3;
 
 /** The image to show: role `main`, else the first, else none. */
-export function mainImage(images: readonly { '@_role'?: string | undefined; '@_href': string }[]): string | null {
-  return (images.find((image) => image['@_role'] === 'main') ?? images[0])?.['@_href'] ?? null;
+export function mainImage(images: readonly { role: string | null; url: string }[]): string | null {
+  return (images.find((image) => image.role === 'main') ?? images[0])?.url ?? null;
 }
 
-const status = (value: 'ACTIVE' | 'DISCONTINUED'): 'active' | 'discontinued' => (value === 'ACTIVE' ? 'active' : 'discontinued');
-
-export function toProduct(erp: ErpProduct): ProductPage['product'] {
-  const weight = erp.Weight;
-  const weightText = weight?.['#text']?.trim();
+export function productView(product: CatalogProduct): ProductPage['product'] {
   return {
-    sku: erp['@_sku'],
-    name: erp.Name,
-    description: erp.Description ?? null,
-    brand: erp.Brand,
-    category: erp.Category,
-    status: status(erp['@_status']),
-    attributes: erp.Attributes.map((attribute) => ({ name: attribute['@_name'], value: (attribute['#text'] ?? '').trim() })),
-    images: erp.Images.map((image) => ({ role: image['@_role'] ?? '', url: image['@_href'] })),
-    weightGrams: weight && weightText ? shiftDecimal(weightText, weight['@_unit'] === 'kg' ? 3 : 0) : null,
-    ean: erp.Ean ?? null,
-    updatedAt: new Date(erp.UpdatedAt),
+    sku: product.sku,
+    name: product.name,
+    description: product.description,
+    brand: product.brand,
+    category: product.category,
+    status: product.status,
+    attributes: product.attributes,
+    images: product.images.map((image) => ({ role: image.role ?? '', url: image.url })),
+    weightGrams: product.weightGrams,
+    ean: product.ean,
+    updatedAt: product.updatedAt,
   };
 }
 
-export function toPrice(price: UpstreamPrice | undefined, convert: NonNullable<Converter>): ProductPage['price'] {
+export function priceView(price: Price | undefined, convert: Converter): ProductPage['price'] {
   if (!price) return null;
   return {
     current: convert(price.amount),
@@ -40,49 +42,99 @@ export function toPrice(price: UpstreamPrice | undefined, convert: NonNullable<C
   };
 }
 
-export function toAvailability(rows: readonly { warehouse: string; quantity: number }[]): NonNullable<ProductPage['availability']> {
+/** Stock on hand: negative rows (the ERP oversells) count as none; no rows at all is out of stock. */
+export function availabilityView(rows: readonly StockRow[]): NonNullable<ProductPage['availability']> {
   const warehouses = rows.map((row) => ({ code: row.warehouse, quantity: Math.max(0, row.quantity) }));
   const quantity = warehouses.reduce((total, row) => total + row.quantity, 0);
   return { inStock: quantity > 0, quantity, warehouses };
 }
 
 /** A summary for lists; `price` null when there is no price or no way to convert it. */
-export function toSummary(product: ErpProduct | ErpSummary, price: UpstreamPrice | undefined, convert: Converter): ProductSummary {
+export function summaryOf(product: CatalogProduct | CatalogSummary, price: Price | undefined, convert: Converter | undefined): ProductSummary {
   return {
-    sku: product['@_sku'],
-    name: product.Name,
-    brand: product.Brand,
-    image: mainImage(product.Images),
+    sku: product.sku,
+    name: product.name,
+    brand: product.brand,
+    image: mainImage(product.images),
     price: price && convert ? convert(price.amount) : null,
-    status: status(product['@_status']),
+    status: product.status,
   };
 }
 
-/** A converter for `currency` from the day's rates (EUR needs none). */
-export function converterFor(currency: string, rates: ReadonlyMap<string, string> | undefined): Converter {
-  if (currency === 'EUR') return (amount) => convertFromEur(amount, 'EUR', undefined);
-  const rate = rates?.get(currency);
-  return rate === undefined ? undefined : (amount) => convertFromEur(amount, currency, rate);
-}
-
-/** Recommendations a screen shows; more are asked for, since unknown and discontinued SKUs are left out. */
-export const RECOMMENDATIONS_SHOWN = 8;
-export const RECOMMENDATIONS_ASKED = 12;
-
-/**
- * Summaries of SKUs in the order given, leaving out SKUs the ERP does not know and, with
- * `activeOnly`, discontinued products.
- */
+/** Summaries of SKUs in the order given, leaving out SKUs the ERP does not know and, with `activeOnly`, discontinued products. */
 export function summariesOf(
   skus: readonly string[],
-  products: ReadonlyMap<string, ErpProduct>,
-  prices: ReadonlyMap<string, UpstreamPrice> | undefined,
-  convert: Converter,
+  products: ReadonlyMap<string, CatalogProduct>,
+  prices: ReadonlyMap<string, Price> | undefined,
+  convert: Converter | undefined,
   activeOnly: boolean,
 ): ProductSummary[] {
   return skus.flatMap((sku) => {
     const product = products.get(sku);
-    if (!product || (activeOnly && product['@_status'] !== 'ACTIVE')) return [];
-    return [toSummary(product, prices?.get(sku), convert)];
+    if (!product || (activeOnly && product.status !== 'active')) return [];
+    return [summaryOf(product, prices?.get(sku), convert)];
   });
+}
+
+/** What `product.page` is built from: the product, and each optional part as it came back. */
+export interface ProductPageParts {
+  product: CatalogProduct;
+  /** Undefined when FX could not convert: prices degrade. */
+  convert: Converter | undefined;
+  price: PartResult<Price | undefined>;
+  availability: PartResult<StockRow[]>;
+  reviews: PartResult<Reviews>;
+  recommendations: PartResult<{ skus: string[]; products: ReadonlyMap<string, CatalogProduct> }>;
+  recommendationPrices: PartResult<ReadonlyMap<string, Price>>;
+}
+
+/**
+ * The product page: a failed part is null or empty and named in `degraded`; a part that is merely
+ * absent (no price, no stock rows, no reviews) is not degraded. Recommendations shown without
+ * prices because pricing or FX failed degrade `price`.
+ */
+export function productPage(parts: ProductPageParts): ProductPage {
+  const { convert } = parts;
+  const failed = new Set<(typeof PRODUCT_PAGE_PARTS)[number]>();
+  let price: ProductPage['price'] = null;
+  if (!parts.price.ok || !convert) failed.add('price');
+  else price = priceView(parts.price.value, convert);
+
+  let recommendations: ProductSummary[] = [];
+  if (parts.recommendations.ok) {
+    const { skus, products } = parts.recommendations.value;
+    const prices = parts.recommendationPrices.ok ? parts.recommendationPrices.value : undefined;
+    recommendations = summariesOf(skus, products, prices, convert, true).slice(0, RECOMMENDATIONS_SHOWN);
+    if ((!prices || !convert) && recommendations.length > 0) failed.add('price');
+  } else failed.add('recommendations');
+  if (!parts.availability.ok) failed.add('availability');
+  if (!parts.reviews.ok) failed.add('reviews');
+
+  return {
+    product: productView(parts.product),
+    price,
+    availability: parts.availability.ok ? availabilityView(parts.availability.value) : null,
+    rating: parts.reviews.ok ? parts.reviews.value.summary : null,
+    reviews: parts.reviews.ok ? parts.reviews.value.reviews.slice(0, REVIEWS_SHOWN) : [],
+    recommendations,
+    degraded: degradedOf(PRODUCT_PAGE_PARTS, failed),
+  };
+}
+
+/** `product.search`: summaries in the ERP's order, `prices` degraded when pricing or FX failed for a page that has items. */
+export function searchView(
+  results: { total: number; products: readonly CatalogSummary[] },
+  page: { page: number; pageSize: number },
+  prices: PartResult<ReadonlyMap<string, Price>>,
+  convert: Converter | undefined,
+): ProductSearch {
+  const priced = prices.ok && convert !== undefined;
+  return {
+    items: results.products.map((product) => summaryOf(product, prices.ok ? prices.value.get(product.sku) : undefined, convert)),
+    page: page.page,
+    pageSize: page.pageSize,
+    total: results.total,
+    totalPages: Math.ceil(results.total / page.pageSize),
+    degraded: priced || results.products.length === 0 ? [] : ['prices'],
+  };
 }

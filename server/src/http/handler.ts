@@ -1,42 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { incomingMessageToRequest, internal_exceptionHandler, type NodeHTTPRequestHandlerOptions } from '@trpc/server/adapters/node-http';
-import { resolveResponse } from '@trpc/server/http';
+import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
 import type { Logger } from '../kit/logger.js';
-import { UpstreamError } from '../kit/upstream-error.js';
+import type { RequestScope } from '../kit/upstream/upstream.js';
+import { UpstreamError } from '../kit/upstream/upstream-error.js';
 import type { AppRouter } from '../router.js';
-import type { Context } from '../trpc.js';
+import type { Context, ProcedureMeta } from '../trpc.js';
+import { PRIVATE, publicAnswerOf, publicCacheControl } from './cache-control.js';
 import type { ResponseCache } from './response-cache.js';
 
 export interface HandlerOptions {
   router: AppRouter;
-  createContext: (requestId: string, authorization: string | undefined) => Context;
+  /** The context of one request's procedures. */
+  createContext: (scope: RequestScope, authorization: string | undefined) => Context;
   log: Logger;
   maxBatchSize: number;
   maxBodyBytes: number;
   /** Whether the BFF is ready to serve (for /readyz). */
   ready: () => boolean;
   /** Keeps encoded public answers (when the cache is on). */
-  responses?: ResponseCache;
+  responses?: ResponseCache | undefined;
 }
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
-
-/**
- * A Cache-Control a CDN can act on: public with the shortest max-age when every call of the
- * request is a public query that declared one; private, no-store as soon as anything is private,
- * uncacheable, degraded or failed.
- */
-export function cacheControlOf(ctx: Context | undefined, type: string, errorCount: number, callCount: number): string {
-  const hints = ctx?.cacheHints ?? [];
-  if (type !== 'query' || errorCount > 0 || callCount === 0 || hints.length !== callCount) return 'private, no-store';
-  let maxAge = Infinity;
-  for (const hint of hints) {
-    if (hint === null || hint <= 0) return 'private, no-store';
-    maxAge = Math.min(maxAge, hint);
-  }
-  return `public, max-age=${String(maxAge)}, s-maxage=${String(maxAge)}, stale-while-revalidate=${String(maxAge)}`;
-}
+/** Refusals a client caused: logged at debug, not as failures. */
+const REFUSALS = new Set(['BAD_REQUEST', 'NOT_FOUND', 'UNAUTHORIZED', 'CONFLICT', 'CLIENT_CLOSED_REQUEST']);
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -44,14 +32,32 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-/** The node:http host: tRPC at /trpc, /healthz, /readyz; everything else 404. */
+/** Each procedure's meta by path, read once from the router. */
+function metaByPath(router: AppRouter): (path: string) => ProcedureMeta | undefined {
+  const metas = new Map<string, ProcedureMeta>();
+  for (const [path, procedure] of Object.entries(router._def.procedures)) {
+    const meta = (procedure as { meta?: ProcedureMeta }).meta;
+    if (meta) metas.set(path, meta);
+  }
+  return (path) => metas.get(path);
+}
+
+/**
+ * The node:http host: tRPC at /trpc through its Node adapter, /healthz, /readyz; everything else
+ * 404. Before tRPC, a public query's kept answer is written when there is one; tRPC's
+ * `responseMeta` decides the cache headers from the procedures' meta and keeps a public answer.
+ */
 export function createHandler(options: HandlerOptions): (req: IncomingMessage, res: ServerResponse) => void {
+  const metaOf = metaByPath(options.router);
+  const { responses, log } = options;
+
   return (req, res) => {
     const header = req.headers['x-request-id'];
     const requestId = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
     res.setHeader('x-request-id', requestId);
     const url = req.url ?? '/';
-    const path = url.split('?', 1)[0] ?? '/';
+    const queryAt = url.indexOf('?');
+    const path = queryAt === -1 ? url : url.slice(0, queryAt);
 
     if (path === '/healthz') {
       sendJson(res, 200, { status: 'ok' });
@@ -67,27 +73,33 @@ export function createHandler(options: HandlerOptions): (req: IncomingMessage, r
       return;
     }
 
-    if (options.responses?.serve(req, res)) return;
-    let context: Context | undefined;
-    options.responses?.capture(req, res, () => context?.cacheTags ?? []);
+    const procedures = path.slice('/trpc/'.length);
+    const keptKey = responses?.keyOf(req, procedures, queryAt === -1 ? '' : url.slice(queryAt + 1));
+    if (keptKey !== undefined && responses?.serve(keptKey, res)) return;
 
-    const trpcOptions: NodeHTTPRequestHandlerOptions<AppRouter, IncomingMessage, ServerResponse> = {
+    const scope: RequestScope = { requestId };
+    void nodeHTTPRequestHandler({
       router: options.router,
       req,
       res,
-      path: path.slice('/trpc/'.length),
+      path: procedures,
       maxBatchSize: options.maxBatchSize,
       maxBodySize: options.maxBodyBytes,
-      createContext: () => (context = options.createContext(requestId, req.headers.authorization)),
-      responseMeta: ({ ctx, type, errors, info }) => ({ headers: { 'cache-control': cacheControlOf(ctx, type, errors.length, info?.calls.length ?? 0) } }),
+      createContext: () => options.createContext(scope, req.headers.authorization),
+      responseMeta({ type, errors, info, data }) {
+        const answer = publicAnswerOf(metaOf, { type, errors, info, data });
+        if (!answer) return { headers: { 'cache-control': PRIVATE } };
+        if (keptKey !== undefined) responses?.keep(keptKey, { results: data, batch: info?.isBatchCall ?? false }, answer);
+        return { headers: { 'cache-control': publicCacheControl(answer.maxAgeSeconds) } };
+      },
       onError({ error, path: procedure }) {
         // Logged once, here, with the request id; what the client sees was shaped by the error formatter.
-        if (['BAD_REQUEST', 'NOT_FOUND', 'UNAUTHORIZED', 'CONFLICT', 'CLIENT_CLOSED_REQUEST'].includes(error.code)) {
-          options.log.debug('request refused', { requestId, procedure, code: error.code });
+        if (REFUSALS.has(error.code)) {
+          log.debug('request refused', { requestId, procedure, code: error.code });
           return;
         }
         const cause = error.cause;
-        options.log.warn('request failed', {
+        log.warn('request failed', {
           requestId,
           procedure,
           code: error.code,
@@ -95,64 +107,6 @@ export function createHandler(options: HandlerOptions): (req: IncomingMessage, r
           ...(cause instanceof Error && !(cause instanceof UpstreamError) ? { cause: cause.message } : {}),
         });
       },
-    };
-    void answerTrpc(trpcOptions);
+    });
   };
-}
-
-/**
- * tRPC's node-http handling, with one difference: a whole answer is written at once, with its
- * content-length, instead of being piped through a WebStreams WritableStream chunk by chunk (the
- * adapter's way, which costs several promise hops per answer). Streamed answers (jsonl batches,
- * SSE: tRPC marks them chunked) are still written as they come. The request conversion, resolveResponse and the error fallback
- * are tRPC's own.
- */
-async function answerTrpc(options: NodeHTTPRequestHandlerOptions<AppRouter, IncomingMessage, ServerResponse>): Promise<void> {
-  const { req, res } = options;
-  try {
-    const request = incomingMessageToRequest(req, res, { maxBodySize: options.maxBodySize ?? null });
-    const response = await resolveResponse({
-      router: options.router,
-      req: request,
-      path: options.path,
-      error: null,
-      ...(options.maxBatchSize === undefined ? {} : { maxBatchSize: options.maxBatchSize }),
-      ...(options.responseMeta ? { responseMeta: options.responseMeta } : {}),
-      createContext: async ({ info }) => await options.createContext({ req, res, info }),
-      onError: (error) => options.onError?.({ ...error, req }),
-    });
-    res.statusCode = response.status;
-    response.headers.forEach((value, name) => {
-      if (name !== 'set-cookie') res.setHeader(name, value);
-    });
-    const cookies = response.headers.getSetCookie();
-    if (cookies.length > 0) res.setHeader('set-cookie', cookies);
-    const body = response.body;
-    if (!body) {
-      res.end();
-      return;
-    }
-    // tRPC marks a streamed answer (jsonl batches, SSE) chunked: that one goes out as it comes.
-    if (!response.headers.has('transfer-encoding')) {
-      const bytes = Buffer.from(await response.arrayBuffer());
-      res.setHeader('content-length', bytes.length);
-      res.end(bytes);
-      return;
-    }
-    for await (const chunk of body) {
-      if (res.destroyed) break;
-      if (!res.write(chunk)) await new Promise<void>((resolve) => {
-        const done = (): void => {
-          res.off('drain', done);
-          res.off('close', done);
-          resolve();
-        };
-        res.once('drain', done);
-        res.once('close', done);
-      });
-    }
-    res.end();
-  } catch (cause) {
-    internal_exceptionHandler(options)(cause);
-  }
 }

@@ -1,85 +1,102 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Entry } from '../kit/cache/entry.js';
+import superjson from 'superjson';
 import { createMemoryTier, type MemoryTier } from '../kit/cache/memory-tier.js';
+import { publicCacheControl, type PublicAnswer } from './cache-control.js';
 
 export interface ResponseCacheOptions {
   maxBytes: number;
   now?: () => number;
 }
 
-interface Kept {
-  body: Buffer;
-  contentType: string;
-  cacheControl: string;
-}
-
 /**
- * The encoded answers of public GET queries, kept for their own max-age and dropped with the tags
- * their procedures named (a placed order drops the pages of its SKUs at once). A hit is written
- * without tRPC, superjson or any upstream look-up. Only answers the host already marked
- * `public` are kept: anything private, degraded, failed or a mutation never is.
+ * The encoded answers of public queries, kept for their max-age and dropped with the tags of the
+ * data they show (a placed order drops the pages of its SKUs at once). A hit is written before
+ * tRPC runs: no request conversion, no superjson, no upstream look-up.
  */
 export interface ResponseCache {
-  /** Writes the kept answer of this request, if there is one; true when it did. */
-  serve(req: IncomingMessage, res: ServerResponse): boolean;
-  /** Keeps what `res` answers, if the host marks it public, under `tags()` (read when it ends). */
-  capture(req: IncomingMessage, res: ServerResponse, tags: () => readonly string[]): void;
+  /**
+   * The key of a request whose answer may be kept: a plain GET (a client asking for a streamed
+   * batch gets tRPC), named by its procedures, whether it is a batch, and its input as JSON with
+   * sorted keys. Other query parameters do not count (`&_=x` does not bust it). Undefined for
+   * anything else.
+   */
+  keyOf(req: IncomingMessage, procedures: string, query: string): string | undefined;
+  /** Writes the kept answer of `key`, if one is fresh; true when it did. */
+  serve(key: string, res: ServerResponse): boolean;
+  /** Keeps the answer tRPC is about to send for `key`: its results, encoded as tRPC encodes them. */
+  keep(key: string, answer: { results: readonly unknown[]; batch: boolean }, policy: PublicAnswer): void;
   dropTags(tags: readonly string[]): void;
   readonly memory: Pick<MemoryTier, 'size' | 'bytes'>;
 }
 
-const MAX_AGE = /(?:^|[\s,])max-age=(\d+)/;
+interface Kept {
+  body: Buffer;
+  cacheControl: string;
+}
+
+/** JSON with object keys sorted at every level: one text for one value. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * One result as tRPC writes it with the superjson transformer of trpc.ts (`{ result: { data:
+ * { json, meta } } }`); an answer's bytes are the same whether tRPC or the kept copy sends them.
+ */
+function encodeResult(result: unknown): unknown {
+  if (typeof result !== 'object' || result === null || !('result' in result)) return result;
+  const { result: inner } = result;
+  if (typeof inner !== 'object' || inner === null || !('data' in inner)) return result;
+  return { ...result, result: { ...inner, data: superjson.serialize(inner.data) } };
+}
 
 export function createResponseCache(options: ResponseCacheOptions): ResponseCache {
   const now = options.now ?? Date.now;
   const memory = createMemoryTier({ maxBytes: options.maxBytes, now });
-  // Plain GETs only: a client that asked for a streamed answer (trpc-accept, or accept: application/jsonl) gets one from tRPC.
-  const cacheable = (req: IncomingMessage): req is IncomingMessage & { url: string } =>
-    req.method === 'GET' && req.url !== undefined && req.headers['trpc-accept'] === undefined && !(req.headers.accept ?? '').includes('application/jsonl');
 
   return {
-    serve(req, res) {
-      if (!cacheable(req)) return false;
-      const entry = memory.get(req.url);
+    keyOf(req, procedures, query) {
+      if (req.method !== 'GET' || req.headers['trpc-accept'] !== undefined || (req.headers.accept ?? '').includes('application/jsonl')) return undefined;
+      const params = new URLSearchParams(query);
+      const input = params.get('input');
+      let canonical = '';
+      if (input !== null) {
+        try {
+          canonical = canonicalJson(JSON.parse(input));
+        } catch {
+          // Not JSON: tRPC answers that with its error, which is never kept.
+          return undefined;
+        }
+      }
+      return `${procedures}\n${params.get('batch') === '1' ? 'batch' : 'single'}\n${canonical}`;
+    },
+
+    serve(key, res) {
+      const entry = memory.get(key);
       if (!entry || entry.freshUntil <= now()) return false;
       const kept = entry.value as Kept;
-      res.writeHead(200, { 'content-type': kept.contentType, 'cache-control': kept.cacheControl, 'content-length': kept.body.length });
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': kept.cacheControl, 'content-length': kept.body.length });
       res.end(kept.body);
       return true;
     },
-    capture(req, res, tags) {
-      if (!cacheable(req)) return;
-      const chunks: Buffer[] = [];
-      const write = res.write.bind(res) as (chunk: unknown, ...rest: unknown[]) => boolean;
-      const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
-      const collect = (chunk: unknown): void => {
-        if (typeof chunk === 'string') chunks.push(Buffer.from(chunk));
-        else if (chunk instanceof Uint8Array) chunks.push(Buffer.from(chunk));
-      };
-      res.write = ((chunk: unknown, ...rest: unknown[]) => {
-        collect(chunk);
-        return write(chunk, ...rest);
-      }) as typeof res.write;
-      res.end = ((...args: unknown[]) => {
-        const [chunk] = args;
-        if (chunk !== undefined && typeof chunk !== 'function') collect(chunk);
-        const cacheControl = String(res.getHeader('cache-control') ?? '');
-        const maxAge = MAX_AGE.exec(cacheControl)?.[1];
-        if (res.statusCode === 200 && cacheControl.startsWith('public') && maxAge !== undefined && Number(maxAge) > 0) {
-          const body = Buffer.concat(chunks);
-          const at = now();
-          const entry: Entry = {
-            kind: 'value',
-            value: { body, contentType: String(res.getHeader('content-type') ?? 'application/json'), cacheControl } satisfies Kept,
-            freshUntil: at + Number(maxAge) * 1000,
-            staleUntil: at + Number(maxAge) * 1000,
-            tags: [...tags()],
-          };
-          memory.set(req.url, entry, body.length + req.url.length);
-        }
-        return end(...args);
-      }) as typeof res.end;
+
+    keep(key, answer, policy) {
+      const encoded = answer.batch ? answer.results.map(encodeResult) : encodeResult(answer.results[0]);
+      const body = Buffer.from(JSON.stringify(encoded));
+      const at = now();
+      const until = at + policy.maxAgeSeconds * 1000;
+      memory.set(
+        key,
+        { kind: 'value', value: { body, cacheControl: publicCacheControl(policy.maxAgeSeconds) } satisfies Kept, freshUntil: until, staleUntil: until, tags: policy.tags },
+        body.length + key.length,
+      );
     },
+
     dropTags: (tags) => {
       memory.dropTags(tags);
     },

@@ -1,12 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { aggregate, AggregateAbortedError, degradedOf, optional, PartTimeoutError, required } from './aggregate.js';
+import { aggregate, AggregateAbortedError, optional, PartTimeoutError, required } from './aggregate.js';
+import type { CallOptions } from './upstream/upstream.js';
 import { tracked } from '../testing/promises.js';
 
 /** A part's run that never settles on its own and keeps the signal it was given. */
-function hanging(): { run: (signal: AbortSignal) => Promise<never>; signal: () => AbortSignal } {
+function hanging(): { run: (call: CallOptions) => Promise<never>; signal: () => AbortSignal } {
   let given: AbortSignal | undefined;
   return {
-    run(signal) {
+    run({ signal }) {
       given = signal;
       return new Promise<never>(() => undefined);
     },
@@ -18,13 +19,13 @@ function hanging(): { run: (signal: AbortSignal) => Promise<never>; signal: () =
 }
 
 /** A part's run that settles when its signal aborts (as an upstream call through fetch does). */
-function honouring(): { run: (signal: AbortSignal) => Promise<never>; signal: () => AbortSignal } {
+function honouring(): { run: (call: CallOptions) => Promise<never>; signal: () => AbortSignal } {
   let given: AbortSignal | undefined;
   return {
-    run(signal) {
+    run({ signal }) {
       given = signal;
       return new Promise<never>((_, reject) => {
-        signal.addEventListener('abort', () => {
+        signal?.addEventListener('abort', () => {
           reject(new Error('cancelled'));
         }, { once: true });
       });
@@ -114,7 +115,7 @@ describe('aggregate', () => {
     const product = honouring();
     const call = tracked(
       aggregate({
-        product: required(1_000, (signal) => Promise.race([after(100, 'product'), product.run(signal)])),
+        product: required(1_000, (call) => Promise.race([after(100, 'product'), product.run(call)])),
         reviews: optional(1_000, () => Promise.reject(failure)),
       }),
     );
@@ -241,16 +242,16 @@ describe('aggregate', () => {
     };
     process.on('warning', onWarning);
     try {
-      const listening = (signal: AbortSignal): Promise<string> =>
+      const listening = ({ signal }: CallOptions): Promise<string> =>
         new Promise((resolve) => {
           const onAbort = (): void => undefined;
-          signal.addEventListener('abort', onAbort);
+          signal?.addEventListener('abort', onAbort);
           setTimeout(() => {
-            signal.removeEventListener('abort', onAbort);
+            signal?.removeEventListener('abort', onAbort);
             resolve('done');
           }, 10);
         });
-      const parts = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`part${String(i)}`, optional(1_000, (signal) => Promise.all([listening(signal), listening(signal)]))]));
+      const parts = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`part${String(i)}`, optional(1_000, (call) => Promise.all([listening(call), listening(call)]))]));
       const call = aggregate(parts);
       await vi.advanceTimersByTimeAsync(10);
       await call;
@@ -261,25 +262,24 @@ describe('aggregate', () => {
     }
   });
 
+  it("hands every part the caller's scope, with the signal of the part's own budget", async () => {
+    const seen: Record<string, CallOptions> = {};
+    const record = (name: string) => (call: CallOptions) => {
+      seen[name] = call;
+      return Promise.resolve(name);
+    };
+    const scope = { requestId: 'req-42' };
+    await aggregate({ product: required(2_000, record('product')), price: optional(1_000, record('price')), stock: optional(1_000, record('stock')) }, { scope });
+    expect(seen.product?.scope).toBe(scope);
+    expect(seen.price?.scope).toBe(scope);
+    expect(seen.price?.signal).toBeInstanceOf(AbortSignal);
+    // One signal per budget: parts with the same budget share it, another budget has its own.
+    expect(seen.stock?.signal).toBe(seen.price?.signal);
+    expect(seen.product?.signal).not.toBe(seen.price?.signal);
+  });
+
   it('leaves no timer behind once the call has settled', async () => {
     await aggregate({ product: required(1_000, () => Promise.resolve('product')), reviews: optional(1_000, () => Promise.resolve([])) }, { deadlineMs: 2_000 });
     expect(vi.getTimerCount()).toBe(0);
-  });
-});
-
-describe('degradedOf', () => {
-  const ORDER = ['price', 'availability', 'reviews', 'recommendations'] as const;
-
-  it('lists failed names in the declared order, whatever order they failed in', () => {
-    expect(degradedOf(ORDER, new Set(['recommendations', 'price', 'reviews'] as const))).toEqual(['price', 'reviews', 'recommendations']);
-  });
-
-  it('is empty when nothing failed', () => {
-    expect(degradedOf(ORDER, new Set())).toEqual([]);
-  });
-
-  it('leaves out a name the order does not declare', () => {
-    const failed = new Set<string>(['reviews', 'convert']);
-    expect(degradedOf<string>(ORDER, failed)).toEqual(['reviews']);
   });
 });

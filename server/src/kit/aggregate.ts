@@ -1,10 +1,12 @@
 import { setMaxListeners } from 'node:events';
+import type { CallOptions, RequestScope } from './upstream/upstream.js';
 
 /**
  * Fan-out with budgets: named parts, each required or optional, a time budget per part and a
- * deadline for the whole call. Each part gets an AbortSignal that fires when its budget runs out,
- * when a required part fails, at the deadline, or when the caller's signal fires (a client that
- * went away), so abandoned upstream calls are cancelled rather than left running.
+ * deadline for the whole call. Each part gets the CallOptions of its upstream calls: the request's
+ * scope, and a signal that fires when its budget runs out, when a required part fails, at the
+ * deadline, or when the caller's signal fires (a client that went away), so abandoned upstream
+ * calls are cancelled rather than left running.
  */
 
 /** A part that ran past its budget, or was cut by the deadline. */
@@ -23,7 +25,7 @@ export class AggregateAbortedError extends Error {
 interface PartSpec<T, R extends boolean> {
   readonly required: R;
   readonly budgetMs: number;
-  readonly run: (signal: AbortSignal) => Promise<T>;
+  readonly run: (call: CallOptions) => Promise<T>;
 }
 
 export type RequiredPart<T> = PartSpec<T, true>;
@@ -31,9 +33,9 @@ export type OptionalPart<T> = PartSpec<T, false>;
 type AnyPart = PartSpec<unknown, boolean>;
 
 /** A part whose failure fails the call. */
-export const required = <T>(budgetMs: number, run: (signal: AbortSignal) => Promise<T>): RequiredPart<T> => ({ required: true, budgetMs, run });
+export const required = <T>(budgetMs: number, run: (call: CallOptions) => Promise<T>): RequiredPart<T> => ({ required: true, budgetMs, run });
 /** A part whose failure leaves it out: its result says so. */
-export const optional = <T>(budgetMs: number, run: (signal: AbortSignal) => Promise<T>): OptionalPart<T> => ({ required: false, budgetMs, run });
+export const optional = <T>(budgetMs: number, run: (call: CallOptions) => Promise<T>): OptionalPart<T> => ({ required: false, budgetMs, run });
 
 export type PartResult<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
@@ -43,7 +45,9 @@ export type AggregateResults<P extends Record<string, AnyPart>> = {
 
 export interface AggregateOptions {
   /** The caller's signal (tRPC's, which fires when the client disconnects). */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
+  /** The request the parts' upstream calls serve. */
+  scope?: RequestScope | undefined;
   /** A bound for the whole call, on top of each part's budget. */
   deadlineMs?: number;
 }
@@ -77,7 +81,7 @@ export async function aggregate<P extends Record<string, AnyPart>>(parts: P, opt
   const budgetOf = (ms: number): Budget => {
     let budget = budgets.get(ms);
     if (!budget) {
-      budget = startBudget(ms, call.signal);
+      budget = startBudget(ms, call.signal, options.scope);
       budgets.set(ms, budget);
       cleanups.push(budget.stop);
     }
@@ -87,7 +91,7 @@ export async function aggregate<P extends Record<string, AnyPart>>(parts: P, opt
   const runPart = (name: string, part: AnyPart): Promise<unknown> => {
     const budget = budgetOf(part.budgetMs);
     // A part that ignores its signal still cannot hold the call past its budget.
-    return Promise.race([part.run(budget.signal), budget.aborted]).catch((error: unknown) => {
+    return Promise.race([part.run(budget.call), budget.aborted]).catch((error: unknown) => {
       throw error instanceof PartTimeoutError ? new PartTimeoutError(name) : error;
     });
   };
@@ -119,23 +123,19 @@ export async function aggregate<P extends Record<string, AnyPart>>(parts: P, opt
   }
 }
 
-/** The names of failed optional parts, in the order given (the order the output type declares). */
-export function degradedOf<N extends string>(order: readonly N[], failed: ReadonlySet<N>): N[] {
-  return order.filter((name) => failed.has(name));
-}
-
 /** Calls in flight on one budget signal before Node warns of a listener leak. */
 const MAX_LISTENERS_PER_BUDGET = 1_000;
 
 interface Budget {
-  readonly signal: AbortSignal;
+  /** What the parts on this budget make their upstream calls with. */
+  readonly call: CallOptions;
   /** Rejects with the signal's reason when it aborts (never resolves). */
   readonly aborted: Promise<never>;
   stop: () => void;
 }
 
 /** A signal that aborts after `ms`, or with the call's reason when the call aborts first. */
-function startBudget(ms: number, call: AbortSignal): Budget {
+function startBudget(ms: number, call: AbortSignal, scope: RequestScope | undefined): Budget {
   const controller = new AbortController();
   // Every call of every part with this budget listens on it for as long as the call runs: a
   // dashboard has more than Node's default of 10 at once, none of them leaked.
@@ -155,7 +155,7 @@ function startBudget(ms: number, call: AbortSignal): Budget {
   // Nobody may be racing it any more when it fires.
   aborted.catch(() => undefined);
   return {
-    signal: controller.signal,
+    call: { signal: controller.signal, scope },
     aborted,
     stop() {
       clearTimeout(timer);

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createBatchLoader, type BatchLoaderOptions } from './batch-loader.js';
 import { flush, tracked } from '../testing/promises.js';
+import type { CallOptions } from './upstream/upstream.js';
 
 
 /** A fetch that finds every key (value: the key in upper case) and records what it was asked. */
@@ -19,7 +20,7 @@ function recordingFetch(): { fetch: BatchLoaderOptions<string, string>['fetch'];
 describe('createBatchLoader', () => {
   it('makes one fetch for the keys of several tickets, each key once', async () => {
     const upstream = recordingFetch();
-    const loader = createBatchLoader({ fetch: upstream.fetch, maxBatchSize: 50 });
+    const loader = createBatchLoader({ fetch: upstream.fetch });
     const cart = loader.ticket();
     const wishlist = loader.ticket();
     const recommendations = loader.ticket();
@@ -32,7 +33,6 @@ describe('createBatchLoader', () => {
   it('gives each ticket only the values of its own keys, and leaves out keys the fetch did not find', async () => {
     const loader = createBatchLoader<string, number>({
       fetch: (keys) => Promise.resolve(new Map(keys.filter((key) => key !== 'unknown').map((key) => [key, key.length]))),
-      maxBatchSize: 50,
     });
     const first = loader.ticket();
     const second = loader.ticket();
@@ -41,47 +41,9 @@ describe('createBatchLoader', () => {
     expect(theirs).toEqual(new Map([['bbb', 3], ['c', 1]]));
   });
 
-  it('splits the keys into chunks of at most maxBatchSize that are fetched in parallel', async () => {
-    const started: string[][] = [];
-    const finish: (() => void)[] = [];
-    const loader = createBatchLoader<string, string>({
-      fetch: (keys) => {
-        started.push([...keys]);
-        return new Promise((resolve) => {
-          finish.push(() => {
-            resolve(new Map(keys.map((key) => [key, key])));
-          });
-        });
-      },
-      maxBatchSize: 2,
-    });
-    const first = loader.ticket();
-    const second = loader.ticket();
-    const loads = tracked(Promise.all([first.load(['k1', 'k2', 'k3']), second.load(['k4', 'k5'])]));
-    await flush();
-    // Every chunk started before any of them finished.
-    expect(started.map((chunk) => chunk.length)).toEqual([2, 2, 1]);
-    expect(started.flat().sort()).toEqual(['k1', 'k2', 'k3', 'k4', 'k5']);
-    finish[0]?.();
-    finish[1]?.();
-    await flush();
-    expect(loads.settled()).toBe(false);
-    finish[2]?.();
-    const [mine, theirs] = await loads.promise;
-    expect([...mine.keys()]).toEqual(['k1', 'k2', 'k3']);
-    expect([...theirs.keys()]).toEqual(['k4', 'k5']);
-  });
-
-  it('makes one fetch of exactly maxBatchSize keys when that is all there are', async () => {
-    const upstream = recordingFetch();
-    const loader = createBatchLoader({ fetch: upstream.fetch, maxBatchSize: 3 });
-    await loader.ticket().load(['a', 'b', 'c']);
-    expect(upstream.calls).toEqual([['a', 'b', 'c']]);
-  });
-
   it('waits for every ticket before it fetches', async () => {
     const upstream = recordingFetch();
-    const loader = createBatchLoader({ fetch: upstream.fetch, maxBatchSize: 50 });
+    const loader = createBatchLoader({ fetch: upstream.fetch });
     const early = loader.ticket();
     const late = loader.ticket();
     const earlyLoad = tracked(early.load(['a']));
@@ -96,7 +58,7 @@ describe('createBatchLoader', () => {
 
   it('stops waiting for a released ticket', async () => {
     const upstream = recordingFetch();
-    const loader = createBatchLoader({ fetch: upstream.fetch, maxBatchSize: 50 });
+    const loader = createBatchLoader({ fetch: upstream.fetch });
     const asking = loader.ticket();
     const failed = loader.ticket();
     const load = tracked(asking.load(['a']));
@@ -109,7 +71,7 @@ describe('createBatchLoader', () => {
 
   it("stops waiting for a ticket whose signal aborts", async () => {
     const upstream = recordingFetch();
-    const loader = createBatchLoader({ fetch: upstream.fetch, maxBatchSize: 50 });
+    const loader = createBatchLoader({ fetch: upstream.fetch });
     const part = new AbortController();
     const asking = loader.ticket();
     loader.ticket(part.signal);
@@ -123,7 +85,7 @@ describe('createBatchLoader', () => {
 
   it('does not wait for a ticket taken with a signal that has already aborted', async () => {
     const upstream = recordingFetch();
-    const loader = createBatchLoader({ fetch: upstream.fetch, maxBatchSize: 50 });
+    const loader = createBatchLoader({ fetch: upstream.fetch });
     const asking = loader.ticket();
     loader.ticket(AbortSignal.abort());
     const load = tracked(asking.load(['a']));
@@ -134,7 +96,7 @@ describe('createBatchLoader', () => {
 
   it('releasing a ticket twice, or after its load, changes nothing', async () => {
     const upstream = recordingFetch();
-    const loader = createBatchLoader({ fetch: upstream.fetch, maxBatchSize: 50 });
+    const loader = createBatchLoader({ fetch: upstream.fetch });
     const first = loader.ticket();
     const second = loader.ticket();
     const third = loader.ticket();
@@ -152,7 +114,7 @@ describe('createBatchLoader', () => {
 
   it('rejects every load when a fetch fails', async () => {
     const failure = new Error('the ERP is down');
-    const loader = createBatchLoader<string, string>({ fetch: () => Promise.reject(failure), maxBatchSize: 50 });
+    const loader = createBatchLoader<string, string>({ fetch: () => Promise.reject(failure) });
     const first = loader.ticket();
     const second = loader.ticket();
     const loads = [first.load(['a']), second.load(['b'])];
@@ -163,7 +125,6 @@ describe('createBatchLoader', () => {
     const failure = new Error('pricing refused a chunk');
     const loader = createBatchLoader<string, string>({
       fetch: (keys) => (keys.includes('c') ? Promise.reject(failure) : Promise.resolve(new Map(keys.map((key) => [key, key])))),
-      maxBatchSize: 2,
     });
     const first = loader.ticket();
     const second = loader.ticket();
@@ -173,7 +134,7 @@ describe('createBatchLoader', () => {
 
   it('does not fetch when no ticket asked for a key', async () => {
     const fetch = vi.fn<BatchLoaderOptions<string, string>['fetch']>(() => Promise.resolve(new Map()));
-    const loader = createBatchLoader({ fetch, maxBatchSize: 50 });
+    const loader = createBatchLoader({ fetch });
     const empty = loader.ticket();
     const released = loader.ticket();
     const load = empty.load([]);
@@ -184,7 +145,7 @@ describe('createBatchLoader', () => {
 
   it('does not fetch when every ticket was released', async () => {
     const fetch = vi.fn<BatchLoaderOptions<string, string>['fetch']>(() => Promise.resolve(new Map()));
-    const loader = createBatchLoader({ fetch, maxBatchSize: 50 });
+    const loader = createBatchLoader({ fetch });
     loader.ticket().release();
     loader.ticket().release();
     await flush();
@@ -193,7 +154,7 @@ describe('createBatchLoader', () => {
 
   it('serves a ticket taken after a round ran with a round of its own', async () => {
     const upstream = recordingFetch();
-    const loader = createBatchLoader({ fetch: upstream.fetch, maxBatchSize: 50 });
+    const loader = createBatchLoader({ fetch: upstream.fetch });
     await loader.ticket().load(['a']);
     expect(await loader.ticket().load(['b'])).toEqual(new Map([['b', 'B']]));
     expect(upstream.calls).toEqual([['a'], ['b']]);
@@ -203,7 +164,7 @@ describe('createBatchLoader', () => {
     vi.useFakeTimers();
     try {
       const upstream = recordingFetch();
-      const loader = createBatchLoader({ fetch: upstream.fetch, maxBatchSize: 50, gatherMs: 100 });
+      const loader = createBatchLoader({ fetch: upstream.fetch, gatherMs: 100 });
       const quick = loader.ticket();
       const slow = loader.ticket();
       const first = quick.load(['a']);
@@ -220,9 +181,8 @@ describe('createBatchLoader', () => {
 
   it('bounds each round by timeoutMs: a hanging fetch fails its waiters instead of holding them', async () => {
     const loader = createBatchLoader<string, string>({
-      maxBatchSize: 50,
       timeoutMs: 30,
-      fetch: (_keys, signal) =>
+      fetch: (_keys, { signal }) =>
         new Promise((_, reject) => {
           signal?.addEventListener('abort', () => {
             reject(new Error('aborted'));
@@ -234,7 +194,7 @@ describe('createBatchLoader', () => {
 
   it('refuses a second load on the same ticket, and a load after release', async () => {
     const upstream = recordingFetch();
-    const loader = createBatchLoader({ fetch: upstream.fetch, maxBatchSize: 50 });
+    const loader = createBatchLoader({ fetch: upstream.fetch });
     const used = loader.ticket();
     const released = loader.ticket();
     released.release();
@@ -244,18 +204,19 @@ describe('createBatchLoader', () => {
     expect(upstream.calls).toEqual([['a']]);
   });
 
-  it("passes the batch's own signal to every fetch", async () => {
+  it("fetches all of a round's keys at once, with the batch's own signal and scope", async () => {
     const request = new AbortController();
-    const signals: (AbortSignal | undefined)[] = [];
+    const calls: { keys: string[]; call: CallOptions }[] = [];
     const loader = createBatchLoader<string, string>({
-      fetch: (keys, signal) => {
-        signals.push(signal);
+      fetch: (keys, call) => {
+        calls.push({ keys, call });
         return Promise.resolve(new Map(keys.map((key) => [key, key])));
       },
-      maxBatchSize: 1,
-      signal: request.signal,
+      call: { signal: request.signal, scope: { requestId: 'req-1' } },
     });
-    await loader.ticket().load(['a', 'b']);
-    expect(signals).toEqual([request.signal, request.signal]);
+    await loader.ticket().load(Array.from({ length: 250 }, (_, i) => `k${String(i)}`));
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.keys).toHaveLength(250);
+    expect(calls[0]?.call).toEqual({ signal: request.signal, scope: { requestId: 'req-1' } });
   });
 });

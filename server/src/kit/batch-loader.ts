@@ -1,9 +1,11 @@
+import type { CallOptions } from './upstream/upstream.js';
+
 /**
  * A request-scoped batching loader that gathers keys from several parts of one call and fetches
  * them together, once. Unlike a per-tick loader (DataLoader), it knows who will ask: each part
  * takes a ticket up front, and the batch runs when every ticket has either asked for its keys or
- * been released (its part failed, found nothing to ask, or ran out of time). Keys beyond
- * `maxBatchSize` are split into parallel chunks only because the upstream demands it.
+ * been released (its part failed, found nothing to ask, or ran out of time). One round is one
+ * `fetch` of all its keys: splitting them to an upstream's maximum per call is the client's job.
  *
  * A slow part must not hold the others hostage: after `gatherMs` from the first request the batch
  * runs with what it has, and later requests make a round of their own. `timeoutMs` bounds each
@@ -22,11 +24,10 @@ export interface BatchLoader<K, V> {
 }
 
 export interface BatchLoaderOptions<K, V> {
-  /** Fetches one chunk of at most `maxBatchSize` distinct keys; missing keys are absent from the map. */
-  fetch(keys: K[], signal: AbortSignal | undefined): Promise<Map<K, V>>;
-  maxBatchSize: number;
-  /** The signal of the batch's own calls (the whole request's). */
-  signal?: AbortSignal;
+  /** Fetches the distinct keys of one round; missing keys are absent from the map. */
+  fetch(keys: K[], call: CallOptions): Promise<Map<K, V>>;
+  /** The batch's own calls: the whole request's signal and scope. */
+  call?: CallOptions;
   /** How long a round waits for the other tickets after its first request. @default Infinity */
   gatherMs?: number;
   /** A bound on each round's fetch. @default none */
@@ -64,16 +65,9 @@ export function createBatchLoader<K, V>(options: BatchLoaderOptions<K, V>): Batc
       current.resolve(new Map());
       return;
     }
-    const signals = [options.signal, options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs)].filter((s) => s !== undefined);
+    const signals = [options.call?.signal, options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs)].filter((s) => s !== undefined);
     const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
-    const all = [...current.keys];
-    const chunks: K[][] = [];
-    for (let i = 0; i < all.length; i += options.maxBatchSize) chunks.push(all.slice(i, i + options.maxBatchSize));
-    Promise.all(chunks.map((chunk) => options.fetch(chunk, signal)))
-      .then((maps) => {
-        current.resolve(new Map(maps.flatMap((map) => [...map])));
-      })
-      .catch(current.reject);
+    options.fetch([...current.keys], { signal, scope: options.call?.scope }).then(current.resolve, current.reject);
   };
 
   const settle = (): void => {

@@ -1,10 +1,38 @@
-import { cartGetInput, cartOutput, cartSetItemInput } from '@storefront/shared';
-import { ApiError } from '../errors.js';
-import { aggregate, required } from '../kit/aggregate.js';
-import { isVersionConflict } from '../upstreams/json/account-services.js';
+import { cartGetInput, cartOutput, cartSetItemInput, type Cart } from '@storefront/shared';
+import { cartView } from '../domain/cart.js';
+import { productNotFound, versionConflict } from '../errors.js';
+import { aggregate, optional, required } from '../kit/aggregate.js';
+import type { CallOptions } from '../kit/upstream/upstream.js';
+import type { StoredCart } from '../upstreams/cart/client.js';
 import { tagsOf } from '../upstreams/cache-policies.js';
-import { router, signedInProcedure } from '../trpc.js';
-import { cartView, shopperCurrency } from './cart-view.js';
+import { createCatalogLookup } from '../upstreams/catalog-lookup.js';
+import { router, signedInProcedure, type Context } from '../trpc.js';
+import { converterOf, converterPart, shopperCurrency } from './parts.js';
+
+/**
+ * A stored cart made into what `cart.get` answers: one GetProducts, one GetStock and one prices
+ * call for all its lines, and the currency's rates.
+ */
+async function hydrateCart(ctx: Context, cart: StoredCart, currency: string, signal: AbortSignal | undefined): Promise<Cart> {
+  const { erp, pricing, fx } = ctx.upstreams;
+  const { ERP_TIMEOUT_MS: erpBudget, PART_TIMEOUT_MS: partBudget } = ctx.config;
+  const skus = cart.items.map((item) => item.sku);
+  const lookup = createCatalogLookup({ erp, pricing }, { call: { signal, scope: ctx.scope } });
+  const load =
+    <V>(loader: { ticket(s?: AbortSignal): { load(keys: readonly string[]): Promise<Map<string, V>> } }) =>
+    (call: CallOptions) =>
+      loader.ticket(call.signal).load(skus);
+  const parts = await aggregate(
+    {
+      products: required(erpBudget, load(lookup.products)),
+      stock: optional(partBudget, load(lookup.stock)),
+      prices: optional(partBudget, load(lookup.prices)),
+      convert: optional(partBudget, converterPart(currency, fx)),
+    },
+    { signal, scope: ctx.scope },
+  );
+  return cartView({ ...parts, cart, currency, convert: converterOf(parts.convert) });
+}
 
 export const cartRouter = router({
   get: signedInProcedure
@@ -15,12 +43,12 @@ export const cartRouter = router({
       const budget = ctx.config.UPSTREAM_TIMEOUT_MS;
       const { cart, currency } = await aggregate(
         {
-          cart: required(budget, (s) => ctx.upstreams.cart.get(userId, s)),
-          currency: required(budget, (s) => shopperCurrency(ctx, userId, input.currency, s)),
+          cart: required(budget, (call) => ctx.upstreams.cart.get(userId, call)),
+          currency: required(budget, (call) => shopperCurrency(ctx.upstreams.accounts, userId, input.currency, call)),
         },
-        { ...(signal ? { signal } : {}) },
+        { signal, scope: ctx.scope },
       );
-      return cartView(ctx, cart, currency, signal);
+      return hydrateCart(ctx, cart, currency, signal);
     }),
 
   setItem: signedInProcedure
@@ -29,30 +57,22 @@ export const cartRouter = router({
     .mutation(async ({ input, ctx, signal }) => {
       const userId = ctx.user.id;
       const budget = ctx.config.UPSTREAM_TIMEOUT_MS;
-      const { currency } = await aggregate(
+      const { currency, known } = await aggregate(
         {
-          currency: required(budget, (s) => shopperCurrency(ctx, userId, input.currency, s)),
+          currency: required(budget, (call) => shopperCurrency(ctx.upstreams.accounts, userId, input.currency, call)),
           // Only products the ERP knows go into a cart.
-          known: required(ctx.config.ERP_TIMEOUT_MS, async (s) => {
-            if (input.quantity === 0) return;
-            const [product] = await ctx.upstreams.erp.getProducts([input.sku], s);
-            if (!product) throw new ApiError({ code: 'NOT_FOUND', message: `No product ${input.sku}`, appCode: 'PRODUCT_NOT_FOUND' });
-          }),
+          known: required(ctx.config.ERP_TIMEOUT_MS, async (call) => input.quantity === 0 || (await ctx.upstreams.erp.getProducts([input.sku], call)).has(input.sku)),
         },
-        { ...(signal ? { signal } : {}) },
+        { signal, scope: ctx.scope },
       );
-      const { cart } = await aggregate(
-        { cart: required(budget, (s) => ctx.upstreams.cart.setItem(userId, input.sku, input.quantity, input.expectedVersion, s)) },
-        { ...(signal ? { signal } : {}) },
-      ).catch((error: unknown) => {
-        if (isVersionConflict(error)) {
-          // Someone else changed the cart: what is cached of it is stale.
-          void ctx.invalidate(tagsOf.cart(userId));
-          throw new ApiError({ code: 'CONFLICT', message: 'The cart changed since that version', appCode: 'VERSION_CONFLICT', cause: error });
-        }
-        throw error;
-      });
+      if (!known) throw productNotFound(input.sku);
+      const { change } = await aggregate(
+        { change: required(budget, (call) => ctx.upstreams.cart.setItem(userId, input.sku, input.quantity, input.expectedVersion, call)) },
+        { signal, scope: ctx.scope },
+      );
+      // Changed or not, what is cached of the cart is stale now.
       await ctx.invalidate(tagsOf.cart(userId));
-      return cartView(ctx, cart, currency, signal);
+      if (!change.changed) throw versionConflict();
+      return hydrateCart(ctx, change.cart, currency, signal);
     }),
 });

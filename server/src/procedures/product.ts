@@ -1,122 +1,76 @@
-import { PRODUCT_PAGE_PARTS, productPageInput, productPageOutput, productSearchInput, productSearchOutput, SKU_PATTERN, type ProductSummary } from '@storefront/shared';
-import { aggregate, degradedOf, optional, required } from '../kit/aggregate.js';
-import { UpstreamError } from '../kit/upstream-error.js';
-import { ApiError } from '../errors.js';
-import type { UpstreamPrice } from '../upstreams/json/catalog-services.js';
-import { RECOMMENDATIONS_ASKED, RECOMMENDATIONS_SHOWN, summariesOf, toAvailability, toPrice, toProduct, toSummary } from '../domain/product.js';
-import { HTTP_MAX_AGE_SECONDS, tagsOf } from '../upstreams/cache-policies.js';
+import { productPageInput, productPageOutput, productSearchInput, productSearchOutput } from '@storefront/shared';
+import { productPage, RECOMMENDATIONS_ASKED, REVIEWS_SHOWN, searchView } from '../domain/product.js';
+import { productNotFound } from '../errors.js';
+import { aggregate, optional, required } from '../kit/aggregate.js';
+import type { CallOptions } from '../kit/upstream/upstream.js';
+import { tagsOf } from '../upstreams/cache-policies.js';
+import type { Price } from '../upstreams/pricing/client.js';
 import { publicProcedure, router } from '../trpc.js';
-import { converterOf, currencyConverter } from './currency.js';
-
-const REVIEWS_SHOWN = 3;
-
-type PagePart = (typeof PRODUCT_PAGE_PARTS)[number];
+import { converterOf, converterPart } from './parts.js';
 
 export const productRouter = router({
   page: publicProcedure
+    // Stock (5 s) is the shortest-lived part of a page; an order of the SKU drops the kept answer at once.
+    .meta({
+      publicMaxAgeSeconds: 5,
+      tagsOf: (input) => {
+        const parsed = productPageInput.safeParse(input);
+        return parsed.success ? tagsOf.productPage(parsed.data.sku) : [];
+      },
+    })
     .input(productPageInput)
     .output(productPageOutput)
     .query(async ({ input, ctx, signal }) => {
       const { erp, pricing, reviews, recommendations, fx } = ctx.upstreams;
       const { ERP_TIMEOUT_MS: erpBudget, PART_TIMEOUT_MS: partBudget } = ctx.config;
-      const currency = input.currency ?? 'EUR';
       let recommended: Promise<string[]> | undefined;
-      const recommendedSkus = (s: AbortSignal): Promise<string[]> =>
-        (recommended ??= recommendations
-          .forSku(input.sku, RECOMMENDATIONS_ASKED, s)
-          .then((skus) => skus.filter((sku) => SKU_PATTERN.test(sku) && sku !== input.sku)));
+      // Shared by two parts: asked once.
+      const recommendedSkus = (call: CallOptions): Promise<string[]> =>
+        (recommended ??= recommendations.forSku(input.sku, RECOMMENDATIONS_ASKED, call).then((skus) => skus.filter((sku) => sku !== input.sku)));
 
       const parts = await aggregate(
         {
-          product: required(erpBudget, (s) => erp.getProduct(input.sku, s)),
+          product: required(erpBudget, (call) => erp.getProduct(input.sku, call)),
           // Shared by price and recommendations; a currency the ECB does not list fails the page.
-          convert: optional(partBudget, (s) => currencyConverter(currency, fx, s)),
-          price: optional(partBudget, async (s) => (await pricing.getPrices([input.sku], s)).get(input.sku)),
-          availability: optional(partBudget, (s) => erp.getStock([input.sku], s)),
-          reviews: optional(partBudget, (s) => reviews.getReviews(input.sku, REVIEWS_SHOWN, s)),
+          convert: optional(partBudget, converterPart(input.currency ?? 'EUR', fx)),
+          price: optional(partBudget, async (call) => (await pricing.getPrices([input.sku], call)).get(input.sku)),
+          availability: optional(partBudget, async (call) => (await erp.getStock([input.sku], call)).get(input.sku) ?? []),
+          reviews: optional(partBudget, (call) => reviews.getReviews(input.sku, REVIEWS_SHOWN, call)),
           // Recommended SKUs are hydrated with one GetProducts and one prices call, never one call
           // per SKU; the two run as parts of their own, so that pricing trouble leaves the
           // recommendations shown without prices.
-          recommendations: optional(partBudget, async (s) => {
-            const skus = await recommendedSkus(s);
-            return { skus, products: skus.length === 0 ? [] : await erp.getProducts(skus, s) };
+          recommendations: optional(partBudget, async (call) => {
+            const skus = await recommendedSkus(call);
+            return { skus, products: await erp.getProducts(skus, call) };
           }),
-          recommendationPrices: optional(partBudget, async (s) => {
-            const skus = await recommendedSkus(s);
-            return skus.length === 0 ? new Map<string, UpstreamPrice>() : pricing.getPrices(skus, s);
-          }),
+          recommendationPrices: optional(partBudget, async (call) => pricing.getPrices(await recommendedSkus(call), call)),
         },
-        { signal, deadlineMs: Math.max(erpBudget, partBudget) + 500 },
-      ).catch((error: unknown) => {
-        if (error instanceof UpstreamError && error.kind === 'fault' && error.faultCode === 'PRODUCT_NOT_FOUND') {
-          throw new ApiError({ code: 'NOT_FOUND', message: `No product ${input.sku}`, appCode: 'PRODUCT_NOT_FOUND', cause: error });
-        }
-        throw error;
-      });
-
-      const convert = converterOf(parts.convert);
-      const failed = new Set<PagePart>();
-      let price = null;
-      if (!parts.price.ok || !convert) failed.add('price');
-      else price = toPrice(parts.price.value, convert);
-
-      let shown: ProductSummary[] = [];
-      if (parts.recommendations.ok) {
-        const { skus, products } = parts.recommendations.value;
-        const prices = parts.recommendationPrices.ok ? parts.recommendationPrices.value : undefined;
-        const bySku = new Map(products.map((product) => [product['@_sku'], product]));
-        shown = summariesOf(skus, bySku, prices, convert, true).slice(0, RECOMMENDATIONS_SHOWN);
-        // Prices missing for a failure (pricing or FX), not because there are none: `price` is degraded.
-        if ((!prices || !convert) && shown.length > 0) failed.add('price');
-      } else failed.add('recommendations');
-      if (!parts.availability.ok) failed.add('availability');
-      if (!parts.reviews.ok) failed.add('reviews');
-
-      const degraded = degradedOf(PRODUCT_PAGE_PARTS, failed);
-      ctx.cacheHints.push(degraded.length === 0 ? HTTP_MAX_AGE_SECONDS.productPage : null);
-      ctx.cacheTags.push(...tagsOf.productPage(input.sku));
-      return {
-        product: toProduct(parts.product),
-        price,
-        availability: parts.availability.ok ? toAvailability(parts.availability.value) : null,
-        rating: parts.reviews.ok ? parts.reviews.value.summary : null,
-        reviews: parts.reviews.ok ? parts.reviews.value.reviews.slice(0, REVIEWS_SHOWN) : [],
-        recommendations: shown,
-        degraded,
-      };
+        { signal, scope: ctx.scope, deadlineMs: Math.max(erpBudget, partBudget) + 500 },
+      );
+      if (!parts.product) throw productNotFound(input.sku);
+      return productPage({ ...parts, product: parts.product, convert: converterOf(parts.convert) });
     }),
 
   search: publicProcedure
+    // Prices (10 s) are the shortest-lived part of a result page.
+    .meta({ publicMaxAgeSeconds: 10 })
     .input(productSearchInput)
     .output(productSearchOutput)
     .query(async ({ input, ctx, signal }) => {
       const { erp, pricing, fx } = ctx.upstreams;
       const { ERP_TIMEOUT_MS: erpBudget, PART_TIMEOUT_MS: partBudget } = ctx.config;
-      const currency = input.currency ?? 'EUR';
       const query = input.query?.trim();
-
-      const parts = await aggregate(
+      const found = await aggregate(
         {
-          convert: optional(partBudget, (s) => currencyConverter(currency, fx, s)),
-          results: required(erpBudget, (s) =>
-            erp.searchProducts({ ...(query ? { query } : {}), ...(input.category ? { category: input.category } : {}), page: input.page, pageSize: input.pageSize }, s),
+          convert: optional(partBudget, converterPart(input.currency ?? 'EUR', fx)),
+          results: required(erpBudget, (call) =>
+            erp.searchProducts({ ...(query ? { query } : {}), ...(input.category ? { category: input.category } : {}), page: input.page, pageSize: input.pageSize }, call),
           ),
         },
-        { signal },
+        { signal, scope: ctx.scope },
       );
-      const { total, products } = parts.results;
-      const skus = products.map((product) => product['@_sku']);
-      const prices = skus.length === 0 ? { ok: true as const, value: new Map<string, UpstreamPrice>() } : (await aggregate({ prices: optional(partBudget, (s) => pricing.getPrices(skus, s)) }, { signal })).prices;
-      const convert = converterOf(parts.convert);
-      const priced = prices.ok && convert !== undefined;
-      ctx.cacheHints.push(priced || skus.length === 0 ? HTTP_MAX_AGE_SECONDS.productSearch : null);
-      return {
-        items: products.map((product) => toSummary(product, prices.ok ? prices.value.get(product['@_sku']) : undefined, convert)),
-        page: input.page,
-        pageSize: input.pageSize,
-        total,
-        totalPages: Math.ceil(total / input.pageSize),
-        degraded: priced || skus.length === 0 ? [] : ['prices' as const],
-      };
+      const skus = found.results.products.map((product) => product.sku);
+      const { prices } = await aggregate({ prices: optional(partBudget, (call): Promise<ReadonlyMap<string, Price>> => pricing.getPrices(skus, call)) }, { signal, scope: ctx.scope });
+      return searchView(found.results, input, prices, converterOf(found.convert));
     }),
 });

@@ -1,7 +1,4 @@
 import type { CachePolicy } from '../kit/cache/policy.js';
-import { UpstreamError } from '../kit/upstream-error.js';
-
-const isProductNotFound = (error: unknown): boolean => error instanceof UpstreamError && error.kind === 'fault' && error.faultCode === 'PRODUCT_NOT_FOUND';
 
 /**
  * How long each upstream answer is kept. Master data for minutes, reviews for a few minutes,
@@ -17,11 +14,6 @@ export function cachePolicies(settings: { notFoundTtlMs: number; fxTtlMs: number
       staleWhileRevalidateMs: minute,
       scope: 'public',
       // Requests for random SKUs must not hammer the ERP: an unknown SKU is remembered briefly.
-      negative: {
-        ttlMs: settings.notFoundTtlMs,
-        matches: isProductNotFound,
-        recreate: (sku) => new UpstreamError('erp', 'fault', { status: 500, faultCode: 'PRODUCT_NOT_FOUND', sku }),
-      },
       absentTtlMs: settings.notFoundTtlMs,
     },
     stock: { name: 'erp.stock', ttlMs: 5_000, staleWhileRevalidateMs: 5_000, scope: 'public', tags: (sku) => [`stock:${sku}`] },
@@ -50,13 +42,3 @@ export const tagsOf = {
   productPage: (sku: string) => [`stock:${sku}`],
   order: (userId: string, skus: readonly string[]) => [`cart:${userId}`, `orders:${userId}`, ...skus.map((sku) => `stock:${sku}`)],
 };
-
-/** Seconds a CDN may keep public answers: the shortest TTL among the data each one shows. */
-export const HTTP_MAX_AGE_SECONDS = {
-  /** Stock (5 s) is the shortest-lived part of a page. */
-  productPage: 5,
-  /** Prices (10 s). */
-  productSearch: 10,
-  /** The ECB file changes once a working day. */
-  fxRates: 300,
-} as const;

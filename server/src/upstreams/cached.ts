@@ -1,67 +1,72 @@
 import type { Cache } from '../kit/cache/cache.js';
+import type { CachePolicy } from '../kit/cache/policy.js';
+import type { CallOptions } from '../kit/upstream/upstream.js';
 import type { CachePolicies } from './cache-policies.js';
+import type { StockRow } from './erp/client.js';
 import type { Upstreams } from './index.js';
 
-/** The same upstream clients, answering from the cache where their policies allow. */
+/**
+ * The same upstream clients, answering from the cache where their policies allow. A load runs on
+ * the cache's own signal (aborted only when every caller waiting for it has gone) for the
+ * request that started it.
+ */
 export function withCache(upstreams: Upstreams, cache: Cache, policies: CachePolicies): Upstreams {
   const { erp, fx, pricing, reviews, recommendations, accounts, orders, cart, wishlist, notifications } = upstreams;
-  const opts = (signal: AbortSignal | undefined, userId?: string) => ({ ...(signal ? { signal } : {}), ...(userId === undefined ? {} : { userId }) });
-  const products = (skus: readonly string[], signal?: AbortSignal) =>
-    cache.getMany(policies.product, skus, async (missing, s) => new Map((await erp.getProducts(missing, s)).map((p) => [p['@_sku'], p])), opts(signal));
+  /** The call of a load: the cache's signal, the scope of the request that started it. */
+  const loadCall = (signal: AbortSignal, call: CallOptions | undefined): CallOptions => ({ signal, scope: call?.scope });
+  const waiting = (call: CallOptions | undefined, userId?: string) => ({ signal: call?.signal, ...(userId === undefined ? {} : { userId }) });
+  /** A cached value of a load that always finds one (so the cache never remembers it as absent). */
+  const one = async <T>(policy: CachePolicy, id: string, load: (call: CallOptions) => Promise<T>, call: CallOptions | undefined, userId?: string): Promise<T> => {
+    const value = await cache.get(policy, id, (s) => load(loadCall(s, call)), waiting(call, userId));
+    if (value === undefined) throw new Error(`${policy.name}: the cache remembered nothing for a load that always answers`);
+    return value;
+  };
 
   return {
     erp: {
-      getProduct: (sku, signal) => cache.get(policies.product, sku, (s) => erp.getProduct(sku, s), opts(signal)),
-      async getProducts(skus, signal) {
-        const found = await products(skus, signal);
-        return [...new Set(skus)].flatMap((sku) => found.get(sku) ?? []);
-      },
-      searchProducts: (query, signal) =>
-        cache.get(policies.search, JSON.stringify([query.query?.toLowerCase() ?? '', query.category ?? '', query.page, query.pageSize]), (s) => erp.searchProducts(query, s), opts(signal)),
-      async getStock(skus, signal) {
-        const rows = await cache.getMany(
-          policies.stock,
-          skus,
-          async (missing, s) => {
-            const bySku = new Map(missing.map((sku) => [sku, [] as Awaited<ReturnType<typeof erp.getStock>>]));
-            for (const row of await erp.getStock(missing, s)) bySku.get(row.sku)?.push(row);
-            return bySku;
-          },
-          opts(signal),
-        );
-        return [...new Set(skus)].flatMap((sku) => rows.get(sku) ?? []);
+      getProduct: (sku, call) => cache.get(policies.product, sku, (s) => erp.getProduct(sku, loadCall(s, call)), waiting(call)),
+      getProducts: (skus, call) => cache.getMany(policies.product, skus, (missing, s) => erp.getProducts(missing, loadCall(s, call)), waiting(call)),
+      searchProducts: (query, call) =>
+        one(policies.search, JSON.stringify([query.query?.toLowerCase() ?? '', query.category ?? '', query.page, query.pageSize]), (c) => erp.searchProducts(query, c), call),
+      async getStock(skus, call) {
+        const cached = await cache.getMany(policies.stock, skus, (missing, s) => erp.getStock(missing, loadCall(s, call)), waiting(call));
+        // getStock answers every SKU it was asked for: rows, or none.
+        return new Map<string, StockRow[]>(skus.map((sku) => [sku, cached.get(sku) ?? []]));
       },
       // Never cached: a mutation.
-      placeOrder: (order, signal) => erp.placeOrder(order, signal),
+      placeOrder: (order, call) => erp.placeOrder(order, call),
     },
-    fx: { getDailyRates: (signal) => cache.get(policies.fx, 'daily', (s) => fx.getDailyRates(s), opts(signal)) },
+    fx: {
+      getDailyRates: (call) => one(policies.fx, 'daily', (c) => fx.getDailyRates(c), call),
+    },
     pricing: {
-      getPrices: (skus, signal) => cache.getMany(policies.price, skus, (missing, s) => pricing.getPrices(missing, s), opts(signal)),
+      getPrices: (skus, call) => cache.getMany(policies.price, skus, (missing, s) => pricing.getPrices(missing, loadCall(s, call)), waiting(call)),
     },
     reviews: {
-      getReviews: (sku, limit, signal) => cache.get(policies.reviews, `${sku}|${String(limit)}`, (s) => reviews.getReviews(sku, limit, s), opts(signal)),
+      getReviews: (sku, limit, call) => one(policies.reviews, `${sku}|${String(limit)}`, (c) => reviews.getReviews(sku, limit, c), call),
     },
     recommendations: {
-      forSku: (sku, limit, signal) => cache.get(policies.recommendationsForSku, `${sku}|${String(limit)}`, (s) => recommendations.forSku(sku, limit, s), opts(signal)),
-      forUser: (userId, limit, signal) =>
-        cache.get(policies.recommendationsForUser, String(limit), (s) => recommendations.forUser(userId, limit, s), opts(signal, userId)),
+      forSku: (sku, limit, call) => one(policies.recommendationsForSku, `${sku}|${String(limit)}`, (c) => recommendations.forSku(sku, limit, c), call),
+      forUser: (userId, limit, call) => one(policies.recommendationsForUser, String(limit), (c) => recommendations.forUser(userId, limit, c), call, userId),
     },
     accounts: {
-      getUser: (userId, signal) => cache.get(policies.account, 'profile', (s) => accounts.getUser(userId, s), opts(signal, userId)),
-      getLoyalty: (userId, signal) => cache.get(policies.loyalty, 'loyalty', (s) => accounts.getLoyalty(userId, s), opts(signal, userId)),
+      getUser: (userId, call) => cache.get(policies.account, 'profile', (s) => accounts.getUser(userId, loadCall(s, call)), waiting(call, userId)),
+      getLoyalty: (userId, call) => cache.get(policies.loyalty, 'loyalty', (s) => accounts.getLoyalty(userId, loadCall(s, call)), waiting(call, userId)),
     },
     orders: {
-      list: (userId, limit, signal) => cache.get(policies.orders, String(limit), (s) => orders.list(userId, limit, s), opts(signal, userId)),
+      list: (userId, limit, call) => one(policies.orders, String(limit), (c) => orders.list(userId, limit, c), call, userId),
     },
     cart: {
-      get: (userId, signal) => cache.get(policies.cart, 'cart', (s) => cart.get(userId, s), opts(signal, userId)),
+      get: (userId, call) => one(policies.cart, 'cart', (c) => cart.get(userId, c), call, userId),
       // Mutations go straight through; the procedures invalidate what they make stale.
-      setItem: (userId, sku, quantity, expectedVersion, signal) => cart.setItem(userId, sku, quantity, expectedVersion, signal),
-      clear: (userId, expectedVersion, signal) => cart.clear(userId, expectedVersion, signal),
+      setItem: (userId, sku, quantity, expectedVersion, call) => cart.setItem(userId, sku, quantity, expectedVersion, call),
+      clear: (userId, expectedVersion, call) => cart.clear(userId, expectedVersion, call),
     },
-    wishlist: { get: (userId, signal) => cache.get(policies.wishlist, 'wishlist', (s) => wishlist.get(userId, s), opts(signal, userId)) },
+    wishlist: {
+      get: (userId, call) => one(policies.wishlist, 'wishlist', (c) => wishlist.get(userId, c), call, userId),
+    },
     notifications: {
-      unread: (userId, limit, signal) => cache.get(policies.notifications, String(limit), (s) => notifications.unread(userId, limit, s), opts(signal, userId)),
+      unread: (userId, limit, call) => one(policies.notifications, String(limit), (c) => notifications.unread(userId, limit, c), call, userId),
     },
   };
 }

@@ -1,22 +1,39 @@
+import type { PartResult } from '../kit/aggregate.js';
 import { createBatchLoader, type BatchLoader } from '../kit/batch-loader.js';
-import { ERP_MAX_SKUS_PER_CALL, type StockRow } from './erp/client.js';
-import type { ErpProduct } from './erp/schemas.js';
-import { PRICING_MAX_SKUS_PER_CALL, type UpstreamPrice } from './json/catalog-services.js';
+import type { CallOptions } from '../kit/upstream/upstream.js';
+import type { CatalogProduct, StockRow } from './erp/client.js';
 import type { Upstreams } from './index.js';
+import type { Price } from './pricing/client.js';
+
+/** A part's own value with its SKUs' products (when asked for) and prices, from the shared lookups. */
+export interface Hydrated<T> {
+  value: T;
+  skus: string[];
+  products: Map<string, CatalogProduct>;
+  /** Failed prices leave the part shown without them: the caller decides what that degrades. */
+  prices: PartResult<Map<string, Price>>;
+}
 
 /**
  * One request's SKU look-ups: every part of the request takes tickets, and each upstream
- * operation (GetProducts, GetStock, prices) runs once for all of them, split into parallel chunks
- * only at the upstream's per-call maximum.
+ * operation (GetProducts, GetStock, prices) runs once for all of them (the clients split a long
+ * list at the upstream's maximum per call).
  */
 export interface CatalogLookup {
-  products: BatchLoader<string, ErpProduct>;
+  products: BatchLoader<string, CatalogProduct>;
   stock: BatchLoader<string, StockRow[]>;
-  prices: BatchLoader<string, UpstreamPrice>;
+  prices: BatchLoader<string, Price>;
+  /**
+   * A part whose SKUs come from an upstream of its own (a cart, a wishlist): its tickets are taken
+   * before it asks that upstream, so the shared look-ups wait for its SKUs; then the products
+   * (with `products`) and prices of those SKUs.
+   */
+  hydrated<T>(find: (call: CallOptions) => Promise<{ skus: string[]; value: T }>, options: { products: boolean }): (call: CallOptions) => Promise<Hydrated<T>>;
 }
 
 export interface CatalogLookupOptions {
-  signal?: AbortSignal;
+  /** The request's signal and scope. */
+  call?: CallOptions;
   /** How long a batch waits for the other parts' keys (a slow part then makes a round of its own). */
   gatherMs?: number;
   /** A bound on each batch's upstream calls, below the parts' budgets. */
@@ -24,30 +41,37 @@ export interface CatalogLookupOptions {
 }
 
 export function createCatalogLookup(upstreams: Pick<Upstreams, 'erp' | 'pricing'>, options: CatalogLookupOptions = {}): CatalogLookup {
-  const withSignal = {
-    ...(options.signal ? { signal: options.signal } : {}),
+  const shared = {
+    ...(options.call ? { call: options.call } : {}),
     ...(options.gatherMs === undefined ? {} : { gatherMs: options.gatherMs }),
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
   };
+  const products = createBatchLoader<string, CatalogProduct>({ ...shared, fetch: (skus, call) => upstreams.erp.getProducts(skus, call) });
+  const stock = createBatchLoader<string, StockRow[]>({ ...shared, fetch: (skus, call) => upstreams.erp.getStock(skus, call) });
+  const prices = createBatchLoader<string, Price>({ ...shared, fetch: (skus, call) => upstreams.pricing.getPrices(skus, call) });
+
   return {
-    products: createBatchLoader({
-      maxBatchSize: ERP_MAX_SKUS_PER_CALL,
-      ...withSignal,
-      fetch: async (skus, s) => new Map((await upstreams.erp.getProducts(skus, s)).map((product) => [product['@_sku'], product])),
-    }),
-    stock: createBatchLoader({
-      maxBatchSize: ERP_MAX_SKUS_PER_CALL,
-      ...withSignal,
-      fetch: async (skus, s) => {
-        const rows = new Map<string, StockRow[]>(skus.map((sku) => [sku, []]));
-        for (const row of await upstreams.erp.getStock(skus, s)) rows.get(row.sku)?.push(row);
-        return rows;
-      },
-    }),
-    prices: createBatchLoader({
-      maxBatchSize: PRICING_MAX_SKUS_PER_CALL,
-      ...withSignal,
-      fetch: (skus, s) => upstreams.pricing.getPrices(skus, s),
-    }),
+    products,
+    stock,
+    prices,
+    hydrated: (find, what) => async (call) => {
+      // Taken before the first await: the look-ups now wait for this part's SKUs.
+      const productTicket = what.products ? products.ticket(call.signal) : undefined;
+      const priceTicket = prices.ticket(call.signal);
+      try {
+        const { skus, value } = await find(call);
+        const [found, priced] = await Promise.all([
+          productTicket ? productTicket.load(skus) : Promise.resolve(new Map<string, CatalogProduct>()),
+          priceTicket.load(skus).then(
+            (map): PartResult<Map<string, Price>> => ({ ok: true, value: map }),
+            (error: unknown): PartResult<Map<string, Price>> => ({ ok: false, error }),
+          ),
+        ]);
+        return { value, skus, products: found, prices: priced };
+      } finally {
+        productTicket?.release();
+        priceTicket.release();
+      }
+    },
   };
 }

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cachePolicies } from '../../upstreams/cache-policies.js';
 import { createLogger } from '../logger.js';
-import { UpstreamError } from '../upstream-error.js';
 import { createCache } from './cache.js';
 import type { CachePolicy } from './policy.js';
 import { flush, tracked } from '../../testing/promises.js';
@@ -292,78 +291,58 @@ describe('createCache', () => {
     });
   });
 
-  describe('negative caching', () => {
+  describe('not found (an unknown SKU)', () => {
     const product = cachePolicies({ notFoundTtlMs: 2_000, fxTtlMs: 3_600_000 }).product;
-    const notFound = (sku: string): UpstreamError => new UpstreamError('erp', 'fault', { status: 500, faultCode: 'PRODUCT_NOT_FOUND', sku });
 
-    it('remembers a matching failure for its ttl, rethrowing recreate(id), and forgets it after the ttl', async () => {
+    it('remembers a get that found nothing for absentTtlMs, answering undefined without loading, and forgets it after that', async () => {
       const { cache } = setup();
-      const loader = countingLoader((n): string => {
-        if (n === 1) throw notFound('X-1');
-        return 'the product';
-      });
-      const expected = { name: 'UpstreamError', service: 'erp', kind: 'fault', faultCode: 'PRODUCT_NOT_FOUND', sku: 'X-1' };
-      await expect(cache.get(product, 'X-1', loader.load)).rejects.toMatchObject(expected);
+      const loader = countingLoader((n): string | undefined => (n === 1 ? undefined : 'the product'));
+      expect(await cache.get(product, 'X-1', loader.load)).toBeUndefined();
       vi.advanceTimersByTime(1_999);
-      const remembered = cache.get(product, 'X-1', loader.load);
-      await expect(remembered).rejects.toBeInstanceOf(UpstreamError);
-      await expect(remembered).rejects.toMatchObject(expected);
+      expect(await cache.get(product, 'X-1', loader.load)).toBeUndefined();
       expect(loader.calls()).toBe(1);
-
       vi.advanceTimersByTime(1);
       expect(await cache.get(product, 'X-1', loader.load)).toBe('the product');
       expect(loader.calls()).toBe(2);
     });
 
-    it('does not remember a failure the negative policy does not match', async () => {
+    it('asks again after a get that found nothing when the policy has no absentTtlMs', async () => {
       const { cache } = setup();
-      const failures = [new UpstreamError('erp', 'timeout'), new UpstreamError('erp', 'fault', { status: 500, faultCode: 'Server' })];
+      const loader = countingLoader((n): string | undefined => (n === 1 ? undefined : 'found'));
+      expect(await cache.get(plain, 'k', loader.load)).toBeUndefined();
+      expect(await cache.get(plain, 'k', loader.load)).toBe('found');
+      expect(loader.calls()).toBe(2);
+    });
+
+    it('never remembers a failure: a timeout or a server fault is asked again', async () => {
+      const { cache } = setup();
       const loader = countingLoader((n): string => {
-        const failure = failures[n - 1];
-        if (failure) throw failure;
+        if (n < 3) throw new Error(n === 1 ? 'timeout' : 'soap:Server');
         return 'the product';
       });
-      await expect(cache.get(product, 'X-1', loader.load)).rejects.toBe(failures[0]);
-      await expect(cache.get(product, 'X-1', loader.load)).rejects.toBe(failures[1]);
+      await expect(cache.get(product, 'X-1', loader.load)).rejects.toThrow('timeout');
+      await expect(cache.get(product, 'X-1', loader.load)).rejects.toThrow('soap:Server');
       expect(await cache.get(product, 'X-1', loader.load)).toBe('the product');
       expect(loader.calls()).toBe(3);
     });
 
-    it('leaves a remembered not-found out of getMany instead of failing the batch', async () => {
+    it('leaves an id a get found nothing for out of a later getMany, without asking for it', async () => {
       const { cache } = setup();
-      await expect(cache.get(product, 'X-1', countingLoader((): string => { throw notFound('X-1'); }).load)).rejects.toMatchObject({ sku: 'X-1' });
+      expect(await cache.get(product, 'X-1', countingLoader((): string | undefined => undefined).load)).toBeUndefined();
       const batch = batchLoader();
       expect(await cache.getMany(product, ['X-1', 'x-2'], batch.loadMissing)).toEqual(new Map([['x-2', 'X-2']]));
       expect(batch.calls).toEqual([['x-2']]);
     });
 
-    it('fails a single get of an id a batch remembered as absent, with recreate(id) and without loading', async () => {
+    it('answers undefined, without loading, to a get of an id a getMany found absent', async () => {
       const { cache } = setup();
       const batch = batchLoader();
       expect(await cache.getMany(product, ['x-1', 'missing-1'], batch.loadMissing)).toEqual(new Map([['x-1', 'X-1']]));
       const loader = countingLoader(() => 'found after all');
-      await expect(cache.get(product, 'missing-1', loader.load)).rejects.toMatchObject({ faultCode: 'PRODUCT_NOT_FOUND', sku: 'missing-1' });
+      expect(await cache.get(product, 'missing-1', loader.load)).toBeUndefined();
       expect(loader.calls()).toBe(0);
       vi.advanceTimersByTime(2_000);
       expect(await cache.get(product, 'missing-1', loader.load)).toBe('found after all');
-    });
-
-    it('does not remember a not-found of a batch of several ids (it cannot tell which one)', async () => {
-      const { cache } = setup();
-      const calls: string[][] = [];
-      const loadMissing = (ids: string[]): Promise<Map<string, string>> => {
-        calls.push([...ids]);
-        return calls.length === 1 ? Promise.reject(notFound('x-1')) : Promise.resolve(new Map(ids.map((id) => [id, id])));
-      };
-      await expect(cache.getMany(product, ['x-1', 'x-2'], loadMissing)).rejects.toMatchObject({ faultCode: 'PRODUCT_NOT_FOUND' });
-      expect(await cache.getMany(product, ['x-1', 'x-2'], loadMissing)).toEqual(new Map([['x-1', 'x-1'], ['x-2', 'x-2']]));
-      expect(calls).toEqual([['x-1', 'x-2'], ['x-1', 'x-2']]);
-    });
-
-    it('remembers a not-found of another key separately', async () => {
-      const { cache } = setup();
-      await expect(cache.get(product, 'X-1', countingLoader((): string => { throw notFound('X-1'); }).load)).rejects.toMatchObject({ sku: 'X-1' });
-      expect(await cache.get(product, 'X-2', countingLoader(() => 'X-2 exists').load)).toBe('X-2 exists');
     });
   });
 

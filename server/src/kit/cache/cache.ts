@@ -22,8 +22,11 @@ export interface CallOptions {
 }
 
 export interface Cache {
-  /** The cached value, or one load shared by every concurrent caller of the same key. */
-  get<T>(policy: CachePolicy, id: string, load: (signal: AbortSignal) => Promise<T>, options?: CallOptions): Promise<T>;
+  /**
+   * The cached value, or one load shared by every concurrent caller of the same key. A load that
+   * finds nothing (undefined) is remembered as absent for the policy's `absentTtlMs`.
+   */
+  get<T>(policy: CachePolicy, id: string, load: (signal: AbortSignal) => Promise<T | undefined>, options?: CallOptions): Promise<T | undefined>;
   /**
    * Values of many ids: cached ones at once, the others with one `loadMissing` call (which answers
    * only what exists; with `absentTtlMs`, the rest is remembered as absent).
@@ -78,8 +81,8 @@ function waitFor<T>(promise: Promise<T>, signal: AbortSignal | undefined, onLeav
 
 /**
  * Two tiers (memory, then Redis when configured) with single-flight loads, stale-while-revalidate
- * and tag invalidation. Only values are cached, never errors (a policy may remember one kind of
- * failure briefly, such as PRODUCT_NOT_FOUND). Every flight is registered before the first await,
+ * and tag invalidation. Only values (and, for `absentTtlMs`, "nothing there") are cached, never
+ * errors. Every flight is registered before the first await,
  * so concurrent callers of one key share one load, the shared tier's look-up included.
  */
 export function createCache(options: CacheOptions): Cache {
@@ -101,8 +104,7 @@ export function createCache(options: CacheOptions): Cache {
 
   const entryOf = (policy: CachePolicy, id: string, userId: string | undefined, kind: Entry['kind'], value: unknown): Entry => {
     const at = now();
-    const [ttl, stale] =
-      kind === 'value' ? [policy.ttlMs, policy.staleWhileRevalidateMs ?? 0] : kind === 'negative' ? [policy.negative?.ttlMs ?? 0, 0] : [policy.absentTtlMs ?? 0, 0];
+    const [ttl, stale] = kind === 'value' ? [policy.ttlMs, policy.staleWhileRevalidateMs ?? 0] : [policy.absentTtlMs ?? 0, 0];
     return { kind, value, freshUntil: at + ttl, staleUntil: at + ttl + stale, tags: policy.tags?.(id, userId) ?? [] };
   };
   const keeps = (entry: Entry): boolean => entry.staleUntil > now();
@@ -179,18 +181,11 @@ export function createCache(options: CacheOptions): Cache {
         else missing.push(ids.get(key) ?? '');
       }
       if (missing.length > 0) {
-        let values: Map<string, unknown>;
-        try {
-          values = await load(missing, signal);
-        } catch (error) {
-          const [only] = missing;
-          if (missing.length === 1 && only !== undefined && policy.negative?.matches(error)) values = new Map([[only, NEGATIVE]]);
-          else throw error;
-        }
+        const values = await load(missing, signal);
         for (const [key, id] of ids) {
           if (entries.has(key)) continue;
           const value = values.get(id);
-          const entry = value === NEGATIVE ? entryOf(policy, id, userId, 'negative', null) : value === undefined ? entryOf(policy, id, userId, 'absent', null) : entryOf(policy, id, userId, 'value', value);
+          const entry = value === undefined ? entryOf(policy, id, userId, 'absent', null) : entryOf(policy, id, userId, 'value', value);
           entries.set(key, entry);
           if (entry.staleUntil > now()) store(key, entry);
         }
@@ -198,16 +193,12 @@ export function createCache(options: CacheOptions): Cache {
       return entries;
     };
 
-  /**
-   * The shared path of get and getMany. `single`: a remembered failure or absence of the one id is
-   * thrown (get); in a batch it only leaves the id out (getMany).
-   */
+  /** The shared path of get and getMany: an id remembered as absent is left out of the answer. */
   const lookupMany = async <T>(
     policy: CachePolicy,
     ids: readonly string[],
     loadMissing: (ids: string[], signal: AbortSignal) => Promise<Map<string, T>>,
     callOptions: CallOptions,
-    single: boolean,
   ): Promise<Map<string, T>> => {
     const { userId, signal } = callOptions;
     const result = new Map<string, T>();
@@ -217,7 +208,6 @@ export function createCache(options: CacheOptions): Cache {
     const at = now();
     const take = (id: string, entry: Entry): void => {
       if (entry.kind === 'value') result.set(id, entry.value as T);
-      else if (single && policy.negative) throw policy.negative.recreate(id);
     };
 
     // Everything up to the launches runs without an await: concurrent callers find each other's flights.
@@ -250,12 +240,20 @@ export function createCache(options: CacheOptions): Cache {
   };
 
   return {
-    async get<T>(policy: CachePolicy, id: string, load: (signal: AbortSignal) => Promise<T>, callOptions: CallOptions = {}): Promise<T> {
-      const values = await lookupMany(policy, [id], async (_ids, signal) => new Map([[id, await load(signal)]]), callOptions, true);
-      return values.get(id) as T;
+    async get<T>(policy: CachePolicy, id: string, load: (signal: AbortSignal) => Promise<T | undefined>, callOptions: CallOptions = {}): Promise<T | undefined> {
+      const values = await lookupMany<T>(
+        policy,
+        [id],
+        async (_ids, signal) => {
+          const value = await load(signal);
+          return new Map(value === undefined ? [] : [[id, value]]);
+        },
+        callOptions,
+      );
+      return values.get(id);
     },
 
-    getMany: (policy, ids, loadMissing, callOptions = {}) => lookupMany(policy, ids, loadMissing, callOptions, false),
+    getMany: (policy, ids, loadMissing, callOptions = {}) => lookupMany(policy, ids, loadMissing, callOptions),
 
     async invalidate(tags) {
       drop(tags);
@@ -271,6 +269,3 @@ export function createCache(options: CacheOptions): Cache {
     close: () => options.shared?.close() ?? Promise.resolve(),
   };
 }
-
-/** Marks a remembered failure inside a load's answer. */
-const NEGATIVE = Symbol('negative');

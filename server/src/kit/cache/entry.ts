@@ -1,8 +1,8 @@
 import superjson from 'superjson';
 
-/** What the cache keeps per key: a value (or a remembered failure or absence) and its times. */
+/** What the cache keeps per key: a value (or a remembered absence) and its times. */
 export interface Entry {
-  kind: 'value' | 'negative' | 'absent';
+  kind: 'value' | 'absent';
   value: unknown;
   freshUntil: number;
   staleUntil: number;

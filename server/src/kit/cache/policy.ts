@@ -11,15 +11,7 @@ export interface CachePolicy {
   staleWhileRevalidateMs?: number;
   /** 'private': keyed by user as well, and only ever served to that user. */
   scope: 'public' | 'private';
-  /** Remembered failures (only these: errors are otherwise never cached). */
-  negative?: {
-    ttlMs: number;
-    /** Whether this failure may be remembered. */
-    matches(error: unknown): boolean;
-    /** The error to throw again for a remembered failure of `id`. */
-    recreate(id: string): Error;
-  };
-  /** For batch look-ups: how long "the upstream has nothing for this id" is remembered. @default not remembered */
+  /** How long "the upstream has nothing for this id" is remembered (an unknown SKU). @default not remembered */
   absentTtlMs?: number;
   /** Tags of an entry, for invalidation (`cart:u-1001`, `stock:000123`). */
   tags?(id: string, userId: string | undefined): string[];

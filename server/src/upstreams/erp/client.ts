@@ -1,20 +1,24 @@
 import type { z } from 'zod';
-import type { UpstreamHttp } from '../../kit/http.js';
-import { UpstreamError } from '../../kit/upstream-error.js';
-import { buildXml } from '../../kit/xml-writer.js';
-import { createXmlReader } from '../../kit/xml.js';
+import { chunk } from '../../kit/upstream/json.js';
+import type { CallOptions, Upstream, UpstreamAnswer } from '../../kit/upstream/upstream.js';
+import { UpstreamError } from '../../kit/upstream/upstream-error.js';
+import { createXmlReader } from '../../kit/xml/reader.js';
+import { buildXml } from '../../kit/xml/writer.js';
 import {
   faultResponse,
   getProductResponse,
   getProductsResponse,
   getStockResponse,
+  placeOrderResponse,
   searchProductsResponse,
   soapEnvelope,
-  placeOrderResponse,
-  type ErpOrderConfirmation,
-  type ErpProduct,
-  type ErpSummary,
+  type CatalogProduct,
+  type CatalogSummary,
+  type OrderConfirmation,
+  type StockRow,
 } from './schemas.js';
+
+export type { CatalogProduct, CatalogSummary, OrderConfirmation, StockRow } from './schemas.js';
 
 export const CATALOG_NS = 'urn:example:erp:catalog:v1';
 const SOAP_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
@@ -22,26 +26,16 @@ const SOAP_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 export const ERP_MAX_SKUS_PER_CALL = 100;
 
 export interface ErpClientOptions {
-  http: UpstreamHttp;
+  upstream: Upstream;
   apiKey: string;
   clientId: string;
 }
 
-export interface StockRow {
-  sku: string;
-  warehouse: string;
-  quantity: number;
-}
-
-export interface ErpClient {
-  /** Rejects with an UpstreamError of kind `fault` and faultCode `PRODUCT_NOT_FOUND` for an unknown SKU. */
-  getProduct(sku: string, signal?: AbortSignal): Promise<ErpProduct>;
-  /** Unknown SKUs are left out; more than 100 SKUs are split into parallel calls. */
-  getProducts(skus: readonly string[], signal?: AbortSignal): Promise<ErpProduct[]>;
-  searchProducts(query: { query?: string; category?: string; page: number; pageSize: number }, signal?: AbortSignal): Promise<{ total: number; products: ErpSummary[] }>;
-  getStock(skus: readonly string[], signal?: AbortSignal): Promise<StockRow[]>;
-  /** Places an order (idempotent by `clientReference`); refusals reject with `fault` UpstreamErrors (OUT_OF_STOCK, UNKNOWN_SKU, INVALID_ADDRESS). */
-  placeOrder(order: PlaceOrder, signal?: AbortSignal): Promise<ErpOrderConfirmation>;
+export interface SearchQuery {
+  query?: string;
+  category?: string;
+  page: number;
+  pageSize: number;
 }
 
 export interface PlaceOrder {
@@ -51,61 +45,122 @@ export interface PlaceOrder {
   clientReference: string;
 }
 
-const readXml = createXmlReader({ arrays: ['Product', 'Attribute', 'Image', 'Stock', 'Cube'] });
+/** Why the ERP refused an order: an answer about this order, not a failure of the ERP. */
+export type OrderRefusal =
+  | { reason: 'out-of-stock' | 'unknown-sku'; sku: string | undefined }
+  | { reason: 'invalid-address' | 'too-many-items' | 'invalid-request' };
 
-/** Splits a list into chunks of at most `size`. */
-export function chunk<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
-  return chunks;
+export type OrderOutcome = { placed: true; confirmation: OrderConfirmation } | { placed: false; refusal: OrderRefusal };
+
+export interface ErpClient {
+  /** The product, or undefined when the ERP has no such SKU. */
+  getProduct(sku: string, call?: CallOptions): Promise<CatalogProduct | undefined>;
+  /** Products by SKU; unknown SKUs are absent. Split into parallel calls of at most 100 SKUs. */
+  getProducts(skus: readonly string[], call?: CallOptions): Promise<Map<string, CatalogProduct>>;
+  searchProducts(query: SearchQuery, call?: CallOptions): Promise<{ total: number; products: CatalogSummary[] }>;
+  /** Stock rows by SKU: every SKU asked has an entry, with no rows when nothing is on hand. Split like getProducts. */
+  getStock(skus: readonly string[], call?: CallOptions): Promise<Map<string, StockRow[]>>;
+  /** Places an order, idempotent by `clientReference` (so it may be sent again); a refusal is an outcome. */
+  placeOrder(order: PlaceOrder, call?: CallOptions): Promise<OrderOutcome>;
 }
 
-/** The legacy ERP catalog over SOAP 1.1: requests built with the XML builder, answers and faults validated with zod. */
-export function createErpClient(options: ErpClientOptions): ErpClient {
-  const { http } = options;
-  const service = http.service;
+const readXml = createXmlReader({ arrays: ['Product', 'Attribute', 'Image', 'Stock'] });
 
-  const call = async <S extends z.ZodType>(operation: string, content: Record<string, unknown>, schema: S, signal?: AbortSignal): Promise<z.output<S>> => {
-    const body = buildXml({
-      'soap:Envelope': {
-        '@_xmlns:soap': SOAP_NS,
-        '@_xmlns:cat': CATALOG_NS,
-        'soap:Header': { 'cat:Credentials': { 'cat:ClientId': options.clientId, 'cat:ApiKey': options.apiKey } },
-        'soap:Body': { [`cat:${operation}`]: content },
+/** A SOAP answer: the Body's content, or the fault the ERP answered (its detail code, or `Server`). */
+type SoapAnswer = { ok: true; body: Record<string, unknown> } | { ok: false; code: string; sku: string | undefined };
+
+function parse<S extends z.ZodType>(answer: UpstreamAnswer, schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new UpstreamError(answer.upstream, 'invalid-response', { status: answer.status, cause: result.error });
+  return result.data;
+}
+
+function readSoap(answer: UpstreamAnswer): SoapAnswer {
+  const fault = answer.status === 500 && /\bxml\b/i.test(answer.contentType);
+  if (answer.status !== 200 && !fault) throw new UpstreamError(answer.upstream, 'http', { status: answer.status });
+  const body = parse(answer, soapEnvelope, readXml(answer.text));
+  if (!fault) return { ok: true, body };
+  const read = faultResponse.safeParse(body);
+  if (!read.success) throw new UpstreamError(answer.upstream, 'http', { status: 500, cause: read.error });
+  return { ok: false, code: read.data.code, sku: read.data.sku };
+}
+
+/** A fault no caller expects (`soap:Server`, AUTH_FAILED, …): a failure of the ERP. */
+const faultError = (answer: UpstreamAnswer, fault: { code: string; sku: string | undefined }): UpstreamError =>
+  new UpstreamError(answer.upstream, 'fault', { status: 500, faultCode: fault.code, ...(fault.sku === undefined ? {} : { sku: fault.sku }) });
+
+const REFUSALS: Record<string, OrderRefusal['reason']> = {
+  OUT_OF_STOCK: 'out-of-stock',
+  UNKNOWN_SKU: 'unknown-sku',
+  INVALID_ADDRESS: 'invalid-address',
+  TOO_MANY_ITEMS: 'too-many-items',
+  INVALID_REQUEST: 'invalid-request',
+};
+
+/**
+ * The legacy ERP catalog over SOAP 1.1: requests built with the XML builder, answers read into
+ * plain records, the faults callers expect ("no such product", an order refused) as outcomes,
+ * every other fault a failure.
+ */
+export function createErpClient(options: ErpClientOptions): ErpClient {
+  const { upstream } = options;
+
+  const soap = <T>(operation: string, content: Record<string, unknown>, read: (answer: UpstreamAnswer, soap: SoapAnswer) => T, call: CallOptions | undefined, idempotent = true): Promise<T> =>
+    upstream.call(
+      {
+        operation,
+        method: 'POST',
+        path: '/soap/catalog',
+        headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${CATALOG_NS}#${operation}"` },
+        body: buildXml({
+          'soap:Envelope': {
+            '@_xmlns:soap': SOAP_NS,
+            '@_xmlns:cat': CATALOG_NS,
+            'soap:Header': { 'cat:Credentials': { 'cat:ClientId': options.clientId, 'cat:ApiKey': options.apiKey } },
+            'soap:Body': { [`cat:${operation}`]: content },
+          },
+        }),
+        idempotent,
       },
-    });
-    const response = await http.request('/soap/catalog', {
-      method: 'POST',
-      headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${CATALOG_NS}#${operation}"` },
-      body,
-      ...(signal ? { signal } : {}),
-    });
-    const isXml = /\bxml\b/i.test(response.contentType);
-    if (response.status === 500 && isXml) throw faultOf(service, response.text);
-    if (response.status !== 200) throw new UpstreamError(service, 'http', { status: response.status });
-    let parsed: unknown;
-    try {
-      parsed = readXml(response.text);
-    } catch (error) {
-      throw new UpstreamError(service, 'invalid-response', { status: 200, cause: error });
-    }
-    const envelope = soapEnvelope.safeParse(parsed);
-    const result = envelope.success ? schema.safeParse(envelope.data) : envelope;
-    if (!result.success) throw new UpstreamError(service, 'invalid-response', { status: 200, cause: result.error });
-    return result.data;
-  };
+      (answer) => read(answer, readSoap(answer)),
+      call,
+    );
+
+  /** An answer whose faults are all failures, read with `schema`. */
+  const expect =
+    <S extends z.ZodType>(schema: S) =>
+    (answer: UpstreamAnswer, read: SoapAnswer): z.output<S> => {
+      if (!read.ok) throw faultError(answer, read);
+      return parse(answer, schema, read.body);
+    };
 
   const skuList = (skus: readonly string[]) => ({ 'cat:Sku': [...skus] });
+  /** Distinct SKUs in chunks of the ERP's maximum, asked in parallel. */
+  const inChunks = <T>(skus: readonly string[], ask: (part: string[]) => Promise<T>): Promise<T[]> =>
+    Promise.all(chunk([...new Set(skus)], ERP_MAX_SKUS_PER_CALL).map(ask));
 
   return {
-    getProduct: (sku, signal) => call('GetProduct', { 'cat:Sku': sku }, getProductResponse, signal),
-    async getProducts(skus, signal) {
-      if (skus.length === 0) return [];
-      const parts = await Promise.all(chunk([...new Set(skus)], ERP_MAX_SKUS_PER_CALL).map((part) => call('GetProducts', skuList(part), getProductsResponse, signal)));
-      return parts.flat();
+    getProduct: (sku, call) =>
+      soap(
+        'GetProduct',
+        { 'cat:Sku': sku },
+        (answer, read) => {
+          if (!read.ok && read.code === 'PRODUCT_NOT_FOUND') return undefined;
+          return expect(getProductResponse)(answer, read);
+        },
+        call,
+      ),
+
+    async getProducts(skus, call) {
+      const found = new Map<string, CatalogProduct>();
+      if (skus.length === 0) return found;
+      const parts = await inChunks(skus, (part) => soap('GetProducts', skuList(part), expect(getProductsResponse), call));
+      for (const part of parts) for (const product of part) found.set(product.sku, product);
+      return found;
     },
-    searchProducts: (query, signal) =>
-      call(
+
+    searchProducts: (query, call) =>
+      soap(
         'SearchProducts',
         {
           ...(query.query ? { 'cat:Query': query.query } : {}),
@@ -113,18 +168,22 @@ export function createErpClient(options: ErpClientOptions): ErpClient {
           'cat:Page': String(query.page),
           'cat:PageSize': String(query.pageSize),
         },
-        searchProductsResponse,
-        signal,
+        expect(searchProductsResponse),
+        call,
       ),
-    async getStock(skus, signal) {
-      if (skus.length === 0) return [];
-      const parts = await Promise.all(chunk([...new Set(skus)], ERP_MAX_SKUS_PER_CALL).map((part) => call('GetStock', skuList(part), getStockResponse, signal)));
-      return parts.flat();
+
+    async getStock(skus, call) {
+      const stock = new Map<string, StockRow[]>(skus.map((sku) => [sku, []]));
+      if (skus.length === 0) return stock;
+      const parts = await inChunks(skus, (part) => soap('GetStock', skuList(part), expect(getStockResponse), call));
+      for (const part of parts) for (const row of part) stock.get(row.sku)?.push({ warehouse: row.warehouse, quantity: row.quantity });
+      return stock;
     },
-    placeOrder: (order, signal) =>
+
+    placeOrder: (order, call) =>
       // Text from the shopper goes in as text nodes of the builder, which escapes it: it arrives
       // exactly as typed and cannot change the document's structure.
-      call(
+      soap(
         'PlaceOrder',
         {
           'cat:CustomerId': order.customerId,
@@ -139,27 +198,15 @@ export function createErpClient(options: ErpClientOptions): ErpClient {
           },
           'cat:ClientReference': order.clientReference,
         },
-        placeOrderResponse,
-        signal,
+        (answer, read): OrderOutcome => {
+          if (read.ok) return { placed: true, confirmation: parse(answer, placeOrderResponse, read.body) };
+          const reason = REFUSALS[read.code];
+          if (reason === undefined) throw faultError(answer, read);
+          return { placed: false, refusal: reason === 'out-of-stock' || reason === 'unknown-sku' ? { reason, sku: read.sku } : { reason } };
+        },
+        call,
+        // Idempotent by its ClientReference: sending it again places nothing twice.
+        true,
       ),
   };
-}
-
-/** A SOAP fault as an UpstreamError of kind `fault` (a `soap:Server` fault has faultCode `Server`). */
-function faultOf(service: string, xml: string): UpstreamError {
-  let parsed: unknown;
-  try {
-    parsed = readXml(xml);
-  } catch (error) {
-    return new UpstreamError(service, 'invalid-response', { status: 500, cause: error });
-  }
-  const envelope = soapEnvelope.safeParse(parsed);
-  const fault = envelope.success ? faultResponse.safeParse(envelope.data) : envelope;
-  if (!fault.success) return new UpstreamError(service, 'http', { status: 500, cause: fault.error });
-  const { faultcode, code, sku } = fault.data;
-  return new UpstreamError(service, 'fault', {
-    status: 500,
-    faultCode: faultcode === 'Client' && code ? code : faultcode,
-    ...(sku === undefined ? {} : { sku }),
-  });
 }

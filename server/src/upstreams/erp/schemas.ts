@@ -1,10 +1,46 @@
 import { z } from 'zod';
+import { shiftDecimal } from '../../domain/money.js';
 
 /**
  * zod schemas of the ERP's parsed XML (namespace prefixes removed, attributes as `@_name`,
- * repeating elements as arrays). Elements with attributes and text parse as `{ '#text', '@_…' }`,
- * text-only ones as strings, empty ones as ''.
+ * repeating elements as arrays; elements with attributes and text parse as `{ '#text', '@_…' }`,
+ * text-only ones as strings, empty ones as ''), each turning its element into a plain record. The
+ * XML's shape ends here: nothing outside this folder sees `@_sku` or `#text`.
  */
+
+/** A product as the ERP knows it. */
+export interface CatalogProduct {
+  sku: string;
+  status: 'active' | 'discontinued';
+  name: string;
+  /** The ERP's text; may hold HTML markup. */
+  description: string | null;
+  brand: string;
+  category: { code: string; name: string };
+  attributes: { name: string; value: string }[];
+  /** In the ERP's order; `role` null when the ERP gives none. */
+  images: { role: string | null; url: string }[];
+  /** Exact: `1.005` kg → 1005. */
+  weightGrams: number | null;
+  ean: string | null;
+  updatedAt: Date;
+}
+
+/** What a search result holds of a product (its images: the main one only). */
+export type CatalogSummary = Pick<CatalogProduct, 'sku' | 'status' | 'name' | 'brand' | 'category' | 'images'>;
+
+/** Units of one SKU in one warehouse (may be negative: the ERP oversells). */
+export interface StockRow {
+  warehouse: string;
+  quantity: number;
+}
+
+export interface OrderConfirmation {
+  orderNo: string;
+  status: string;
+  total: { amount: string; currency: string };
+  estimatedDelivery: string | null;
+}
 
 /** The text of an element, whichever way the parser shaped it; trimmed. */
 const text = z.union([z.string(), z.object({ '#text': z.string() }).transform((node) => node['#text'])]).transform((value) => value.trim());
@@ -17,65 +53,88 @@ const list = <T extends z.ZodType>(name: string, child: T) =>
   z
     .union([z.object({ [name]: z.array(child).optional() }), z.literal('')])
     .optional()
-    .transform((value): z.output<T>[] => (value === undefined || value === '' ? [] : ((value[name]) ?? [])));
+    .transform((value): z.output<T>[] => (value === undefined || value === '' ? [] : (value[name] ?? [])));
 
 const textWithAttributes = <S extends z.ZodRawShape>(shape: S) => z.object({ '#text': z.string().optional(), ...shape });
 
-export const erpProductSchema = z.object({
+const status = attribute.pipe(z.enum(['ACTIVE', 'DISCONTINUED'])).transform((value) => (value === 'ACTIVE' ? 'active' : 'discontinued'));
+const category = textWithAttributes({ '@_code': attribute }).transform((c) => ({ code: c['@_code'], name: (c['#text'] ?? '').trim() }));
+const images = list('Image', z.object({ '@_role': attribute.optional(), '@_href': attribute })).transform((all) =>
+  all.map((image) => ({ role: image['@_role'] ?? null, url: image['@_href'] })),
+);
+const weight = textWithAttributes({ '@_unit': attribute.pipe(z.enum(['g', 'kg'])) })
+  .optional()
+  .transform((node, ctx) => {
+    const value = node?.['#text']?.trim();
+    if (!node || !value) return null;
+    if (!/^\d{1,9}(\.\d{1,9})?$/.test(value)) {
+      ctx.addIssue({ code: 'custom', message: 'a weight is a decimal number' });
+      return z.NEVER;
+    }
+    return shiftDecimal(value, node['@_unit'] === 'kg' ? 3 : 0);
+  });
+
+const productElement = z.object({
   '@_sku': attribute,
-  '@_status': attribute.pipe(z.enum(['ACTIVE', 'DISCONTINUED'])),
+  '@_status': status,
   Name: text,
   Description: text.optional(),
   Brand: text,
-  Category: textWithAttributes({ '@_code': attribute }).transform((c) => ({ code: c['@_code'], name: (c['#text'] ?? '').trim() })),
+  Category: category,
   Attributes: list('Attribute', textWithAttributes({ '@_name': attribute })),
-  Images: list('Image', z.object({ '@_role': attribute.optional(), '@_href': attribute })),
-  Weight: textWithAttributes({ '@_unit': attribute.pipe(z.enum(['g', 'kg'])) }).optional(),
+  Images: images,
+  Weight: weight,
   Ean: text.optional(),
   UpdatedAt: text.pipe(z.iso.datetime({ offset: true })),
 });
-export type ErpProduct = z.output<typeof erpProductSchema>;
 
-export const erpSummarySchema = erpProductSchema.pick({ '@_sku': true, '@_status': true, Name: true, Brand: true, Category: true, Images: true });
-export type ErpSummary = z.output<typeof erpSummarySchema>;
+const product = productElement.transform(
+  (p): CatalogProduct => ({
+    sku: p['@_sku'],
+    status: p['@_status'],
+    name: p.Name,
+    description: p.Description ?? null,
+    brand: p.Brand,
+    category: p.Category,
+    attributes: p.Attributes.map((a) => ({ name: a['@_name'], value: (a['#text'] ?? '').trim() })),
+    images: p.Images,
+    weightGrams: p.Weight,
+    ean: p.Ean ?? null,
+    updatedAt: new Date(p.UpdatedAt),
+  }),
+);
 
-/** A SOAP envelope: its Body is parsed by one of the schemas below. */
+const summary = productElement
+  .pick({ '@_sku': true, '@_status': true, Name: true, Brand: true, Category: true, Images: true })
+  .transform((p): CatalogSummary => ({ sku: p['@_sku'], status: p['@_status'], name: p.Name, brand: p.Brand, category: p.Category, images: p.Images }));
+
+/** A SOAP envelope: its Body is read by one of the schemas below. */
 export const soapEnvelope = z.object({ Envelope: z.object({ Body: z.record(z.string(), z.unknown()) }) }).transform((doc) => doc.Envelope.Body);
 
-export const getProductResponse = z
-  .object({ GetProductResponse: z.object({ Product: z.tuple([erpProductSchema]) }) })
-  .transform((b) => b.GetProductResponse.Product[0]);
+export const getProductResponse = z.object({ GetProductResponse: z.object({ Product: z.tuple([product]) }) }).transform((b) => b.GetProductResponse.Product[0]);
 
 /** An empty response element parses as '' (the rarer shape: second). */
 const responseOf = <S extends z.ZodRawShape>(shape: S) => z.union([z.object(shape), z.literal('').transform(() => ({}))]);
 
-export const getProductsResponse = z.object({ GetProductsResponse: responseOf({ Product: z.array(erpProductSchema).optional() }) }).transform(
-  (b) => ('Product' in b.GetProductsResponse ? (b.GetProductsResponse.Product ?? []) : []),
-);
+export const getProductsResponse = z
+  .object({ GetProductsResponse: responseOf({ Product: z.array(product).optional() }) })
+  .transform((b) => ('Product' in b.GetProductsResponse ? (b.GetProductsResponse.Product ?? []) : []));
 
 const count = z.string().trim().regex(/^\d{1,9}$/).transform(Number);
 
 export const searchProductsResponse = z
   .object({
-    SearchProductsResponse: z.object({
-      '@_total': count,
-      '@_page': count,
-      '@_pageSize': count,
-      Product: z.array(erpSummarySchema).optional(),
-    }),
+    SearchProductsResponse: z.object({ '@_total': count, '@_page': count, '@_pageSize': count, Product: z.array(summary).optional() }),
   })
-  .transform((b) => ({
-  total: b.SearchProductsResponse['@_total'],
-  products: b.SearchProductsResponse.Product ?? [],
-}));
+  .transform((b) => ({ total: b.SearchProductsResponse['@_total'], products: b.SearchProductsResponse.Product ?? [] }));
 
 const stockRow = z.object({ '@_sku': attribute, '@_warehouse': attribute, '#text': z.string().trim().regex(/^-?\d{1,9}$/).transform(Number) });
 
 export const getStockResponse = z
   .object({ GetStockResponse: responseOf({ Stock: z.array(stockRow).optional() }) })
   .transform((b) =>
-  ('Stock' in b.GetStockResponse ? (b.GetStockResponse.Stock ?? []) : []).map((row) => ({ sku: row['@_sku'], warehouse: row['@_warehouse'], quantity: row['#text'] })),
-);
+    ('Stock' in b.GetStockResponse ? (b.GetStockResponse.Stock ?? []) : []).map((row) => ({ sku: row['@_sku'], warehouse: row['@_warehouse'], quantity: row['#text'] })),
+  );
 
 export const faultResponse = z
   .object({
@@ -86,15 +145,13 @@ export const faultResponse = z
     }),
   })
   .transform((b) => {
-  const detail = typeof b.Fault.detail === 'object' ? b.Fault.detail.CatalogFault : undefined;
-  const faultcode = b.Fault.faultcode;
-  return {
+    const detail = typeof b.Fault.detail === 'object' ? b.Fault.detail.CatalogFault : undefined;
+    const faultcode = b.Fault.faultcode;
     /** `Client` or `Server`, whatever the prefix. */
-    faultcode: faultcode.slice(faultcode.indexOf(':') + 1),
-    code: detail?.Code,
-    sku: detail?.Sku,
-  };
-});
+    const kind = faultcode.slice(faultcode.indexOf(':') + 1);
+    // A soap:Client fault names its reason in the detail; a soap:Server fault is the ERP's own failure.
+    return { code: kind === 'Client' && detail?.Code ? detail.Code : kind, sku: detail?.Sku };
+  });
 
 export const placeOrderResponse = z
   .object({
@@ -107,7 +164,7 @@ export const placeOrderResponse = z
       }),
     }),
   })
-  .transform((b) => {
+  .transform((b): OrderConfirmation => {
     const confirmation = b.PlaceOrderResponse.OrderConfirmation;
     return {
       orderNo: confirmation['@_orderNo'],
@@ -116,4 +173,3 @@ export const placeOrderResponse = z
       estimatedDelivery: confirmation.EstimatedDelivery ?? null,
     };
   });
-export type ErpOrderConfirmation = z.output<typeof placeOrderResponse>;

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { UpstreamHttp } from '../../kit/http.js';
-import { UpstreamError } from '../../kit/upstream-error.js';
-import { createXmlReader } from '../../kit/xml.js';
+import type { CallOptions, Upstream } from '../../kit/upstream/upstream.js';
+import { UpstreamError } from '../../kit/upstream/upstream-error.js';
+import { createXmlReader } from '../../kit/xml/reader.js';
 
-/** The day's euro reference rates, rates kept as the decimal strings the ECB wrote. */
+/** The day's euro reference rates, kept as the decimal strings the ECB wrote. */
 export interface EcbRates {
   date: string;
   /** Units of the currency per 1 EUR, exact: `'1.0921'`. */
@@ -28,30 +28,28 @@ const ecbSchema = z
       ]),
     }),
   })
-  .transform((doc) => {
+  .transform((doc): EcbRates => {
     const day = doc.Envelope.Cube[0].Cube[0];
     return { date: day['@_time'], rates: new Map(day.Cube.map((cube) => [cube['@_currency'], cube['@_rate']])) };
   });
 
 export interface FxClient {
-  getDailyRates(signal?: AbortSignal): Promise<EcbRates>;
+  getDailyRates(call?: CallOptions): Promise<EcbRates>;
 }
 
 /** The ECB's daily file (any namespace prefixes, single or double quotes). */
-export function createFxClient(http: UpstreamHttp): FxClient {
+export function createFxClient(upstream: Upstream): FxClient {
   return {
-    async getDailyRates(signal) {
-      const response = await http.request('/stats/eurofxref/eurofxref-daily.xml', signal ? { signal } : {});
-      if (response.status !== 200) throw new UpstreamError(http.service, 'http', { status: response.status });
-      let parsed: unknown;
-      try {
-        parsed = readXml(response.text);
-      } catch (error) {
-        throw new UpstreamError(http.service, 'invalid-response', { status: 200, cause: error });
-      }
-      const result = ecbSchema.safeParse(parsed);
-      if (!result.success) throw new UpstreamError(http.service, 'invalid-response', { status: 200, cause: result.error });
-      return result.data;
-    },
+    getDailyRates: (call) =>
+      upstream.call(
+        { operation: 'getDailyRates', path: '/stats/eurofxref/eurofxref-daily.xml' },
+        (answer) => {
+          if (answer.status !== 200) throw new UpstreamError(answer.upstream, 'http', { status: answer.status });
+          const result = ecbSchema.safeParse(readXml(answer.text));
+          if (!result.success) throw new UpstreamError(answer.upstream, 'invalid-response', { status: 200, cause: result.error });
+          return result.data;
+        },
+        call,
+      ),
   };
 }

@@ -1,6 +1,6 @@
 import { EntityDecoder } from '@nodable/entities';
 import { XMLParser } from 'fast-xml-parser';
-import { assertBalanced } from './xml-balance.js';
+import { assertBalanced } from './balance.js';
 
 export interface XmlReaderOptions {
   /** Local names of every element that may repeat: always parsed as arrays, even with one child. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createXmlReader } from './xml.js';
-import { assertBalanced, XmlShapeError } from './xml-balance.js';
+import { createXmlReader } from './reader.js';
+import { assertBalanced, XmlShapeError } from './balance.js';
 
 /** A real-looking SOAP answer: declaration, comments, prefixes, quoted `>` and `/`, CDATA, a PI. */
 const soapDocument = `${[

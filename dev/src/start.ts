@@ -1,0 +1,24 @@
+import { startSandbox } from '@storefront/sandbox';
+import { UPSTREAM_URL_VARIABLES } from '@storefront/server';
+
+/**
+ * What `npm start` runs: the BFF's own process (server/src/main.ts), in this process, so that a
+ * signal sent to `npm start` reaches it. With no upstream URL set and NODE_ENV not `production`,
+ * the simulated upstreams start first, in-process, and their URLs and keys go into the
+ * environment the BFF reads: the BFF itself knows only upstream URLs. Under production, or with
+ * any upstream configured, nothing is started here and the BFF checks the configuration as always.
+ */
+const configured = UPSTREAM_URL_VARIABLES.some((name) => (process.env[name] ?? '') !== '');
+if (!configured && process.env.NODE_ENV !== 'production') {
+  const sandbox = await startSandbox();
+  for (const [name, value] of Object.entries(sandbox.env())) process.env[name] = value;
+  const banner = '*'.repeat(78);
+  // Loud on purpose, in plain text: nobody should mistake this for real data.
+  process.stderr.write(
+    `${banner}\n  NO UPSTREAMS CONFIGURED: serving FAKE DATA from the embedded sandbox.\n` +
+      `  Demo users: ${sandbox.users.map((u) => u.username).join(', ')} (password "sandbox"). A token:\n` +
+      `    curl -s -X POST ${sandbox.idp.tokenUrl} -d '{"username":"ann","password":"sandbox"}'\n` +
+      `  Set the upstream variables of .env.example for real data.\n${banner}\n`,
+  );
+}
+await import('@storefront/server/main');

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { decodeJson, segment } from '../../kit/upstream/json.js';
+import type { CallOptions, Upstream } from '../../kit/upstream/upstream.js';
+
+const accountSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.object({ first: z.string(), last: z.string() }),
+  locale: z.string().optional(),
+  currency: z.string().regex(/^[A-Z]{3}$/),
+  tier: z.string(),
+});
+export type Account = z.output<typeof accountSchema>;
+
+const loyaltySchema = z.object({
+  points: z.number(),
+  tier: z.string(),
+  nextTier: z.object({ name: z.string(), pointsNeeded: z.number() }).nullable(),
+});
+export type Loyalty = z.output<typeof loyaltySchema>;
+
+export interface AccountsClient {
+  /** The profile, or undefined when the service knows no such user. */
+  getUser(userId: string, call?: CallOptions): Promise<Account | undefined>;
+  /** The loyalty standing, or undefined when the service knows no such user. */
+  getLoyalty(userId: string, call?: CallOptions): Promise<Loyalty | undefined>;
+}
+
+export function createAccountsClient(upstream: Upstream): AccountsClient {
+  return {
+    getUser: (userId, call) =>
+      upstream.call({ operation: 'getUser', path: `/users/${segment(userId)}` }, (answer) => (answer.status === 404 ? undefined : decodeJson(answer, accountSchema)), call),
+    getLoyalty: (userId, call) =>
+      upstream.call(
+        { operation: 'getLoyalty', path: `/users/${segment(userId)}/loyalty` },
+        (answer) => (answer.status === 404 ? undefined : decodeJson(answer, loyaltySchema)),
+        call,
+      ),
+  };
+}

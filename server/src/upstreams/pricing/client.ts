@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { chunk, decodeJson } from '../../kit/upstream/json.js';
+import type { CallOptions, Upstream } from '../../kit/upstream/upstream.js';
+
+/** The pricing service takes at most this many SKUs per call. */
+export const PRICING_MAX_SKUS_PER_CALL = 50;
+
+/** A SKU's price in EUR, amounts as exact decimal strings. */
+export interface Price {
+  amount: string;
+  compareAt: string | null;
+  promotion: { code: string; label: string } | null;
+}
+
+const decimal = z.string().trim().regex(/^\d{1,12}(\.\d{1,6})?$/);
+const pricesSchema = z.object({
+  prices: z.array(
+    z.object({
+      sku: z.string(),
+      currency: z.literal('EUR'),
+      amount: decimal,
+      compareAt: decimal.nullish().transform((v) => v ?? null),
+      promotion: z.object({ code: z.string(), label: z.string() }).nullish().transform((v) => v ?? null),
+    }),
+  ),
+});
+
+export interface PricingClient {
+  /** Prices by SKU; SKUs without a price are absent. Split into parallel calls of at most 50 SKUs. */
+  getPrices(skus: readonly string[], call?: CallOptions): Promise<Map<string, Price>>;
+}
+
+export function createPricingClient(upstream: Upstream): PricingClient {
+  return {
+    async getPrices(skus, call) {
+      const prices = new Map<string, Price>();
+      const unique = [...new Set(skus)];
+      if (unique.length === 0) return prices;
+      const parts = await Promise.all(
+        chunk(unique, PRICING_MAX_SKUS_PER_CALL).map((part) =>
+          upstream.call({ operation: 'getPrices', path: '/v2/prices', query: { skus: part.join(',') } }, (answer) => decodeJson(answer, pricesSchema), call),
+        ),
+      );
+      for (const part of parts) {
+        for (const { sku, amount, compareAt, promotion } of part.prices) prices.set(sku, { amount, compareAt, promotion });
+      }
+      return prices;
+    },
+  };
+}
