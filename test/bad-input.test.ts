@@ -31,9 +31,12 @@ describe('invalid input', () => {
     ['non-ASCII', 'café'],
     ['non-Latin', '日本'],
   ];
-  it.each(badSkus)('answers BAD_REQUEST without calling any upstream for a SKU %s', async (_, sku) => {
-    await expectRefusedBeforeUpstreams('product.page', { sku });
-  });
+  it.each(badSkus)(
+    'answers BAD_REQUEST without calling any upstream for a SKU %s',
+    async (_, sku) => {
+      await expectRefusedBeforeUpstreams('product.page', { sku });
+    },
+  );
 
   it('answers BAD_REQUEST for a SKU that is not a string', async () => {
     await expectRefusedBeforeUpstreams('product.page', { sku: 123 });
@@ -57,7 +60,9 @@ describe('invalid input', () => {
     const raw = await getQuery(bff(), 'product.page', { sku: '000123', currency: 'XYZ' });
     expect(raw.status).toBe(400);
     expect(wireError(raw.body)?.data).toMatchObject({ code: 'BAD_REQUEST', appCode: null });
-    const { data } = await errorOf(bff().client.product.page.query({ sku: '000123', currency: 'XYZ' }));
+    const { data } = await errorOf(
+      bff().client.product.page.query({ sku: '000123', currency: 'XYZ' }),
+    );
     expect(data).toMatchObject({ code: 'BAD_REQUEST', appCode: null });
   });
 
@@ -75,36 +80,57 @@ describe('invalid input', () => {
     ['a fractional pageSize', { pageSize: 2.5 }],
     ['a page given as text', { page: '2' }],
     ['a category code with a slash', { category: '01/00' }],
-  ])('answers BAD_REQUEST without calling any upstream for product.search with %s', async (_, input) => {
-    await expectRefusedBeforeUpstreams('product.search', input);
-  });
+  ])(
+    'answers BAD_REQUEST without calling any upstream for product.search with %s',
+    async (_, input) => {
+      await expectRefusedBeforeUpstreams('product.search', input);
+    },
+  );
 
   it('answers BAD_REQUEST before anything runs for a batch of 51 calls', async () => {
-    const raw = await rawRequest(bff(), batchPath(Array.from({ length: 51 }, () => ({ path: 'fx.rates' }))));
+    const raw = await rawRequest(
+      bff(),
+      batchPath(Array.from({ length: 51 }, () => ({ path: 'fx.rates' }))),
+    );
     expect(raw.status).toBe(400);
     expect(batchError(raw.body)?.data).toMatchObject({ code: 'BAD_REQUEST' });
     expect(bff().sandbox.calls.snapshot()).toEqual({});
   });
 
   it('runs none of the product pages of a batch of 51', async () => {
-    const raw = await rawRequest(bff(), batchPath(Array.from({ length: 51 }, () => ({ path: 'product.page', input: { sku: '000123' } }))));
+    const raw = await rawRequest(
+      bff(),
+      batchPath(
+        Array.from({ length: 51 }, () => ({ path: 'product.page', input: { sku: '000123' } })),
+      ),
+    );
     expect(raw.status).toBe(400);
     expect(batchError(raw.body)?.data).toMatchObject({ code: 'BAD_REQUEST' });
     expect(bff().sandbox.calls.snapshot()).toEqual({});
   });
 
   it('answers every call of a batch of 50', async () => {
-    const raw = await rawRequest(bff(), batchPath(Array.from({ length: 50 }, () => ({ path: 'fx.rates' }))));
+    const raw = await rawRequest(
+      bff(),
+      batchPath(Array.from({ length: 50 }, () => ({ path: 'fx.rates' }))),
+    );
     expect(raw.status).toBe(200);
     expect(Array.isArray(raw.body)).toBe(true);
     const items = raw.body as unknown[];
     expect(items).toHaveLength(50);
-    for (const item of items) expect(item).toMatchObject({ result: { data: { json: { base: 'EUR' } } } });
+    for (const item of items)
+      expect(item).toMatchObject({ result: { data: { json: { base: 'EUR' } } } });
   });
 
   it('answers an error status to a body larger than MAX_BODY_BYTES and keeps serving', async () => {
-    const body = JSON.stringify({ json: { sku: '000123', padding: 'x'.repeat(MAX_BODY_BYTES * 4) } });
-    const raw = await rawRequest(bff(), '/trpc/product.page', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const body = JSON.stringify({
+      json: { sku: '000123', padding: 'x'.repeat(MAX_BODY_BYTES * 4) },
+    });
+    const raw = await rawRequest(bff(), '/trpc/product.page', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
     expect(raw.status).toBeGreaterThanOrEqual(400);
     expect(raw.status).toBeLessThan(500);
     expect(bff().sandbox.calls.snapshot()).toEqual({});

@@ -11,11 +11,16 @@ describe('Cache-Control for CDNs', () => {
   it('lets CDNs keep product.page, product.search and fx.rates publicly, for no longer than their shortest-lived data', async () => {
     const sku = coldSku(bff(), priced(bff()));
     const page = await rawRequest(bff(), `/trpc/product.page?input=${pageInput(sku)}`);
-    const search = await rawRequest(bff(), `/trpc/product.search?input=${encodeURIComponent(JSON.stringify({ json: { query: 'shoe' } }))}`);
+    const search = await rawRequest(
+      bff(),
+      `/trpc/product.search?input=${encodeURIComponent(JSON.stringify({ json: { query: 'shoe' } }))}`,
+    );
     const rates = await rawRequest(bff(), '/trpc/fx.rates');
     for (const answer of [page, search, rates]) expect(answer.status).toBe(200);
 
-    const ages = [page, search, rates].map((answer) => publicAges(answer.headers.get('cache-control')));
+    const ages = [page, search, rates].map((answer) =>
+      publicAges(answer.headers.get('cache-control')),
+    );
     for (const { maxAge, sMaxAge } of ages) {
       expect(maxAge).toBeGreaterThan(0);
       expect(sMaxAge).toBeGreaterThan(0);
@@ -37,7 +42,10 @@ describe('Cache-Control for CDNs', () => {
   });
 
   it('marks errors private, no-store: an unknown SKU and a failing ERP', async () => {
-    const notFound = await rawRequest(bff(), `/trpc/product.page?input=${pageInput(UNKNOWN_SKUS[0])}`);
+    const notFound = await rawRequest(
+      bff(),
+      `/trpc/product.page?input=${pageInput(UNKNOWN_SKUS[0])}`,
+    );
     expect(notFound.status).toBe(404);
     expect(notFound.headers.get('cache-control')).toBe('private, no-store');
     // Remembered by the BFF, still not for CDNs.
@@ -53,10 +61,14 @@ describe('Cache-Control for CDNs', () => {
 
   it('marks a signed-in query private, no-store', async () => {
     const token = await bff().sandbox.idp.tokenFor('ann');
-    const cart = await rawRequest(bff(), '/trpc/cart.get', { headers: { authorization: `Bearer ${token}` } });
+    const cart = await rawRequest(bff(), '/trpc/cart.get', {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(cart.status).toBe(200);
     expect(cart.headers.get('cache-control')).toBe('private, no-store');
-    const dashboard = await rawRequest(bff(), '/trpc/account.dashboard', { headers: { authorization: `Bearer ${token}` } });
+    const dashboard = await rawRequest(bff(), '/trpc/account.dashboard', {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(dashboard.status).toBe(200);
     expect(dashboard.headers.get('cache-control')).toBe('private, no-store');
   });
@@ -66,9 +78,16 @@ describe('Cache-Control for CDNs', () => {
     const sku = coldSku(bff());
     // Warm and cold alike: the page alone would be public.
     for (let round = 0; round < 2; round++) {
-      const batch = await rawRequest(bff(), batchPath([{ path: 'product.page', input: { sku } }, { path: 'cart.get', input: {} }]), {
-        headers: { authorization: `Bearer ${token}` },
-      });
+      const batch = await rawRequest(
+        bff(),
+        batchPath([
+          { path: 'product.page', input: { sku } },
+          { path: 'cart.get', input: {} },
+        ]),
+        {
+          headers: { authorization: `Bearer ${token}` },
+        },
+      );
       expect(batch.status).toBe(200);
       expect(batch.headers.get('cache-control')).toBe('private, no-store');
     }
@@ -79,18 +98,41 @@ describe('Cache-Control for CDNs', () => {
   it('gives a GET batch of public queries the smallest max-age among its calls', async () => {
     const sku = coldSku(bff(), priced(bff()));
     const single = {
-      page: publicAges((await rawRequest(bff(), `/trpc/product.page?input=${pageInput(sku)}`)).headers.get('cache-control')).maxAge,
-      search: publicAges((await rawRequest(bff(), `/trpc/product.search?input=${encodeURIComponent(JSON.stringify({ json: {} }))}`)).headers.get('cache-control')).maxAge,
-      rates: publicAges((await rawRequest(bff(), '/trpc/fx.rates')).headers.get('cache-control')).maxAge,
+      page: publicAges(
+        (await rawRequest(bff(), `/trpc/product.page?input=${pageInput(sku)}`)).headers.get(
+          'cache-control',
+        ),
+      ).maxAge,
+      search: publicAges(
+        (
+          await rawRequest(
+            bff(),
+            `/trpc/product.search?input=${encodeURIComponent(JSON.stringify({ json: {} }))}`,
+          )
+        ).headers.get('cache-control'),
+      ).maxAge,
+      rates: publicAges((await rawRequest(bff(), '/trpc/fx.rates')).headers.get('cache-control'))
+        .maxAge,
     };
     expect(single.page).toBeLessThan(single.search);
 
-    const pageAndSearch = await rawRequest(bff(), batchPath([{ path: 'product.search', input: {} }, { path: 'product.page', input: { sku } }]));
+    const pageAndSearch = await rawRequest(
+      bff(),
+      batchPath([
+        { path: 'product.search', input: {} },
+        { path: 'product.page', input: { sku } },
+      ]),
+    );
     expect(pageAndSearch.status).toBe(200);
     expect(publicAges(pageAndSearch.headers.get('cache-control')).maxAge).toBe(single.page);
-    const searchAndRates = await rawRequest(bff(), batchPath([{ path: 'fx.rates' }, { path: 'product.search', input: {} }]));
+    const searchAndRates = await rawRequest(
+      bff(),
+      batchPath([{ path: 'fx.rates' }, { path: 'product.search', input: {} }]),
+    );
     expect(searchAndRates.status).toBe(200);
-    expect(publicAges(searchAndRates.headers.get('cache-control')).maxAge).toBe(Math.min(single.search, single.rates));
+    expect(publicAges(searchAndRates.headers.get('cache-control')).maxAge).toBe(
+      Math.min(single.search, single.rates),
+    );
   });
 
   it('marks a mutation no-store', async () => {
@@ -110,7 +152,11 @@ describe('kept encoded answers (public queries answered without tRPC)', () => {
   const bff = useBff({ env: CACHE_ON });
   const get = async (path: string) => {
     const response = await fetch(`${bff().url}${path}`);
-    return { status: response.status, cacheControl: response.headers.get('cache-control'), body: await response.text() };
+    return {
+      status: response.status,
+      cacheControl: response.headers.get('cache-control'),
+      body: await response.text(),
+    };
   };
 
   it('answers a repeated public GET with the same bytes and headers, from memory and with no upstream call', async () => {
@@ -126,7 +172,9 @@ describe('kept encoded answers (public queries answered without tRPC)', () => {
 
   it('keys a kept answer by procedure and input: other query parameters, key order and spacing do not bust it, another input does', async () => {
     const sku = coldSku(bff(), priced(bff()));
-    const first = await get(`/trpc/product.page?input=${encodeURIComponent(JSON.stringify({ json: { sku, currency: 'EUR' } }))}`);
+    const first = await get(
+      `/trpc/product.page?input=${encodeURIComponent(JSON.stringify({ json: { sku, currency: 'EUR' } }))}`,
+    );
     bff().sandbox.calls.reset();
     for (const variant of [
       `/trpc/product.page?input=${encodeURIComponent(JSON.stringify({ json: { sku, currency: 'EUR' } }))}&_=${String(Date.now())}`,
@@ -136,7 +184,9 @@ describe('kept encoded answers (public queries answered without tRPC)', () => {
       expect(await get(variant)).toEqual(first);
     }
     expect(bff().sandbox.calls.snapshot()).toEqual({});
-    const other = await get(`/trpc/product.page?input=${encodeURIComponent(JSON.stringify({ json: { sku, currency: 'USD' } }))}`);
+    const other = await get(
+      `/trpc/product.page?input=${encodeURIComponent(JSON.stringify({ json: { sku, currency: 'USD' } }))}`,
+    );
     expect(other.body).toContain('"currencyCode":"USD"');
     expect(bff().sandbox.calls.snapshot()).not.toEqual({});
   });
@@ -157,7 +207,9 @@ describe('kept encoded answers (public queries answered without tRPC)', () => {
     const { sandbox, app } = bff();
     const before = app.responses?.memory.size ?? 0;
     sandbox.faults.inject('reviews', { kind: 'status', status: 503 });
-    const degraded = await get(`/trpc/product.page?input=${pageInput(coldSku(bff(), priced(bff())))}`);
+    const degraded = await get(
+      `/trpc/product.page?input=${pageInput(coldSku(bff(), priced(bff())))}`,
+    );
     expect(degraded.cacheControl).toBe('private, no-store');
     sandbox.faults.clear();
     expect((await get(`/trpc/product.page?input=${pageInput(UNKNOWN_SKUS[0])}`)).status).toBe(404);
@@ -167,15 +219,23 @@ describe('kept encoded answers (public queries answered without tRPC)', () => {
   });
 
   it('drops a kept product page when an order changes its stock', async () => {
-    const inStock = (candidate: string): boolean => (bff().sandbox.store.stock.get(candidate) ?? []).some((row) => row.quantity > 0);
+    const inStock = (candidate: string): boolean =>
+      (bff().sandbox.store.stock.get(candidate) ?? []).some((row) => row.quantity > 0);
     const sku = coldSku(bff(), (candidate) => priced(bff())(candidate) && inStock(candidate));
     const path = `/trpc/product.page?input=${pageInput(sku)}`;
-    const before = JSON.parse((await get(path)).body) as { result: { data: { json: { availability: { quantity: number } } } } };
+    const before = JSON.parse((await get(path)).body) as {
+      result: { data: { json: { availability: { quantity: number } } } };
+    };
     const shopper = await freshShopper(bff());
     await shopper.client.cart.setItem.mutate({ sku, quantity: 1 });
-    await shopper.client.orders.place.mutate({ shipTo: { name: 'A', street: 'B 1', city: 'C', postalCode: '1', country: 'DE' }, clientReference: crypto.randomUUID() });
+    await shopper.client.orders.place.mutate({
+      shipTo: { name: 'A', street: 'B 1', city: 'C', postalCode: '1', country: 'DE' },
+      clientReference: crypto.randomUUID(),
+    });
     const after = JSON.parse((await get(path)).body) as typeof before;
-    expect(after.result.data.json.availability.quantity).toBe(before.result.data.json.availability.quantity - 1);
+    expect(after.result.data.json.availability.quantity).toBe(
+      before.result.data.json.availability.quantity - 1,
+    );
   });
 });
 
@@ -188,7 +248,9 @@ describe('kept encoded answers and streamed batches', () => {
     const plainBody = await plain.text();
     expect(plain.headers.get('cache-control')).toMatch(/^public/);
     expect(bff().app.responses?.memory.size).toBe(1);
-    const streamed = await fetch(`${bff().url}${path}`, { headers: { 'trpc-accept': 'application/jsonl' } });
+    const streamed = await fetch(`${bff().url}${path}`, {
+      headers: { 'trpc-accept': 'application/jsonl' },
+    });
     expect(streamed.headers.get('transfer-encoding')).toBe('chunked');
     expect(await streamed.text()).not.toBe(plainBody);
   });

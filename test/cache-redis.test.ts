@@ -3,13 +3,26 @@ import { FIRST_GENERATED_SKU } from '@storefront/sandbox';
 import type { StorefrontClient } from '@storefront/client';
 import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { logLines, startBff, startInstance, type Bff } from './helpers/bff.js';
-import { describeRedis, freePort, redisCommand, redisConnections, startRedis, type RedisServer } from './helpers/redis.js';
+import {
+  describeRedis,
+  freePort,
+  redisCommand,
+  redisConnections,
+  startRedis,
+  type RedisServer,
+} from './helpers/redis.js';
 import { onHand, signedInWith } from './helpers/shopper.js';
 import { rawRequest } from './helpers/wire.js';
 
 /** The cache on, with generous budgets: what these tests show must not depend on how busy the machine is. */
 const CACHE_ON = { CACHE_MAX_BYTES: '50000000', PART_TIMEOUT_MS: '5000', ERP_TIMEOUT_MS: '5000' };
-const SHIP_TO = { name: 'Ann Lee', street: 'Hauptstraße 1', city: 'Berlin', postalCode: '10115', country: 'DE' };
+const SHIP_TO = {
+  name: 'Ann Lee',
+  street: 'Hauptstraße 1',
+  city: 'Berlin',
+  postalCode: '10115',
+  country: 'DE',
+};
 /** Redis's own retry delay is at most 2 s: a restarted Redis is in use again well within this. */
 const BACK_WITHIN_MS = 15_000;
 
@@ -28,9 +41,12 @@ describeRedis('the Redis tier: several BFF instances act as one', () => {
     // before the first request: what a request meets while the connection is still being made is
     // not what these tests are about.
     const { url } = redis;
-    await vi.waitFor(async () => {
-      expect(await redisConnections(url)).toEqual({ subscribers: 2, commands: 2 });
-    }, { timeout: 5_000, interval: 20 });
+    await vi.waitFor(
+      async () => {
+        expect(await redisConnections(url)).toEqual({ subscribers: 2, commands: 2 });
+      },
+      { timeout: 5_000, interval: 20 },
+    );
     await redisCommand(url, 'PING');
     expect(logLines(instanceA, 'warn', 'redis')).toEqual([]);
     expect(logLines(instanceB, 'warn', 'redis')).toEqual([]);
@@ -63,16 +79,22 @@ describeRedis('the Redis tier: several BFF instances act as one', () => {
       const sku = String(nextSku++);
       const product = a().sandbox.store.catalog.bySku.get(sku);
       if (!product) throw new Error('the sandbox has no unused SKU left');
-      if (product.status === 'ACTIVE' && a().sandbox.store.catalog.prices.has(sku) && wanted(sku)) return sku;
+      if (product.status === 'ACTIVE' && a().sandbox.store.catalog.prices.has(sku) && wanted(sku))
+        return sku;
     }
   };
   /** One shopper, signed in at both instances with the same token. */
-  const shopper = async (): Promise<{ userId: string; atA: StorefrontClient; atB: StorefrontClient }> => {
+  const shopper = async (): Promise<{
+    userId: string;
+    atA: StorefrontClient;
+    atB: StorefrontClient;
+  }> => {
     const userId = `u-redis-${randomUUID()}`;
     const token = await a().sandbox.idp.issueToken({ sub: userId });
     return { userId, atA: signedInWith(a(), () => token), atB: signedInWith(b(), () => token) };
   };
-  const lines = (cart: { items: { sku: string; quantity: number }[] }) => cart.items.map((item) => [item.sku, item.quantity]);
+  const lines = (cart: { items: { sku: string; quantity: number }[] }) =>
+    cart.items.map((item) => [item.sku, item.quantity]);
 
   it('answers instance B from Redis, without any upstream call, a product page that instance A loaded', async () => {
     const { sandbox } = a();
@@ -138,17 +160,28 @@ describeRedis('the Redis tier: several BFF instances act as one', () => {
       expect(ttl, `PTTL ${String(key)}`).toBeGreaterThan(0);
     }
     // A product is kept 5 minutes, then served stale for 1 more: never longer.
-    const productKey = keys.find((key) => typeof key === 'string' && key.includes('erp.product') && key.endsWith(`|${sku}`));
+    const productKey = keys.find(
+      (key) => typeof key === 'string' && key.includes('erp.product') && key.endsWith(`|${sku}`),
+    );
     expect(productKey, `a product key of ${sku} among ${JSON.stringify(keys)}`).toBeDefined();
     const productTtl = await redisCommand(server().url, 'PTTL', String(productKey));
     expect(productTtl).toBeGreaterThan(0);
     expect(productTtl).toBeLessThanOrEqual(6 * 60_000);
     // The cart is private: its key names the user.
-    expect(keys.some((key) => typeof key === 'string' && key.startsWith('storefront:v:cart') && key.includes(userId))).toBe(true);
+    expect(
+      keys.some(
+        (key) =>
+          typeof key === 'string' && key.startsWith('storefront:v:cart') && key.includes(userId),
+      ),
+    ).toBe(true);
     // Tag sets expire too.
     const tagKeys = await redisCommand(server().url, 'KEYS', 'storefront:tag:*');
     if (!Array.isArray(tagKeys)) throw new Error(`KEYS answered ${String(tagKeys)}`);
-    for (const key of tagKeys) expect(await redisCommand(server().url, 'PTTL', String(key)), `PTTL ${String(key)}`).toBeGreaterThan(0);
+    for (const key of tagKeys)
+      expect(
+        await redisCommand(server().url, 'PTTL', String(key)),
+        `PTTL ${String(key)}`,
+      ).toBeGreaterThan(0);
   });
 
   it('keeps both instances serving from memory and the upstreams when Redis dies, and says so once per instance', async () => {
@@ -181,7 +214,8 @@ describeRedis('the Redis tier: several BFF instances act as one', () => {
     const sku = coldSku();
     await atA.cart.setItem.mutate({ sku, quantity: 1 });
     expect(lines(await atA.cart.get.query())).toEqual([[sku, 1]]);
-    for (const instance of [a(), b()]) expect((await rawRequest(instance, '/readyz')).status).toBe(200);
+    for (const instance of [a(), b()])
+      expect((await rawRequest(instance, '/readyz')).status).toBe(200);
 
     expect(logLines(a(), 'warn', 'redis unavailable')).toHaveLength(1);
     expect(logLines(b(), 'warn', 'redis unavailable')).toHaveLength(1);
@@ -189,8 +223,12 @@ describeRedis('the Redis tier: several BFF instances act as one', () => {
 
   it('uses Redis again on its own once it is back: one instance’s answers serve the other, and invalidations reach it', async () => {
     await server().restart();
-    await expect.poll(() => logLines(a(), 'info', 'redis is back').length, { timeout: BACK_WITHIN_MS }).toBe(1);
-    await expect.poll(() => logLines(b(), 'info', 'redis is back').length, { timeout: BACK_WITHIN_MS }).toBe(1);
+    await expect
+      .poll(() => logLines(a(), 'info', 'redis is back').length, { timeout: BACK_WITHIN_MS })
+      .toBe(1);
+    await expect
+      .poll(() => logLines(b(), 'info', 'redis is back').length, { timeout: BACK_WITHIN_MS })
+      .toBe(1);
 
     // A page A loads now is B's without a call to the ERP.
     await expect
@@ -238,10 +276,16 @@ describeRedis('the Redis tier at start-up', () => {
     redis = await startRedis();
     const bff = await startBff({ env: { ...CACHE_ON, REDIS_URL: redis.url } });
     try {
-      await Promise.all([bff.client.product.page.query({ sku: '000123' }), bff.client.product.page.query({ sku: '123' })]);
-      await vi.waitFor(async () => {
-        expect((await fetch(`${bff.url}/readyz`)).status).toBe(200);
-      }, { timeout: 5_000, interval: 20 });
+      await Promise.all([
+        bff.client.product.page.query({ sku: '000123' }),
+        bff.client.product.page.query({ sku: '123' }),
+      ]);
+      await vi.waitFor(
+        async () => {
+          expect((await fetch(`${bff.url}/readyz`)).status).toBe(200);
+        },
+        { timeout: 5_000, interval: 20 },
+      );
       expect(logLines(bff, 'warn', 'redis')).toEqual([]);
     } finally {
       await bff.close();
@@ -249,12 +293,18 @@ describeRedis('the Redis tier at start-up', () => {
   });
 
   it('is ready, serving from memory and the upstreams, when Redis is down at start-up, and says so once', async () => {
-    const bff = await startBff({ env: { ...CACHE_ON, REDIS_URL: `redis://127.0.0.1:${String(await freePort())}` } });
+    const bff = await startBff({
+      env: { ...CACHE_ON, REDIS_URL: `redis://127.0.0.1:${String(await freePort())}` },
+    });
     try {
-      for (let i = 0; i < 5; i++) expect((await bff.client.product.page.query({ sku: '000123' })).product.sku).toBe('000123');
-      await vi.waitFor(async () => {
-        expect((await fetch(`${bff.url}/readyz`)).status).toBe(200);
-      }, { timeout: 5_000, interval: 20 });
+      for (let i = 0; i < 5; i++)
+        expect((await bff.client.product.page.query({ sku: '000123' })).product.sku).toBe('000123');
+      await vi.waitFor(
+        async () => {
+          expect((await fetch(`${bff.url}/readyz`)).status).toBe(200);
+        },
+        { timeout: 5_000, interval: 20 },
+      );
       expect(logLines(bff, 'warn', 'redis')).toHaveLength(1);
     } finally {
       await bff.close();

@@ -18,17 +18,23 @@ function settle(promise: Promise<unknown>): Promise<unknown> {
 }
 
 describe('a client that disconnects cancels its upstream calls', () => {
-  const bff = useBff({ env: { PART_TIMEOUT_MS: LONG_BUDGET_MS, UPSTREAM_TIMEOUT_MS: LONG_BUDGET_MS } });
+  const bff = useBff({
+    env: { PART_TIMEOUT_MS: LONG_BUDGET_MS, UPSTREAM_TIMEOUT_MS: LONG_BUDGET_MS },
+  });
 
   it('closes the hanging reviews call of product.page when the client aborts', async () => {
     const { sandbox, client } = bff();
     sandbox.faults.inject('reviews', { kind: 'hang' });
     const controller = new AbortController();
-    const outcome = settle(client.product.page.query({ sku: '000123' }, { signal: controller.signal }));
+    const outcome = settle(
+      client.product.page.query({ sku: '000123' }, { signal: controller.signal }),
+    );
 
     await expect.poll(() => sandbox.calls.inFlight('reviews')).toBe(1);
     controller.abort();
-    await expect.poll(() => sandbox.calls.inFlight('reviews'), { timeout: CANCELLED_WITHIN_MS }).toBe(0);
+    await expect
+      .poll(() => sandbox.calls.inFlight('reviews'), { timeout: CANCELLED_WITHIN_MS })
+      .toBe(0);
     expect(await outcome).not.toBe('answered');
   });
 
@@ -42,7 +48,9 @@ describe('a client that disconnects cancels its upstream calls', () => {
 
     await expect.poll(() => sandbox.calls.inFlight('wishlist')).toBe(1);
     controller.abort();
-    await expect.poll(() => sandbox.calls.inFlight('wishlist'), { timeout: CANCELLED_WITHIN_MS }).toBe(0);
+    await expect
+      .poll(() => sandbox.calls.inFlight('wishlist'), { timeout: CANCELLED_WITHIN_MS })
+      .toBe(0);
     expect(await outcome).not.toBe('answered');
   });
 
@@ -50,10 +58,14 @@ describe('a client that disconnects cancels its upstream calls', () => {
     const { sandbox, client } = bff();
     sandbox.faults.inject('reviews', { kind: 'hang' }, { times: 1 });
     const controller = new AbortController();
-    const outcome = settle(client.product.page.query({ sku: '000123' }, { signal: controller.signal }));
+    const outcome = settle(
+      client.product.page.query({ sku: '000123' }, { signal: controller.signal }),
+    );
     await expect.poll(() => sandbox.calls.inFlight('reviews')).toBe(1);
     controller.abort();
-    await expect.poll(() => sandbox.calls.inFlight('reviews'), { timeout: CANCELLED_WITHIN_MS }).toBe(0);
+    await expect
+      .poll(() => sandbox.calls.inFlight('reviews'), { timeout: CANCELLED_WITHIN_MS })
+      .toBe(0);
     await outcome;
 
     const page = await client.product.page.query({ sku: '000123' });
@@ -65,17 +77,29 @@ describe('a client that disconnects cancels its upstream calls', () => {
 describe('a part past its budget is cancelled', () => {
   const bff = useBff();
 
-  const hangingPart = async (target: Bff, service: 'reviews' | 'wishlist', call: () => Promise<{ degraded: string[] }>, part: string): Promise<void> => {
+  const hangingPart = async (
+    target: Bff,
+    service: 'reviews' | 'wishlist',
+    call: () => Promise<{ degraded: string[] }>,
+    part: string,
+  ): Promise<void> => {
     target.sandbox.faults.inject(service, { kind: 'hang' });
     const answer = await call();
     expect(answer.degraded).toContain(part);
     expect(target.sandbox.calls.count(service)).toBeGreaterThan(0);
     // The BFF answered without the part and closed its call: nothing of it stays open upstream.
-    await expect.poll(() => target.sandbox.calls.inFlight(service), { timeout: DEFAULT_BUDGET_BOUND_MS }).toBe(0);
+    await expect
+      .poll(() => target.sandbox.calls.inFlight(service), { timeout: DEFAULT_BUDGET_BOUND_MS })
+      .toBe(0);
   };
 
   it('closes the hanging reviews call of product.page once the default part budget has run out', async () => {
-    await hangingPart(bff(), 'reviews', () => bff().client.product.page.query({ sku: '000123' }), 'reviews');
+    await hangingPart(
+      bff(),
+      'reviews',
+      () => bff().client.product.page.query({ sku: '000123' }),
+      'reviews',
+    );
   });
 
   it('closes the hanging wishlist call of account.dashboard once the default part budget has run out', async () => {

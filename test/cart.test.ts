@@ -7,7 +7,9 @@ import { useExtraBffs } from './helpers/wire.js';
 
 /** Whether the sandbox's data says a line is available: an active product whose stock covers the quantity. */
 function availableInSandbox(bff: Bff, sku: string, quantity: number): boolean {
-  return bff.sandbox.store.catalog.bySku.get(sku)?.status === 'ACTIVE' && onHand(bff, sku) >= quantity;
+  return (
+    bff.sandbox.store.catalog.bySku.get(sku)?.status === 'ACTIVE' && onHand(bff, sku) >= quantity
+  );
 }
 
 describe('cart.get', () => {
@@ -78,14 +80,39 @@ describe('cart.get', () => {
     ]);
 
     // 79.00 × 0.83735 = 66.15065 → 66.15
-    expect(line(SKU.discontinued)).toMatchObject({ name: 'Trail Runner 1', unitPrice: money('66.15', 'GBP'), lineTotal: money('66.15', 'GBP'), available: false });
-    expect(line(SKU.noPrice)).toMatchObject({ name: 'Unpriced Tent Peg', unitPrice: null, lineTotal: null, available: availableInSandbox(bff(), '000211', 2) });
+    expect(line(SKU.discontinued)).toMatchObject({
+      name: 'Trail Runner 1',
+      unitPrice: money('66.15', 'GBP'),
+      lineTotal: money('66.15', 'GBP'),
+      available: false,
+    });
+    expect(line(SKU.noPrice)).toMatchObject({
+      name: 'Unpriced Tent Peg',
+      unitPrice: null,
+      lineTotal: null,
+      available: availableInSandbox(bff(), '000211', 2),
+    });
     const stockless = convert(eurPrice(bff(), SKU.noStockRows), 'GBP');
-    expect(line(SKU.noStockRows)).toMatchObject({ name: 'Stockless Compass', unitPrice: money(stockless, 'GBP'), lineTotal: money(stockless, 'GBP'), available: false });
+    expect(line(SKU.noStockRows)).toMatchObject({
+      name: 'Stockless Compass',
+      unitPrice: money(stockless, 'GBP'),
+      lineTotal: money(stockless, 'GBP'),
+      available: false,
+    });
     // 24.99 × 0.83735 = 20.9253765 → 20.93; × 3 = 62.79; 1 on hand for 3 wanted
-    expect(line(SKU.lowStock)).toMatchObject({ name: 'Last Pair Gaiters', unitPrice: money('20.93', 'GBP'), lineTotal: money('62.79', 'GBP'), available: false });
+    expect(line(SKU.lowStock)).toMatchObject({
+      name: 'Last Pair Gaiters',
+      unitPrice: money('20.93', 'GBP'),
+      lineTotal: money('62.79', 'GBP'),
+      available: false,
+    });
     // 39.95 × 0.83735 = 33.4521325 → 33.45
-    expect(line(SKU.sameDigits)).toMatchObject({ name: 'Yoga Mat Pro', unitPrice: money('33.45', 'GBP'), lineTotal: money('33.45', 'GBP'), available: availableInSandbox(bff(), '123', 1) });
+    expect(line(SKU.sameDigits)).toMatchObject({
+      name: 'Yoga Mat Pro',
+      unitPrice: money('33.45', 'GBP'),
+      lineTotal: money('33.45', 'GBP'),
+      available: availableInSandbox(bff(), '123', 1),
+    });
 
     expect(cart.itemCount).toBe(8);
     expect(cart.subtotal).toEqual(money(sum(['66.15', stockless, '62.79', '33.45'], 'GBP'), 'GBP'));
@@ -95,17 +122,31 @@ describe('cart.get', () => {
   it('answers in an asked currency over the profile one', async () => {
     const usd = await signedIn(bff(), 'ann').cart.get.query({ currency: 'USD' });
     // 129.90 × 1.0921 = 141.86379 → 141.86; × 2 = 283.72
-    expect(usd.items[0]).toMatchObject({ sku: '000123', unitPrice: money('141.86', 'USD'), lineTotal: money('283.72', 'USD') });
+    expect(usd.items[0]).toMatchObject({
+      sku: '000123',
+      unitPrice: money('141.86', 'USD'),
+      lineTotal: money('283.72', 'USD'),
+    });
     const cafe = convert(eurPrice(bff(), SKU.numericReferences), 'USD');
-    expect(usd.items[1]).toMatchObject({ sku: '000206', unitPrice: money(cafe, 'USD'), lineTotal: money(cafe, 'USD') });
+    expect(usd.items[1]).toMatchObject({
+      sku: '000206',
+      unitPrice: money(cafe, 'USD'),
+      lineTotal: money(cafe, 'USD'),
+    });
     expect(usd.subtotal).toEqual(money(sum(['283.72', cafe], 'USD'), 'USD'));
 
     const eur = await signedIn(bff(), 'ben').cart.get.query({ currency: 'EUR' });
-    expect(eur.items.find((item) => item.sku === SKU.lowStock)).toMatchObject({ unitPrice: money('24.99', 'EUR'), lineTotal: money('74.97', 'EUR') });
+    expect(eur.items.find((item) => item.sku === SKU.lowStock)).toMatchObject({
+      unitPrice: money('24.99', 'EUR'),
+      lineTotal: money('74.97', 'EUR'),
+    });
 
     const jpy = await signedIn(bff(), 'ann').cart.get.query({ currency: 'JPY' });
     // 129.90 × 162.89 = 21159.411 → 21159; × 2 = 42318
-    expect(jpy.items[0]).toMatchObject({ unitPrice: money('21159', 'JPY'), lineTotal: money('42318', 'JPY') });
+    expect(jpy.items[0]).toMatchObject({
+      unitPrice: money('21159', 'JPY'),
+      lineTotal: money('42318', 'JPY'),
+    });
     expect(jpy.subtotal?.currencyCode).toBe('JPY');
     expect(jpy.degraded).toEqual([]);
   });
@@ -145,7 +186,11 @@ describe('cart.get', () => {
     bff().sandbox.faults.inject('erp', { kind: 'soap-fault' }, { operation: 'GetStock' });
     const cart = await signedIn(bff(), 'ann').cart.get.query();
     expect(cart.items.map((item) => item.available)).toEqual([false, false]);
-    expect(cart.items[0]).toMatchObject({ name: 'Trail Runner 2 & Co', unitPrice: money('129.90', 'EUR'), lineTotal: money('259.80', 'EUR') });
+    expect(cart.items[0]).toMatchObject({
+      name: 'Trail Runner 2 & Co',
+      unitPrice: money('129.90', 'EUR'),
+      lineTotal: money('259.80', 'EUR'),
+    });
     expect(cart.subtotal).not.toBeNull();
     expect(cart.degraded).toEqual(['availability']);
   });
@@ -167,7 +212,12 @@ describe('cart.get when FX is unavailable', () => {
     const fresh = await extra.start();
     fresh.sandbox.faults.inject('fx', { kind: 'status', status: 503 });
     const zoe = await signedIn(fresh, 'zoe').cart.get.query();
-    expect(zoe.items[0]).toMatchObject({ sku: '000220', unitPrice: null, lineTotal: null, available: true });
+    expect(zoe.items[0]).toMatchObject({
+      sku: '000220',
+      unitPrice: null,
+      lineTotal: null,
+      available: true,
+    });
     expect(zoe.subtotal).toBeNull();
     expect(zoe.degraded).toEqual(['prices']);
 
@@ -203,7 +253,11 @@ describe('cart.setItem', () => {
 
     const changed = await client.cart.setItem.mutate({ sku: SKU.tenEuro, quantity: 5 });
     expect(changed.items).toHaveLength(1);
-    expect(changed.items[0]).toMatchObject({ sku: '000219', quantity: 5, lineTotal: money('50.00', 'EUR') });
+    expect(changed.items[0]).toMatchObject({
+      sku: '000219',
+      quantity: 5,
+      lineTotal: money('50.00', 'EUR'),
+    });
     expect(changed.version).toBe(2);
 
     const second = await client.cart.setItem.mutate({ sku: SKU.fiftyCent, quantity: 3 });
@@ -224,20 +278,30 @@ describe('cart.setItem', () => {
 
   it('answers the changed cart in the asked currency', async () => {
     const { client } = await freshShopper(bff());
-    const cart = await client.cart.setItem.mutate({ sku: SKU.fiftyCent, quantity: 3, currency: 'JPY' });
-    expect(cart.items[0]).toMatchObject({ unitPrice: money('81', 'JPY'), lineTotal: money('243', 'JPY') });
+    const cart = await client.cart.setItem.mutate({
+      sku: SKU.fiftyCent,
+      quantity: 3,
+      currency: 'JPY',
+    });
+    expect(cart.items[0]).toMatchObject({
+      unitPrice: money('81', 'JPY'),
+      lineTotal: money('243', 'JPY'),
+    });
     expect(cart.subtotal).toEqual(money(times('81', 3, 'JPY'), 'JPY'));
   });
 
-  it.each([100, -1, 1.5])('answers BAD_REQUEST for quantity %s without touching the cart service', async (quantity) => {
-    const { userId, client } = await freshShopper(bff());
-    await client.cart.setItem.mutate({ sku: SKU.tenEuro, quantity: 1 });
-    bff().sandbox.calls.reset();
-    const { data } = await errorOf(client.cart.setItem.mutate({ sku: SKU.tenEuro, quantity }));
-    expect(data).toMatchObject({ code: 'BAD_REQUEST', httpStatus: 400, appCode: null });
-    expect(bff().sandbox.calls.count('cart')).toBe(0);
-    expect(storedCart(bff(), userId)).toEqual([{ sku: '000219', quantity: 1 }]);
-  });
+  it.each([100, -1, 1.5])(
+    'answers BAD_REQUEST for quantity %s without touching the cart service',
+    async (quantity) => {
+      const { userId, client } = await freshShopper(bff());
+      await client.cart.setItem.mutate({ sku: SKU.tenEuro, quantity: 1 });
+      bff().sandbox.calls.reset();
+      const { data } = await errorOf(client.cart.setItem.mutate({ sku: SKU.tenEuro, quantity }));
+      expect(data).toMatchObject({ code: 'BAD_REQUEST', httpStatus: 400, appCode: null });
+      expect(bff().sandbox.calls.count('cart')).toBe(0);
+      expect(storedCart(bff(), userId)).toEqual([{ sku: '000219', quantity: 1 }]);
+    },
+  );
 
   it('answers NOT_FOUND PRODUCT_NOT_FOUND for a SKU the ERP does not know and leaves the cart unchanged', async () => {
     const { userId, client } = await freshShopper(bff());
@@ -252,10 +316,18 @@ describe('cart.setItem', () => {
   it('applies a change whose expectedVersion matches the cart', async () => {
     const { client } = await freshShopper(bff());
     const first = await client.cart.setItem.mutate({ sku: SKU.tenEuro, quantity: 1 });
-    const second = await client.cart.setItem.mutate({ sku: SKU.tenEuro, quantity: 4, expectedVersion: first.version });
+    const second = await client.cart.setItem.mutate({
+      sku: SKU.tenEuro,
+      quantity: 4,
+      expectedVersion: first.version,
+    });
     expect(second.items[0]?.quantity).toBe(4);
     expect(second.version).toBe(first.version + 1);
-    const removed = await client.cart.setItem.mutate({ sku: SKU.tenEuro, quantity: 0, expectedVersion: second.version });
+    const removed = await client.cart.setItem.mutate({
+      sku: SKU.tenEuro,
+      quantity: 0,
+      expectedVersion: second.version,
+    });
     expect(removed.items).toEqual([]);
     expect(removed.subtotal).toEqual(money('0.00', 'EUR'));
   });
@@ -264,9 +336,17 @@ describe('cart.setItem', () => {
     const { userId, client } = await freshShopper(bff());
     const first = await client.cart.setItem.mutate({ sku: SKU.tenEuro, quantity: 1 });
     const current = await client.cart.setItem.mutate({ sku: SKU.fiftyCent, quantity: 2 });
-    const { data } = await errorOf(client.cart.setItem.mutate({ sku: SKU.tenEuro, quantity: 7, expectedVersion: first.version }));
+    const { data } = await errorOf(
+      client.cart.setItem.mutate({ sku: SKU.tenEuro, quantity: 7, expectedVersion: first.version }),
+    );
     expect(data).toMatchObject({ code: 'CONFLICT', httpStatus: 409, appCode: 'VERSION_CONFLICT' });
-    const removal = await errorOf(client.cart.setItem.mutate({ sku: SKU.fiftyCent, quantity: 0, expectedVersion: first.version }));
+    const removal = await errorOf(
+      client.cart.setItem.mutate({
+        sku: SKU.fiftyCent,
+        quantity: 0,
+        expectedVersion: first.version,
+      }),
+    );
     expect(removal.data).toMatchObject({ code: 'CONFLICT', appCode: 'VERSION_CONFLICT' });
     expect(storedCart(bff(), userId)).toEqual([
       { sku: '000219', quantity: 1 },
@@ -282,18 +362,31 @@ describe('cart.get when a part does not answer in time', () => {
   it.each([
     ['prices', 'pricing', undefined],
     ['availability', 'erp', 'GetStock'],
-  ] as const)('answers within about PART_TIMEOUT_MS with %s degraded when %s hangs', async (part, service, operation) => {
-    const partTimeoutMs = 250;
-    const fresh = await extra.start({ env: { PART_TIMEOUT_MS: String(partTimeoutMs), UPSTREAM_TIMEOUT_MS: '10000', ERP_TIMEOUT_MS: '10000' } });
-    fresh.sandbox.faults.inject(service, { kind: 'hang' }, operation === undefined ? {} : { operation });
-    const started = performance.now();
-    const cart = await signedIn(fresh, 'ann').cart.get.query();
-    const elapsedMs = performance.now() - started;
-    expect(cart.degraded).toEqual([part]);
-    expect(cart.items.map((item) => item.sku)).toEqual(['000123', '000206']);
-    // Far below the 10 s the upstream calls themselves would wait: the part's budget ended it.
-    expect(elapsedMs).toBeLessThan(partTimeoutMs + 2_000);
-  });
+  ] as const)(
+    'answers within about PART_TIMEOUT_MS with %s degraded when %s hangs',
+    async (part, service, operation) => {
+      const partTimeoutMs = 250;
+      const fresh = await extra.start({
+        env: {
+          PART_TIMEOUT_MS: String(partTimeoutMs),
+          UPSTREAM_TIMEOUT_MS: '10000',
+          ERP_TIMEOUT_MS: '10000',
+        },
+      });
+      fresh.sandbox.faults.inject(
+        service,
+        { kind: 'hang' },
+        operation === undefined ? {} : { operation },
+      );
+      const started = performance.now();
+      const cart = await signedIn(fresh, 'ann').cart.get.query();
+      const elapsedMs = performance.now() - started;
+      expect(cart.degraded).toEqual([part]);
+      expect(cart.items.map((item) => item.sku)).toEqual(['000123', '000206']);
+      // Far below the 10 s the upstream calls themselves would wait: the part's budget ended it.
+      expect(elapsedMs).toBeLessThan(partTimeoutMs + 2_000);
+    },
+  );
 });
 
 describe('cart with the cache on', () => {
@@ -321,7 +414,10 @@ describe('cart.setItem for the token’s user', () => {
     const annBefore = structuredClone(store.carts.get('u-1001'));
     const benBefore = structuredClone(store.carts.get('u-1002'));
 
-    const cart = await signedIn(fresh, 'zoe').cart.setItem.mutate({ sku: SKU.tenEuro, quantity: 1 });
+    const cart = await signedIn(fresh, 'zoe').cart.setItem.mutate({
+      sku: SKU.tenEuro,
+      quantity: 1,
+    });
     expect(cart.items.map((item) => item.sku)).toEqual(['000220', '000219']);
     expect(storedCart(fresh, 'u-1003')).toEqual([
       { sku: '000220', quantity: 3 },
@@ -329,6 +425,9 @@ describe('cart.setItem for the token’s user', () => {
     ]);
     expect(store.carts.get('u-1001')).toEqual(annBefore);
     expect(store.carts.get('u-1002')).toEqual(benBefore);
-    expect(await signedIn(fresh, 'ann').cart.get.query()).toMatchObject({ itemCount: 3, version: 1 });
+    expect(await signedIn(fresh, 'ann').cart.get.query()).toMatchObject({
+      itemCount: 3,
+      version: 1,
+    });
   });
 });

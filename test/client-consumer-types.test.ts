@@ -25,21 +25,36 @@ interface Outcome {
  * npm_config_local_prefix=<the monorepo>), which would make it act on the workspace.
  */
 function childEnv(): NodeJS.ProcessEnv {
-  const keep = new Set(['npm_config_cache', 'npm_config_registry', 'npm_config_userconfig', 'npm_config_cafile']);
-  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name) || keep.has(name.toLowerCase())));
+  const keep = new Set([
+    'npm_config_cache',
+    'npm_config_registry',
+    'npm_config_userconfig',
+    'npm_config_cafile',
+  ]);
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([name]) => !/^npm_/i.test(name) || keep.has(name.toLowerCase()),
+    ),
+  );
 }
 
 function run(command: string, args: readonly string[], cwd: string): Promise<Outcome> {
   return new Promise((resolve) => {
-    execFile(command, args, { cwd, env: childEnv(), maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      command,
+      args,
+      { cwd, env: childEnv(), maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
 function check(outcome: Outcome, what: string): Outcome {
-  if (outcome.code !== 0) throw new Error(`${what} failed (exit ${outcome.code}):\n${outcome.stdout}\n${outcome.stderr}`);
+  if (outcome.code !== 0)
+    throw new Error(`${what} failed (exit ${outcome.code}):\n${outcome.stdout}\n${outcome.stderr}`);
   return outcome;
 }
 
@@ -52,12 +67,14 @@ interface Diagnostic {
 
 /** tsc's `file(line,col): error TSxxxx: message` lines (with --pretty false). */
 function diagnostics(output: string): Diagnostic[] {
-  return [...output.matchAll(/^(.+?)\((\d+),\d+\): error (TS\d+): (.*)$/gm)].map(([, file = '', line = '0', code = '', message = '']) => ({
-    file,
-    line: Number(line),
-    code,
-    message,
-  }));
+  return [...output.matchAll(/^(.+?)\((\d+),\d+\): error (TS\d+): (.*)$/gm)].map(
+    ([, file = '', line = '0', code = '', message = '']) => ({
+      file,
+      line: Number(line),
+      code,
+      message,
+    }),
+  );
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -66,7 +83,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** The module specifiers a JS or .d.ts file imports or re-exports from. */
 function importedModules(source: string): string[] {
-  const specifiers = [...source.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)['"]([^'"]+)['"]/g)].map(([, specifier = '']) => specifier);
+  const specifiers = [...source.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)['"]([^'"]+)['"]/g)].map(
+    ([, specifier = '']) => specifier,
+  );
   return [...new Set(specifiers)].sort();
 }
 
@@ -84,18 +103,40 @@ describe('the packed @storefront/client in a project outside the monorepo', () =
   beforeAll(async () => {
     for (const file of ['index.js', 'index.d.ts']) {
       await access(join(CLIENT, 'dist', file)).catch(() => {
-        throw new Error(`client/dist/${file} is missing: build the client first (npx turbo run build --filter=@storefront/client); npm test builds it before vitest runs`);
+        throw new Error(
+          `client/dist/${file} is missing: build the client first (npx turbo run build --filter=@storefront/client); npm test builds it before vitest runs`,
+        );
       });
     }
     temp = await mkdtemp(join(tmpdir(), 'storefront-consumer-'));
-    const packed: unknown = JSON.parse(check(await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', temp], CLIENT), 'npm pack').stdout);
+    const packed: unknown = JSON.parse(
+      check(
+        await run(
+          'npm',
+          ['pack', '--json', '--ignore-scripts', '--pack-destination', temp],
+          CLIENT,
+        ),
+        'npm pack',
+      ).stdout,
+    );
     const entry: unknown = Array.isArray(packed) ? packed[0] : undefined;
-    if (!isRecord(entry) || typeof entry.filename !== 'string') throw new Error(`unexpected npm pack output: ${JSON.stringify(packed)}`);
+    if (!isRecord(entry) || typeof entry.filename !== 'string')
+      throw new Error(`unexpected npm pack output: ${JSON.stringify(packed)}`);
     const tarball = join(temp, basename(entry.filename));
 
     app = join(temp, 'app');
-    await cp(FIXTURE, app, { recursive: true, filter: (source) => !source.split(/[\\/]/).includes('node_modules') });
-    check(await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', tarball], app), 'npm install of the packed client');
+    await cp(FIXTURE, app, {
+      recursive: true,
+      filter: (source) => !source.split(/[\\/]/).includes('node_modules'),
+    });
+    check(
+      await run(
+        'npm',
+        ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', tarball],
+        app,
+      ),
+      'npm install of the packed client',
+    );
     installed = join(app, 'node_modules', '@storefront', 'client');
   }, SETUP_TIMEOUT_MS);
 
@@ -110,59 +151,121 @@ describe('the packed @storefront/client in a project outside the monorepo', () =
    * error in our bundled .d.ts or in the consumer's code still counts.
    */
   const isTrpcNodeTypes = (d: Diagnostic): boolean =>
-    /node_modules\/@trpc\/server\/dist\/[^/]+\.d\.mts$/.test(d.file) && d.code === 'TS2307' && /^Cannot find module '(http|http2|ws)'/.test(d.message);
+    /node_modules\/@trpc\/server\/dist\/[^/]+\.d\.mts$/.test(d.file) &&
+    d.code === 'TS2307' &&
+    /^Cannot find module '(http|http2|ws)'/.test(d.message);
 
   /** Compiles one fixture file on its own with the consumer's TypeScript and tsconfig. */
   async function compile(file: string): Promise<Outcome & { errors: Diagnostic[] }> {
     const project = `tsconfig.${file.replace(/\.ts$/, '')}.json`;
-    await writeFile(join(app, project), JSON.stringify({ extends: './tsconfig.json', files: [file] }));
+    await writeFile(
+      join(app, project),
+      JSON.stringify({ extends: './tsconfig.json', files: [file] }),
+    );
     const tsc = join(app, 'node_modules', 'typescript', 'bin', 'tsc');
-    const outcome = await run(process.execPath, [tsc, '--noEmit', '--pretty', 'false', '-p', project], app);
+    const outcome = await run(
+      process.execPath,
+      [tsc, '--noEmit', '--pretty', 'false', '-p', project],
+      app,
+    );
     return { ...outcome, errors: diagnostics(outcome.stdout).filter((d) => !isTrpcNodeTypes(d)) };
   }
 
   it('ships one bundled .d.ts and JS that import only the packages it depends on', async () => {
     const manifest: unknown = JSON.parse(await readFile(join(installed, 'package.json'), 'utf8'));
-    if (!isRecord(manifest) || !isRecord(manifest.dependencies)) throw new Error('the packed package.json has no dependencies');
+    if (!isRecord(manifest) || !isRecord(manifest.dependencies))
+      throw new Error('the packed package.json has no dependencies');
     const dependencies = Object.keys(manifest.dependencies);
     expect(dependencies.filter((name) => name.startsWith('@storefront/'))).toEqual([]);
 
     const dts = await readFile(join(installed, 'dist', 'index.d.ts'), 'utf8');
     const js = await readFile(join(installed, 'dist', 'index.js'), 'utf8');
-    for (const [name, source] of [['index.d.ts', dts], ['index.js', js]] as const) {
+    for (const [name, source] of [
+      ['index.d.ts', dts],
+      ['index.js', js],
+    ] as const) {
       const modules = importedModules(source);
-      expect(modules.filter((specifier) => specifier.startsWith('.') || specifier.startsWith('node:')), name).toEqual([]);
-      for (const specifier of modules) expect(dependencies, `${name} imports ${specifier}`).toContain(packageOf(specifier));
+      expect(
+        modules.filter((specifier) => specifier.startsWith('.') || specifier.startsWith('node:')),
+        name,
+      ).toEqual([]);
+      for (const specifier of modules)
+        expect(dependencies, `${name} imports ${specifier}`).toContain(packageOf(specifier));
     }
     expect(dts).not.toMatch(/\/\/\/\s*<reference/);
   });
 
   it('keeps the server internals out of the bundled .d.ts (the Context shows no upstreams or settings)', async () => {
     const dts = await readFile(join(installed, 'dist', 'index.d.ts'), 'utf8');
-    const internals = ['Upstreams', 'ErpClient', 'FxClient', 'PricingClient', 'EcbRates', 'Upstream', 'UpstreamError', 'Transport', 'CatalogProduct', 'TokenVerifier', 'Logger', 'Config', 'LRUCache', 'XMLParser', 'Buffer', 'NodeJS'];
+    const internals = [
+      'Upstreams',
+      'ErpClient',
+      'FxClient',
+      'PricingClient',
+      'EcbRates',
+      'Upstream',
+      'UpstreamError',
+      'Transport',
+      'CatalogProduct',
+      'TokenVerifier',
+      'Logger',
+      'Config',
+      'LRUCache',
+      'XMLParser',
+      'Buffer',
+      'NodeJS',
+    ];
     expect(internals.filter((name) => new RegExp(`\\b${name}\\b`).test(dts))).toEqual([]);
   });
 
-  it('compiles correct calls with no error of ours (updatedAt is a Date)', async () => {
-    const { stdout, errors } = await compile('good.ts');
-    expect(errors, stdout).toEqual([]);
-  }, TSC_TIMEOUT_MS);
+  it(
+    'compiles correct calls with no error of ours (updatedAt is a Date)',
+    async () => {
+      const { stdout, errors } = await compile('good.ts');
+      expect(errors, stdout).toEqual([]);
+    },
+    TSC_TIMEOUT_MS,
+  );
 
   const wrong: { file: string; code: string; message: RegExp }[] = [
-    { file: 'bad-input.ts', code: 'TS2322', message: /^Type 'number' is not assignable to type 'string'\.$/ },
-    { file: 'bad-procedure.ts', code: 'TS2339', message: /^Property 'nope' does not exist on type / },
-    { file: 'bad-arithmetic.ts', code: 'TS2362', message: /^The left-hand side of an arithmetic operation must be of type / },
-    { file: 'bad-field.ts', code: 'TS2339', message: /^Property 'price' does not exist on type '\{ sku: string; / },
-    { file: 'bad-date.ts', code: 'TS2322', message: /^Type 'Date' is not assignable to type 'string'\.$/ },
+    {
+      file: 'bad-input.ts',
+      code: 'TS2322',
+      message: /^Type 'number' is not assignable to type 'string'\.$/,
+    },
+    {
+      file: 'bad-procedure.ts',
+      code: 'TS2339',
+      message: /^Property 'nope' does not exist on type /,
+    },
+    {
+      file: 'bad-arithmetic.ts',
+      code: 'TS2362',
+      message: /^The left-hand side of an arithmetic operation must be of type /,
+    },
+    {
+      file: 'bad-field.ts',
+      code: 'TS2339',
+      message: /^Property 'price' does not exist on type '\{ sku: string; /,
+    },
+    {
+      file: 'bad-date.ts',
+      code: 'TS2322',
+      message: /^Type 'Date' is not assignable to type 'string'\.$/,
+    },
   ];
 
-  it.each(wrong)('rejects $file with $code', async ({ file, code, message }) => {
-    const outcome = await compile(file);
-    expect(outcome.code, outcome.stdout).not.toBe(0);
-    expect(outcome.errors, outcome.stdout).toHaveLength(1);
-    const [error] = outcome.errors;
-    expect(error?.file).toBe(file);
-    expect(error?.code).toBe(code);
-    expect(error?.message).toMatch(message);
-  }, TSC_TIMEOUT_MS);
+  it.each(wrong)(
+    'rejects $file with $code',
+    async ({ file, code, message }) => {
+      const outcome = await compile(file);
+      expect(outcome.code, outcome.stdout).not.toBe(0);
+      expect(outcome.errors, outcome.stdout).toHaveLength(1);
+      const [error] = outcome.errors;
+      expect(error?.file).toBe(file);
+      expect(error?.code).toBe(code);
+      expect(error?.message).toMatch(message);
+    },
+    TSC_TIMEOUT_MS,
+  );
 });

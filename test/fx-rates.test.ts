@@ -19,7 +19,11 @@ describe('fx.rates', () => {
     const fresh = await startBff({ env: { CACHE_MAX_BYTES: '1000000' } });
     try {
       const { client, sandbox } = fresh;
-      await Promise.all([client.fx.rates.query(), client.product.page.query({ sku: '000123', currency: 'USD' }), client.fx.rates.query()]);
+      await Promise.all([
+        client.fx.rates.query(),
+        client.product.page.query({ sku: '000123', currency: 'USD' }),
+        client.fx.rates.query(),
+      ]);
       await client.product.search.query({ currency: 'JPY' });
       expect(sandbox.calls.count('fx')).toBe(1);
     } finally {

@@ -21,7 +21,9 @@ describe('the BFF host', () => {
   it('echoes a well-formed X-Request-Id and makes one up otherwise', async () => {
     const given = await fetch(`${bff().url}/healthz`, { headers: { 'x-request-id': 'abc-123' } });
     expect(given.headers.get('x-request-id')).toBe('abc-123');
-    const made = await fetch(`${bff().url}/healthz`, { headers: { 'x-request-id': 'bad id\twith spaces' } });
+    const made = await fetch(`${bff().url}/healthz`, {
+      headers: { 'x-request-id': 'bad id\twith spaces' },
+    });
     expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -29,7 +31,14 @@ describe('the BFF host', () => {
     const input = encodeURIComponent(JSON.stringify({ json: { sku: '000123' } }));
     const response = await fetch(`${bff().url}/trpc/product.page?input=${input}`);
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { result: { data: { json: { product: { updatedAt: string } }; meta: { values: Record<string, string[]> } } } };
+    const body = (await response.json()) as {
+      result: {
+        data: {
+          json: { product: { updatedAt: string } };
+          meta: { values: Record<string, string[]> };
+        };
+      };
+    };
     expect(body.result.data.json.product.updatedAt).toBe('2026-10-01T12:00:00.000Z');
     expect(body.result.data.meta.values['product.updatedAt']).toEqual(['Date']);
   });
@@ -39,7 +48,9 @@ describe('the BFF host', () => {
     const whole = await fetch(`${bff().url}/trpc/product.page?batch=1&input=${input}`);
     const answer: unknown = await whole.json();
     expect(Array.isArray(answer) && answer.length === 1).toBe(true);
-    const streamed = await fetch(`${bff().url}/trpc/product.page?batch=1&input=${input}`, { headers: { 'trpc-accept': 'application/jsonl' } });
+    const streamed = await fetch(`${bff().url}/trpc/product.page?batch=1&input=${input}`, {
+      headers: { 'trpc-accept': 'application/jsonl' },
+    });
     expect(streamed.headers.get('transfer-encoding')).toBe('chunked');
     expect(streamed.headers.get('content-length')).toBeNull();
     const lines = (await streamed.text()).trim().split('\n');
@@ -56,7 +67,11 @@ describe('the BFF host', () => {
         return fetch(input, init);
       },
     });
-    const [page, rates, search] = await Promise.all([client.product.page.query({ sku: '123' }), client.fx.rates.query(), client.product.search.query({ query: 'mat' })]);
+    const [page, rates, search] = await Promise.all([
+      client.product.page.query({ sku: '123' }),
+      client.fx.rates.query(),
+      client.product.search.query({ query: 'mat' }),
+    ]);
     expect(page.product.name).toBe('Yoga Mat Pro');
     expect(rates.base).toBe('EUR');
     expect(search.items.map((i) => i.sku)).toContain('123');

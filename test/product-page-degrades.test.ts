@@ -6,7 +6,14 @@ import { useExtraBffs } from './helpers/wire.js';
 /** API.md: an optional part's budget is "about a second" (PART_TIMEOUT_MS, default 1000). */
 const PAGE_BOUND_MS = 1_800;
 
-const ORDINARY_AVAILABILITY = { inStock: true, quantity: 15, warehouses: [{ code: 'BER', quantity: 12 }, { code: 'HAM', quantity: 3 }] };
+const ORDINARY_AVAILABILITY = {
+  inStock: true,
+  quantity: 15,
+  warehouses: [
+    { code: 'BER', quantity: 12 },
+    { code: 'HAM', quantity: 3 },
+  ],
+};
 
 describe('product.page when an optional part fails', () => {
   const bff = useBff();
@@ -28,17 +35,20 @@ describe('product.page when an optional part fails', () => {
     ['answers a malformed body', { kind: 'malformed' }],
     ['resets the connection', { kind: 'reset' }],
   ];
-  it.each(pricingFaults)('answers price null and degraded [price] when pricing %s', async (_, fault) => {
-    bff().sandbox.faults.inject('pricing', fault);
-    const page = await bff().client.product.page.query({ sku: '000123' });
-    expect(page.product.sku).toBe('000123');
-    expect(page.price).toBeNull();
-    expect(page.availability).toEqual(ORDINARY_AVAILABILITY);
-    expect(page.rating?.count).toBe(128);
-    // The recommendations' own upstream works: they are still shown (their prices are pricing's).
-    expect(page.recommendations.length).toBeGreaterThan(0);
-    expect(page.degraded).toEqual(['price']);
-  });
+  it.each(pricingFaults)(
+    'answers price null and degraded [price] when pricing %s',
+    async (_, fault) => {
+      bff().sandbox.faults.inject('pricing', fault);
+      const page = await bff().client.product.page.query({ sku: '000123' });
+      expect(page.product.sku).toBe('000123');
+      expect(page.price).toBeNull();
+      expect(page.availability).toEqual(ORDINARY_AVAILABILITY);
+      expect(page.rating?.count).toBe(128);
+      // The recommendations' own upstream works: they are still shown (their prices are pricing's).
+      expect(page.recommendations.length).toBeGreaterThan(0);
+      expect(page.degraded).toEqual(['price']);
+    },
+  );
 
   it('answers availability null and degraded [availability] when the ERP faults on GetStock only', async () => {
     bff().sandbox.faults.inject('erp', { kind: 'soap-fault' }, { operation: 'GetStock' });
@@ -78,7 +88,13 @@ describe('product.page when an optional part fails', () => {
     faults.inject('pricing', { kind: 'reset' });
     const page = await bff().client.product.page.query({ sku: '000123' });
     expect(page.product.sku).toBe('000123');
-    expect(page).toMatchObject({ price: null, availability: null, rating: null, reviews: [], recommendations: [] });
+    expect(page).toMatchObject({
+      price: null,
+      availability: null,
+      rating: null,
+      reviews: [],
+      recommendations: [],
+    });
     expect(page.degraded).toEqual(['price', 'availability', 'reviews', 'recommendations']);
   });
 
@@ -144,7 +160,11 @@ describe('product.page when FX is down', () => {
     bff.sandbox.faults.inject('fx', { kind: 'status', status: 503 });
     const page = await bff.client.product.page.query({ sku: '000123' });
     expect(page.price?.current).toEqual({ amount: '129.90', currencyCode: 'EUR' });
-    expect(page.recommendations.every((item) => item.price === null || item.price.currencyCode === 'EUR')).toBe(true);
+    expect(
+      page.recommendations.every(
+        (item) => item.price === null || item.price.currencyCode === 'EUR',
+      ),
+    ).toBe(true);
     expect(page.degraded).toEqual([]);
     const explicit = await bff.client.product.page.query({ sku: '000123', currency: 'EUR' });
     expect(explicit.price?.current.amount).toBe('129.90');

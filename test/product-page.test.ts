@@ -26,7 +26,14 @@ describe('product.page', () => {
       compareAt: { amount: '149.90', currencyCode: 'EUR' },
       promotion: { code: 'WINTER', label: 'Winter sale' },
     });
-    expect(page.availability).toEqual({ inStock: true, quantity: 15, warehouses: [{ code: 'BER', quantity: 12 }, { code: 'HAM', quantity: 3 }] });
+    expect(page.availability).toEqual({
+      inStock: true,
+      quantity: 15,
+      warehouses: [
+        { code: 'BER', quantity: 12 },
+        { code: 'HAM', quantity: 3 },
+      ],
+    });
     expect(page.rating?.count).toBe(128);
     expect(page.reviews).toHaveLength(3);
     for (const review of page.reviews) expect(review.createdAt).toBeInstanceOf(Date);
@@ -79,17 +86,25 @@ describe('product.page', () => {
     expect(krw.price?.current).toEqual({ amount: '762', currencyCode: 'KRW' }); // 0.50 × 1523.47 = 761.735
     const isk = await client.product.page.query({ sku: SKU.fiftyCent, currency: 'ISK' });
     expect(isk.price?.current).toEqual({ amount: '75', currencyCode: 'ISK' }); // 0.50 × 149.70 = 74.85
-    expect(jpy.recommendations.every((r) => r.price === null || r.price.currencyCode === 'JPY')).toBe(true);
+    expect(
+      jpy.recommendations.every((r) => r.price === null || r.price.currencyCode === 'JPY'),
+    ).toBe(true);
   });
 
   it('answers NOT_FOUND with appCode PRODUCT_NOT_FOUND for a SKU the ERP does not know', async () => {
     const { data, message } = await errorOf(bff().client.product.page.query({ sku: '999999' }));
-    expect(data).toMatchObject({ code: 'NOT_FOUND', appCode: 'PRODUCT_NOT_FOUND', httpStatus: 404 });
+    expect(data).toMatchObject({
+      code: 'NOT_FOUND',
+      appCode: 'PRODUCT_NOT_FOUND',
+      httpStatus: 404,
+    });
     expect(message).toContain('999999');
   });
 
   it('answers BAD_REQUEST for a currency that is neither EUR nor in the ECB file', async () => {
-    const { data } = await errorOf(bff().client.product.page.query({ sku: SKU.example, currency: 'XAU' }));
+    const { data } = await errorOf(
+      bff().client.product.page.query({ sku: SKU.example, currency: 'XAU' }),
+    );
     expect(data).toMatchObject({ code: 'BAD_REQUEST', appCode: null });
   });
 });
@@ -105,12 +120,28 @@ describe('product.page over the ERP quirks', () => {
   });
 
   it('keeps names that look like numbers as text', async () => {
-    expect((await page(SKU.numericName)).product).toMatchObject({ sku: '1984', name: '1984', attributes: [{ name: 'pages', value: '0328' }] });
-    expect((await page(SKU.zeroPaddedName)).product).toMatchObject({ sku: '0042', name: '0042', brand: '0042 Prints', weightGrams: 42, ean: '0000000000420' });
+    expect((await page(SKU.numericName)).product).toMatchObject({
+      sku: '1984',
+      name: '1984',
+      attributes: [{ name: 'pages', value: '0328' }],
+    });
+    expect((await page(SKU.zeroPaddedName)).product).toMatchObject({
+      sku: '0042',
+      name: '0042',
+      brand: '0042 Prints',
+      weightGrams: 42,
+      ean: '0000000000420',
+    });
   });
 
   it('answers null and empty lists for missing elements', async () => {
-    expect((await page(SKU.minimal)).product).toMatchObject({ description: null, attributes: [], images: [], weightGrams: null, ean: null });
+    expect((await page(SKU.minimal)).product).toMatchObject({
+      description: null,
+      attributes: [],
+      images: [],
+      weightGrams: null,
+      ean: null,
+    });
     expect((await page(SKU.emptyLists)).product).toMatchObject({ attributes: [], images: [] });
   });
 
@@ -118,7 +149,10 @@ describe('product.page over the ERP quirks', () => {
     const product = (await page(SKU.manyChildren)).product;
     expect(product.attributes).toHaveLength(4);
     expect(product.images.map((i) => i.role)).toEqual(['side', 'back', 'main', 'detail']);
-    expect((await page(SKU.noMainImage)).product.images.map((i) => i.role)).toEqual(['side', 'top']);
+    expect((await page(SKU.noMainImage)).product.images.map((i) => i.role)).toEqual([
+      'side',
+      'top',
+    ]);
   });
 
   it('converts kilograms to exact grams', async () => {
@@ -135,7 +169,11 @@ describe('product.page over the ERP quirks', () => {
     expect(refs.attributes).toEqual([{ name: 'pièces', value: 'Tasse & soucoupe' }]);
     expect(refs.description).toBe('<p>Crème brûlée & café — für zwei.</p>');
     const utf8 = (await page(SKU.nonAscii)).product;
-    expect(utf8).toMatchObject({ name: '日本の茶碗 Café', brand: '京都陶器', attributes: [{ name: '色', value: '藍色' }] });
+    expect(utf8).toMatchObject({
+      name: '日本の茶碗 Café',
+      brand: '京都陶器',
+      attributes: [{ name: '色', value: '藍色' }],
+    });
   });
 
   it('trims surrounding whitespace of every text', async () => {
@@ -169,7 +207,9 @@ describe('product.page over the ERP quirks', () => {
 
   it('passes the description on as the ERP wrote it (untrusted HTML) and decodes escaped markup', async () => {
     const product = (await page(SKU.escapedHtml)).product;
-    expect(product.description).toBe('<p onclick="steal()">Dotted pages</p><script>alert("x")</script> & "quotes" \'too\'');
+    expect(product.description).toBe(
+      '<p onclick="steal()">Dotted pages</p><script>alert("x")</script> & "quotes" \'too\'',
+    );
     expect(product.name).toBe('Markup Notebook <A5>');
     expect(product.attributes).toEqual([{ name: 'format', value: '<A5> & "dotted"' }]);
   });
@@ -185,7 +225,14 @@ describe('product.page over the ERP quirks', () => {
     const noStock = await page(SKU.noStockRows);
     expect(noStock.availability).toEqual({ inStock: false, quantity: 0, warehouses: [] });
     const zeroStock = await page(SKU.zeroStock);
-    expect(zeroStock.availability).toEqual({ inStock: false, quantity: 0, warehouses: [{ code: 'BER', quantity: 0 }, { code: 'MUC', quantity: 0 }] });
+    expect(zeroStock.availability).toEqual({
+      inStock: false,
+      quantity: 0,
+      warehouses: [
+        { code: 'BER', quantity: 0 },
+        { code: 'MUC', quantity: 0 },
+      ],
+    });
     const noReviews = await page(SKU.noReviews);
     expect(noReviews.rating).toEqual({ average: 0, count: 0 });
     expect(noReviews.reviews).toEqual([]);
@@ -203,7 +250,11 @@ describe('product.page over the ERP quirks', () => {
     const pages = [];
     // Ten at a time: this checks contracts, not how the machine copes with load.
     for (let i = 0; i < search.items.length; i += 10) {
-      pages.push(...(await Promise.all(search.items.slice(i, i + 10).map((item) => client.product.page.query({ sku: item.sku })))));
+      pages.push(
+        ...(await Promise.all(
+          search.items.slice(i, i + 10).map((item) => client.product.page.query({ sku: item.sku })),
+        )),
+      );
     }
     for (const [i, result] of pages.entries()) {
       expect(result.product.sku).toBe(search.items[i]?.sku);

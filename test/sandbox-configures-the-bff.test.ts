@@ -3,9 +3,28 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /** The configuration variables of API.md that the BFF needs when upstreams are configured. */
 const REQUIRED_WITH_URLS = [
-  'ERP_URL', 'FX_URL', 'PRICING_URL', 'REVIEWS_URL', 'RECOMMENDATIONS_URL', 'ACCOUNTS_URL', 'ORDERS_URL', 'CART_URL', 'WISHLIST_URL', 'NOTIFICATIONS_URL',
-  'ERP_API_KEY', 'PRICING_API_KEY', 'REVIEWS_API_KEY', 'RECOMMENDATIONS_API_KEY', 'ACCOUNTS_API_KEY', 'ORDERS_API_KEY', 'CART_API_KEY', 'WISHLIST_API_KEY', 'NOTIFICATIONS_API_KEY',
-  'AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE',
+  'ERP_URL',
+  'FX_URL',
+  'PRICING_URL',
+  'REVIEWS_URL',
+  'RECOMMENDATIONS_URL',
+  'ACCOUNTS_URL',
+  'ORDERS_URL',
+  'CART_URL',
+  'WISHLIST_URL',
+  'NOTIFICATIONS_URL',
+  'ERP_API_KEY',
+  'PRICING_API_KEY',
+  'REVIEWS_API_KEY',
+  'RECOMMENDATIONS_API_KEY',
+  'ACCOUNTS_API_KEY',
+  'ORDERS_API_KEY',
+  'CART_API_KEY',
+  'WISHLIST_API_KEY',
+  'NOTIFICATIONS_API_KEY',
+  'AUTH_JWKS_URL',
+  'AUTH_ISSUER',
+  'AUTH_AUDIENCE',
 ];
 
 describe('the sandbox as the BFF sees it', () => {
@@ -35,13 +54,19 @@ describe('the sandbox as the BFF sees it', () => {
       ['ORDERS_URL', 'ORDERS_API_KEY', '/users/u-1001/orders?limit=5'],
       ['CART_URL', 'CART_API_KEY', '/carts/u-1001'],
       ['WISHLIST_URL', 'WISHLIST_API_KEY', '/users/u-1001/wishlist'],
-      ['NOTIFICATIONS_URL', 'NOTIFICATIONS_API_KEY', '/users/u-1001/notifications?unread=true&limit=5'],
+      [
+        'NOTIFICATIONS_URL',
+        'NOTIFICATIONS_API_KEY',
+        '/users/u-1001/notifications?unread=true&limit=5',
+      ],
     ];
     for (const [url, key, path] of probes) {
       const without = await fetch(`${env[url] ?? ''}${path}`);
       expect(without.status, url).toBe(401);
       expect(await without.json()).toEqual({ error: 'unauthorized' });
-      const withKey = await fetch(`${env[url] ?? ''}${path}`, { headers: { 'x-api-key': env[key] ?? '' } });
+      const withKey = await fetch(`${env[url] ?? ''}${path}`, {
+        headers: { 'x-api-key': env[key] ?? '' },
+      });
       expect(withKey.status, url).toBe(200);
       expect(withKey.headers.get('content-type')).toBe('application/json; charset=utf-8');
     }

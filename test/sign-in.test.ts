@@ -34,7 +34,9 @@ async function activePublicJwk(bff: Bff): Promise<JWK> {
 /** A token with valid claims, signed with an RSA key the identity provider never published. */
 async function signedWithForeignKey(bff: Bff, kid: string): Promise<string> {
   const { privateKey } = await generateKeyPair('RS256');
-  return new SignJWT(validClaims(bff, 'u-1001')).setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' }).sign(privateKey);
+  return new SignJWT(validClaims(bff, 'u-1001'))
+    .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
+    .sign(privateKey);
 }
 
 /** A token "signed" with HS256, the secret being the provider's public key (the algorithm-confusion attack). */
@@ -47,8 +49,11 @@ async function hs256WithPublicKey(bff: Bff, secretOf: (jwk: JWK) => string): Pro
 
 function pemOf(jwk: JWK): string {
   const { kty, n, e } = jwk;
-  if (kty !== 'RSA' || n === undefined || e === undefined) throw new Error('the active key is not an RSA key');
-  return createPublicKey({ key: { kty, n, e }, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString();
+  if (kty !== 'RSA' || n === undefined || e === undefined)
+    throw new Error('the active key is not an RSA key');
+  return createPublicKey({ key: { kty, n, e }, format: 'jwk' })
+    .export({ type: 'spki', format: 'pem' })
+    .toString();
 }
 
 /** Claims of a sandbox token without `sub` (the sandbox's issueToken types `sub` as required). */
@@ -62,37 +67,99 @@ function claimsWithoutSub(): JWTPayload & { sub: string } {
 const notSignedIn: [string, (bff: Bff) => Promise<string | undefined>][] = [
   ['no Authorization header', () => Promise.resolve(undefined)],
   ['an empty Authorization header', () => Promise.resolve('')],
-  ['Basic credentials', () => Promise.resolve(`Basic ${Buffer.from('ann:sandbox').toString('base64')}`)],
+  [
+    'Basic credentials',
+    () => Promise.resolve(`Basic ${Buffer.from('ann:sandbox').toString('base64')}`),
+  ],
   ['Bearer with garbage', () => Promise.resolve('Bearer not-a-token')],
-  ['Bearer with three garbage segments', () => Promise.resolve('Bearer aGVsbG8.d29ybGQ.c2lnbmF0dXJl')],
+  [
+    'Bearer with three garbage segments',
+    () => Promise.resolve('Bearer aGVsbG8.d29ybGQ.c2lnbmF0dXJl'),
+  ],
   ['a valid token without the Bearer scheme', async (bff) => bff.sandbox.idp.tokenFor('ann')],
   [
     'a token with alg none and an empty signature',
-    (bff) => Promise.resolve(`Bearer ${unsignedToken({ alg: 'none', typ: 'JWT', kid: bff.sandbox.idp.activeKid }, validClaims(bff, 'u-1001'))}`),
+    (bff) =>
+      Promise.resolve(
+        `Bearer ${unsignedToken({ alg: 'none', typ: 'JWT', kid: bff.sandbox.idp.activeKid }, validClaims(bff, 'u-1001'))}`,
+      ),
   ],
   [
     'a token with alg none and a made-up signature',
-    (bff) => Promise.resolve(`Bearer ${unsignedToken({ alg: 'none', typ: 'JWT', kid: bff.sandbox.idp.activeKid }, validClaims(bff, 'u-1001'))}AAAA`),
+    (bff) =>
+      Promise.resolve(
+        `Bearer ${unsignedToken({ alg: 'none', typ: 'JWT', kid: bff.sandbox.idp.activeKid }, validClaims(bff, 'u-1001'))}AAAA`,
+      ),
   ],
-  ['an HS256 token whose secret is the public key as PEM', async (bff) => `Bearer ${await hs256WithPublicKey(bff, pemOf)}`],
-  ['an HS256 token whose secret is the public JWK', async (bff) => `Bearer ${await hs256WithPublicKey(bff, (jwk) => JSON.stringify(jwk))}`],
-  ['a token signed by another RSA key under the active kid', async (bff) => `Bearer ${await signedWithForeignKey(bff, bff.sandbox.idp.activeKid)}`],
-  ['a token signed by another RSA key under an unknown kid', async (bff) => `Bearer ${await signedWithForeignKey(bff, 'sbx-unknown')}`],
-  ['a token that expired an hour ago (issued 2 h ago)', async (bff) => `Bearer ${await bff.sandbox.idp.issueToken({ sub: 'u-1001' }, { issuedAt: now() - 7_200 })}`],
+  [
+    'an HS256 token whose secret is the public key as PEM',
+    async (bff) => `Bearer ${await hs256WithPublicKey(bff, pemOf)}`,
+  ],
+  [
+    'an HS256 token whose secret is the public JWK',
+    async (bff) => `Bearer ${await hs256WithPublicKey(bff, (jwk) => JSON.stringify(jwk))}`,
+  ],
+  [
+    'a token signed by another RSA key under the active kid',
+    async (bff) => `Bearer ${await signedWithForeignKey(bff, bff.sandbox.idp.activeKid)}`,
+  ],
+  [
+    'a token signed by another RSA key under an unknown kid',
+    async (bff) => `Bearer ${await signedWithForeignKey(bff, 'sbx-unknown')}`,
+  ],
+  [
+    'a token that expired an hour ago (issued 2 h ago)',
+    async (bff) =>
+      `Bearer ${await bff.sandbox.idp.issueToken({ sub: 'u-1001' }, { issuedAt: now() - 7_200 })}`,
+  ],
   [
     'a token that expired 90 s ago, past the 30 s tolerance',
-    async (bff) => `Bearer ${await bff.sandbox.idp.issueToken({ sub: 'u-1001' }, { issuedAt: now() - 3_690 })}`,
+    async (bff) =>
+      `Bearer ${await bff.sandbox.idp.issueToken({ sub: 'u-1001' }, { issuedAt: now() - 3_690 })}`,
   ],
-  ['a token not valid before 10 min from now', async (bff) => `Bearer ${await bff.sandbox.idp.issueToken({ sub: 'u-1001', nbf: now() + 600 })}`],
-  ['a token of another issuer', async (bff) => `Bearer ${await bff.sandbox.idp.issueToken({ sub: 'u-1001', iss: 'https://idp.example.com' })}`],
-  ['a token for another audience', async (bff) => `Bearer ${await bff.sandbox.idp.issueToken({ sub: 'u-1001', aud: 'another-app' })}`],
-  ['a token without sub', async (bff) => `Bearer ${await bff.sandbox.idp.issueToken(claimsWithoutSub())}`],
-  ['a token without exp', async (bff) => `Bearer ${await bff.sandbox.idp.issueToken({ sub: 'u-1001', exp: undefined })}`],
-  ['a token whose sub is empty', async (bff) => `Bearer ${await bff.sandbox.idp.issueToken({ sub: '' })}`],
-  ['a token whose sub is ../admin', async (bff) => `Bearer ${await bff.sandbox.idp.issueToken({ sub: '../admin' })}`],
-  ['a token whose sub is u-1001/x', async (bff) => `Bearer ${await bff.sandbox.idp.issueToken({ sub: 'u-1001/x' })}`],
-  ['a token whose sub is u-1001?x=1', async (bff) => `Bearer ${await bff.sandbox.idp.issueToken({ sub: 'u-1001?x=1' })}`],
-  ['a token whose sub is 100 characters', async (bff) => `Bearer ${await bff.sandbox.idp.issueToken({ sub: `u-${'1'.repeat(98)}` })}`],
+  [
+    'a token not valid before 10 min from now',
+    async (bff) =>
+      `Bearer ${await bff.sandbox.idp.issueToken({ sub: 'u-1001', nbf: now() + 600 })}`,
+  ],
+  [
+    'a token of another issuer',
+    async (bff) =>
+      `Bearer ${await bff.sandbox.idp.issueToken({ sub: 'u-1001', iss: 'https://idp.example.com' })}`,
+  ],
+  [
+    'a token for another audience',
+    async (bff) =>
+      `Bearer ${await bff.sandbox.idp.issueToken({ sub: 'u-1001', aud: 'another-app' })}`,
+  ],
+  [
+    'a token without sub',
+    async (bff) => `Bearer ${await bff.sandbox.idp.issueToken(claimsWithoutSub())}`,
+  ],
+  [
+    'a token without exp',
+    async (bff) => `Bearer ${await bff.sandbox.idp.issueToken({ sub: 'u-1001', exp: undefined })}`,
+  ],
+  [
+    'a token whose sub is empty',
+    async (bff) => `Bearer ${await bff.sandbox.idp.issueToken({ sub: '' })}`,
+  ],
+  [
+    'a token whose sub is ../admin',
+    async (bff) => `Bearer ${await bff.sandbox.idp.issueToken({ sub: '../admin' })}`,
+  ],
+  [
+    'a token whose sub is u-1001/x',
+    async (bff) => `Bearer ${await bff.sandbox.idp.issueToken({ sub: 'u-1001/x' })}`,
+  ],
+  [
+    'a token whose sub is u-1001?x=1',
+    async (bff) => `Bearer ${await bff.sandbox.idp.issueToken({ sub: 'u-1001?x=1' })}`,
+  ],
+  [
+    'a token whose sub is 100 characters',
+    async (bff) => `Bearer ${await bff.sandbox.idp.issueToken({ sub: `u-${'1'.repeat(98)}` })}`,
+  ],
   [
     'a token whose payload was changed after signing',
     async (bff) => {
@@ -105,30 +172,44 @@ const notSignedIn: [string, (bff: Bff) => Promise<string | undefined>][] = [
 describe('signed-in procedures refuse a request that is not signed in', () => {
   const bff = useBff();
 
-  it.each(notSignedIn)('answers UNAUTHORIZED to %s on every signed-in procedure, calling no upstream', async (_, authorizationOf) => {
-    const authorization = await authorizationOf(bff());
-    for (const call of SIGNED_IN_CALLS) {
-      const answer = await callSignedIn(bff(), call, authorization);
-      expect(answer.status, call.path).toBe(401);
-      expect(wireError(answer.body)?.data, call.path).toMatchObject(UNAUTHORIZED);
-      expectNoLeak(bff(), answer.text);
-    }
-    expect(upstreamCallsBesidesIdp(bff().sandbox.calls.snapshot())).toEqual([]);
-  });
+  it.each(notSignedIn)(
+    'answers UNAUTHORIZED to %s on every signed-in procedure, calling no upstream',
+    async (_, authorizationOf) => {
+      const authorization = await authorizationOf(bff());
+      for (const call of SIGNED_IN_CALLS) {
+        const answer = await callSignedIn(bff(), call, authorization);
+        expect(answer.status, call.path).toBe(401);
+        expect(wireError(answer.body)?.data, call.path).toMatchObject(UNAUTHORIZED);
+        expectNoLeak(bff(), answer.text);
+      }
+      expect(upstreamCallsBesidesIdp(bff().sandbox.calls.snapshot())).toEqual([]);
+    },
+  );
 
   it('builds the tokens it means to build', async () => {
     // Guards of the cases above: each forged token is what its name says.
-    expect(jwtSegment(await bff().sandbox.idp.issueToken(claimsWithoutSub()), 1)).not.toHaveProperty('sub');
-    expect(jwtSegment(await bff().sandbox.idp.issueToken({ sub: 'u-1001', exp: undefined }), 1)).not.toHaveProperty('exp');
+    expect(
+      jwtSegment(await bff().sandbox.idp.issueToken(claimsWithoutSub()), 1),
+    ).not.toHaveProperty('sub');
+    expect(
+      jwtSegment(await bff().sandbox.idp.issueToken({ sub: 'u-1001', exp: undefined }), 1),
+    ).not.toHaveProperty('exp');
     expect(jwtSegment(await hs256WithPublicKey(bff(), pemOf), 0)).toMatchObject({ alg: 'HS256' });
     expect(pemOf(await activePublicJwk(bff()))).toContain('BEGIN PUBLIC KEY');
   });
 
   it('shows the typed client UNAUTHORIZED with appCode null', async () => {
-    const expired = await bff().sandbox.idp.issueToken({ sub: 'u-1001' }, { issuedAt: now() - 7_200 });
+    const expired = await bff().sandbox.idp.issueToken(
+      { sub: 'u-1001' },
+      { issuedAt: now() - 7_200 },
+    );
     const client = createStorefrontClient({ url: `${bff().url}/trpc`, getToken: () => expired });
     const anonymous = createStorefrontClient({ url: `${bff().url}/trpc` });
-    for (const call of [() => client.cart.get.query({}), () => client.orders.list.query(), () => anonymous.account.dashboard.query({})]) {
+    for (const call of [
+      () => client.cart.get.query({}),
+      () => client.orders.list.query(),
+      () => anonymous.account.dashboard.query({}),
+    ]) {
       const { data } = await errorOf(call());
       expect(data).toMatchObject(UNAUTHORIZED);
     }
@@ -136,7 +217,10 @@ describe('signed-in procedures refuse a request that is not signed in', () => {
   });
 
   it('accepts a token that expired 10 s ago (within the default 30 s tolerance)', async () => {
-    const token = await bff().sandbox.idp.issueToken({ sub: 'u-1003' }, { issuedAt: now() - 3_610 });
+    const token = await bff().sandbox.idp.issueToken(
+      { sub: 'u-1003' },
+      { issuedAt: now() - 3_610 },
+    );
     const client = createStorefrontClient({ url: `${bff().url}/trpc`, getToken: () => token });
     const cart = await client.cart.get.query({});
     expect(cart.items.map((item) => item.sku)).toEqual(['000220']);
@@ -163,7 +247,9 @@ describe('signed-in procedures with a token of the identity provider', () => {
     const zoe = createStorefrontClient({ url: `${bff().url}/trpc`, getToken: () => token });
 
     const cart = await zoe.cart.get.query({});
-    expect(cart.items.map(({ sku, quantity }) => ({ sku, quantity }))).toEqual([{ sku: '000220', quantity: 3 }]);
+    expect(cart.items.map(({ sku, quantity }) => ({ sku, quantity }))).toEqual([
+      { sku: '000220', quantity: 3 },
+    ]);
     expect(cart.itemCount).toBe(3);
 
     const dashboard = await zoe.account.dashboard.query({});
@@ -174,15 +260,28 @@ describe('signed-in procedures with a token of the identity provider', () => {
 
     const changed = await zoe.cart.setItem.mutate({ sku: '000219', quantity: 1 });
     expect(changed.itemCount).toBe(4);
-    expect(bff().sandbox.store.carts.get('u-1003')?.items.map((item) => item.sku).sort()).toEqual(['000219', '000220']);
+    expect(
+      bff()
+        .sandbox.store.carts.get('u-1003')
+        ?.items.map((item) => item.sku)
+        .sort(),
+    ).toEqual(['000219', '000220']);
 
     const order = await zoe.orders.place.mutate({
-      shipTo: { name: 'Zoë Ōkubo', street: 'Hauptstr. 1', city: 'Berlin', postalCode: '10115', country: 'DE' },
+      shipTo: {
+        name: 'Zoë Ōkubo',
+        street: 'Hauptstr. 1',
+        city: 'Berlin',
+        postalCode: '10115',
+        country: 'DE',
+      },
       clientReference: crypto.randomUUID(),
     });
     expect(order.orderNo).toEqual(expect.any(String));
     expect((await zoe.cart.get.query({})).items).toEqual([]);
-    expect((await zoe.orders.list.query()).orders.map((placed) => placed.orderNo)).toEqual([order.orderNo]);
+    expect((await zoe.orders.list.query()).orders.map((placed) => placed.orderNo)).toEqual([
+      order.orderNo,
+    ]);
   });
 
   it("sends the token's sub upstream as the user id", async () => {
@@ -190,14 +289,27 @@ describe('signed-in procedures with a token of the identity provider', () => {
     const token = await bff().sandbox.idp.issueToken({ sub: userId });
     const client = createStorefrontClient({ url: `${bff().url}/trpc`, getToken: () => token });
     await client.cart.setItem.mutate({ sku: '000219', quantity: 2 });
-    expect(bff().sandbox.store.carts.get(userId)?.items.map(({ sku, quantity }) => ({ sku, quantity }))).toEqual([{ sku: '000219', quantity: 2 }]);
+    expect(
+      bff()
+        .sandbox.store.carts.get(userId)
+        ?.items.map(({ sku, quantity }) => ({ sku, quantity })),
+    ).toEqual([{ sku: '000219', quantity: 2 }]);
     // Ann's cart, and no one else's, was left as it was.
-    expect(bff().sandbox.store.carts.get('u-1001')?.items.map((item) => item.sku).sort()).toEqual(['000123', '000206']);
+    expect(
+      bff()
+        .sandbox.store.carts.get('u-1001')
+        ?.items.map((item) => item.sku)
+        .sort(),
+    ).toEqual(['000123', '000206']);
   });
 
   it("answers ann's cart to ann's token, whatever else the request carries", async () => {
     const token = await bff().sandbox.idp.tokenFor('ann');
-    const ann = createStorefrontClient({ url: `${bff().url}/trpc`, getToken: () => token, headers: { 'x-user-id': 'u-1003' } });
+    const ann = createStorefrontClient({
+      url: `${bff().url}/trpc`,
+      getToken: () => token,
+      headers: { 'x-user-id': 'u-1003' },
+    });
     const cart = await ann.cart.get.query({});
     expect(cart.items.map((item) => item.sku).sort()).toEqual(['000123', '000206']);
   });
@@ -206,7 +318,8 @@ describe('signed-in procedures with a token of the identity provider', () => {
 describe('signing keys that rotate', () => {
   const bff = useBff({ env: { AUTH_JWKS_COOLDOWN_MS: '0' } });
   const extra = useExtraBffs();
-  const clientWith = (target: Bff, token: string) => createStorefrontClient({ url: `${target.url}/trpc`, getToken: () => token });
+  const clientWith = (target: Bff, token: string) =>
+    createStorefrontClient({ url: `${target.url}/trpc`, getToken: () => token });
 
   it('accepts a token signed with a key added after the BFF fetched the JWKS, and tokens of the older key', async () => {
     const { idp } = bff().sandbox;
@@ -240,14 +353,18 @@ describe('signing keys that rotate', () => {
 
   it('refuses, after a rotation, a token under a kid that was never published', async () => {
     await bff().sandbox.idp.rotateKey();
-    const { data } = await errorOf(clientWith(bff(), await signedWithForeignKey(bff(), 'sbx-never')).cart.get.query({}));
+    const { data } = await errorOf(
+      clientWith(bff(), await signedWithForeignKey(bff(), 'sbx-never')).cart.get.query({}),
+    );
     expect(data).toMatchObject(UNAUTHORIZED);
   });
 
   it('refuses a token signed with a key that was retired before the BFF ever saw it', async () => {
     const fresh = await extra.start({ env: { AUTH_JWKS_COOLDOWN_MS: '0' } });
     const { idp } = fresh.sandbox;
-    expect((await clientWith(fresh, await idp.tokenFor('zoe')).cart.get.query({})).itemCount).toBe(3);
+    expect((await clientWith(fresh, await idp.tokenFor('zoe')).cart.get.query({})).itemCount).toBe(
+      3,
+    );
     const briefKid = await idp.rotateKey();
     const token = await idp.issueToken({ sub: 'u-1003' }, { kid: briefKid });
     idp.retireKey(briefKid);
@@ -277,7 +394,11 @@ describe('sign-in when the identity provider is down', () => {
       const token = await fresh.sandbox.idp.tokenFor('zoe');
       fresh.sandbox.faults.inject('idp', fault);
 
-      const answer = await callSignedIn(fresh, { path: 'cart.get', type: 'query', input: {} }, `Bearer ${token}`);
+      const answer = await callSignedIn(
+        fresh,
+        { path: 'cart.get', type: 'query', input: {} },
+        `Bearer ${token}`,
+      );
       const data = wireError(answer.body)?.data;
       expect(data?.code).not.toBe('UNAUTHORIZED');
       expect(codes).toContain(data?.code);

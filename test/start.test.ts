@@ -9,7 +9,11 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** Runs a command with exactly this environment (no inherited variables but PATH and HOME), collecting what it prints. */
 function run(command: string, args: readonly string[], env: Record<string, string>) {
-  const child = spawn(command, args, { cwd: root, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
@@ -43,8 +47,14 @@ async function answers(url: string): Promise<boolean> {
 
 describe('npm start: the development entry (dev/) and the server', () => {
   it('needs a build', () => {
-    expect(existsSync(main), 'server/dist/main.js is missing: `npm test` builds it, or run `npm run build`').toBe(true);
-    expect(existsSync(devStart), 'dev/dist/start.js is missing: `npm test` builds it, or run `npm run build`').toBe(true);
+    expect(
+      existsSync(main),
+      'server/dist/main.js is missing: `npm test` builds it, or run `npm run build`',
+    ).toBe(true);
+    expect(
+      existsSync(devStart),
+      'dev/dist/start.js is missing: `npm test` builds it, or run `npm run build`',
+    ).toBe(true);
   });
 
   it('starts the BFF on the embedded sandbox when nothing is configured, says loudly that the data is fake, serves product.page and stops on SIGTERM', async () => {
@@ -63,7 +73,11 @@ describe('npm start: the development entry (dev/) and the server', () => {
   });
 
   it('passes a SIGTERM sent to `npm start` on to the server, which stops', async () => {
-    const npm = run('npm', ['start', '--silent'], { PORT: '0', TURBO_TELEMETRY_DISABLED: '1', TURBO_NO_UPDATE_NOTIFIER: '1' });
+    const npm = run('npm', ['start', '--silent'], {
+      PORT: '0',
+      TURBO_TELEMETRY_DISABLED: '1',
+      TURBO_NO_UPDATE_NOTIFIER: '1',
+    });
     const [, url = ''] = await npm.waitFor(/"listening","url":"([^"]+)"/);
     expect(await answers(url)).toBe(true);
     npm.child.kill('SIGTERM');
@@ -117,13 +131,19 @@ describe('what the compiled app loads', () => {
       await built.close();
       process.exit(0);
     `;
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(extraEnv)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--input-type=module', '-e', script, JSON.stringify(extraEnv)],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let output = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    return new Promise((resolve) => child.once('exit', () => {
-      resolve(output.trim());
-    }));
+    return new Promise((resolve) =>
+      child.once('exit', () => {
+        resolve(output.trim());
+      }),
+    );
   }
 
   it('does not load ioredis when REDIS_URL is not set, and does when it is', async () => {

@@ -16,7 +16,11 @@ async function expectUpstreamUnavailable(
   wire: { path: string; input?: unknown },
 ): Promise<void> {
   const { data } = await errorOf(typedCall());
-  expect(data).toMatchObject({ code, appCode: 'UPSTREAM_UNAVAILABLE', httpStatus: HTTP_STATUS[code] });
+  expect(data).toMatchObject({
+    code,
+    appCode: 'UPSTREAM_UNAVAILABLE',
+    httpStatus: HTTP_STATUS[code],
+  });
   expect(data).not.toHaveProperty('stack');
 
   const raw = await getQuery(bff, wire.path, wire.input);
@@ -32,7 +36,10 @@ describe('product.page when the ERP fails to give the product', () => {
   const bff = useBff();
 
   const badGateway: [string, Fault][] = [
-    ['returns a soap:Server fault', { kind: 'soap-fault', message: 'ORA-01034: ORACLE not available at db01.erp.internal:1521' }],
+    [
+      'returns a soap:Server fault',
+      { kind: 'soap-fault', message: 'ORA-01034: ORACLE not available at db01.erp.internal:1521' },
+    ],
     ['answers HTTP 502', { kind: 'status', status: 502 }],
     ['answers HTTP 503', { kind: 'status', status: 503 }],
     ['answers a malformed body', { kind: 'malformed' }],
@@ -40,12 +47,21 @@ describe('product.page when the ERP fails to give the product', () => {
   ];
   it.each(badGateway)('answers BAD_GATEWAY when the ERP %s', async (_, fault) => {
     bff().sandbox.faults.inject('erp', fault, { operation: 'GetProduct' });
-    await expectUpstreamUnavailable(bff(), 'BAD_GATEWAY', () => bff().client.product.page.query({ sku: '000123' }), PAGE);
+    await expectUpstreamUnavailable(
+      bff(),
+      'BAD_GATEWAY',
+      () => bff().client.product.page.query({ sku: '000123' }),
+      PAGE,
+    );
   });
 
   it('never passes on the soap:Server fault text', async () => {
     const secret = 'ORA-01034 at db01.erp.internal';
-    bff().sandbox.faults.inject('erp', { kind: 'soap-fault', message: secret }, { operation: 'GetProduct' });
+    bff().sandbox.faults.inject(
+      'erp',
+      { kind: 'soap-fault', message: secret },
+      { operation: 'GetProduct' },
+    );
     const raw = await getQuery(bff(), PAGE.path, PAGE.input);
     expect(raw.status).toBe(502);
     expect(raw.text).not.toContain('ORA-01034');
@@ -54,15 +70,29 @@ describe('product.page when the ERP fails to give the product', () => {
 
   it('answers BAD_GATEWAY when product.search meets a failing SearchProducts', async () => {
     bff().sandbox.faults.inject('erp', { kind: 'soap-fault' }, { operation: 'SearchProducts' });
-    await expectUpstreamUnavailable(bff(), 'BAD_GATEWAY', () => bff().client.product.search.query({ query: 'trail' }), {
-      path: 'product.search',
-      input: { query: 'trail' },
-    });
+    await expectUpstreamUnavailable(
+      bff(),
+      'BAD_GATEWAY',
+      () => bff().client.product.search.query({ query: 'trail' }),
+      {
+        path: 'product.search',
+        input: { query: 'trail' },
+      },
+    );
   });
 
   it('answers BAD_GATEWAY when product.search meets an ERP answering 503', async () => {
-    bff().sandbox.faults.inject('erp', { kind: 'status', status: 503 }, { operation: 'SearchProducts' });
-    await expectUpstreamUnavailable(bff(), 'BAD_GATEWAY', () => bff().client.product.search.query({}), { path: 'product.search', input: {} });
+    bff().sandbox.faults.inject(
+      'erp',
+      { kind: 'status', status: 503 },
+      { operation: 'SearchProducts' },
+    );
+    await expectUpstreamUnavailable(
+      bff(),
+      'BAD_GATEWAY',
+      () => bff().client.product.search.query({}),
+      { path: 'product.search', input: {} },
+    );
   });
 
   it('still answers an ordinary page and /healthz after all these failures', async () => {
@@ -80,18 +110,33 @@ describe('a required upstream beyond its budget or out of reach', () => {
   it('answers GATEWAY_TIMEOUT when the ERP hangs past ERP_TIMEOUT_MS', async () => {
     const bff = await extra.start({ env: { ERP_TIMEOUT_MS: '400' } });
     bff.sandbox.faults.inject('erp', { kind: 'hang' }, { operation: 'GetProduct' });
-    await expectUpstreamUnavailable(bff, 'GATEWAY_TIMEOUT', () => bff.client.product.page.query({ sku: '000123' }), PAGE);
+    await expectUpstreamUnavailable(
+      bff,
+      'GATEWAY_TIMEOUT',
+      () => bff.client.product.page.query({ sku: '000123' }),
+      PAGE,
+    );
   });
 
   it('answers BAD_GATEWAY when the ERP refuses the connection', async () => {
     const bff = await extra.start({ env: { ERP_URL: 'http://127.0.0.1:1' } });
-    await expectUpstreamUnavailable(bff, 'BAD_GATEWAY', () => bff.client.product.page.query({ sku: '000123' }), PAGE);
+    await expectUpstreamUnavailable(
+      bff,
+      'BAD_GATEWAY',
+      () => bff.client.product.page.query({ sku: '000123' }),
+      PAGE,
+    );
   });
 
   it('answers BAD_GATEWAY, never UNAUTHORIZED, when the ERP rejects the BFF key', async () => {
     const wrongKey = 'sbx-erp-not-the-right-key';
     const bff = await extra.start({ env: { ERP_API_KEY: wrongKey } });
-    await expectUpstreamUnavailable(bff, 'BAD_GATEWAY', () => bff.client.product.page.query({ sku: '000123' }), PAGE);
+    await expectUpstreamUnavailable(
+      bff,
+      'BAD_GATEWAY',
+      () => bff.client.product.page.query({ sku: '000123' }),
+      PAGE,
+    );
     const raw = await getQuery(bff, PAGE.path, PAGE.input);
     expect(raw.text).not.toContain(wrongKey);
     expect(raw.text).not.toContain('AUTH_FAILED');
@@ -111,7 +156,9 @@ describe('a required upstream beyond its budget or out of reach', () => {
   it('answers GATEWAY_TIMEOUT for fx.rates when the FX service hangs past UPSTREAM_TIMEOUT_MS', async () => {
     const bff = await extra.start({ env: { UPSTREAM_TIMEOUT_MS: '400' } });
     bff.sandbox.faults.inject('fx', { kind: 'hang' });
-    await expectUpstreamUnavailable(bff, 'GATEWAY_TIMEOUT', () => bff.client.fx.rates.query(), { path: 'fx.rates' });
+    await expectUpstreamUnavailable(bff, 'GATEWAY_TIMEOUT', () => bff.client.fx.rates.query(), {
+      path: 'fx.rates',
+    });
   });
 });
 
@@ -127,7 +174,9 @@ describe('fx.rates when the FX service fails', () => {
   ];
   it.each(faults)('answers BAD_GATEWAY when the FX service %s', async (_, fault) => {
     bff().sandbox.faults.inject('fx', fault);
-    await expectUpstreamUnavailable(bff(), 'BAD_GATEWAY', () => bff().client.fx.rates.query(), { path: 'fx.rates' });
+    await expectUpstreamUnavailable(bff(), 'BAD_GATEWAY', () => bff().client.fx.rates.query(), {
+      path: 'fx.rates',
+    });
     expect(bff().sandbox.calls.count('fx')).toBeGreaterThan(0);
   });
 

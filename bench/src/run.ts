@@ -9,7 +9,15 @@ import { startTarget, type Target } from './harness/processes.js';
 import { checkSameAnswers } from './harness/same-answers.js';
 import { pathCycle, scenarios as allScenarios, type Scenario } from './harness/scenarios.js';
 import { secondHalfGrowthMiB, summaryTable } from './report/markdown.js';
-import { ratiosOf, summarize, type BenchResults, type Measurement, type MemoryResult, type ScenarioResult, type TargetResult } from './report/results.js';
+import {
+  ratiosOf,
+  summarize,
+  type BenchResults,
+  type Measurement,
+  type MemoryResult,
+  type ScenarioResult,
+  type TargetResult,
+} from './report/results.js';
 import { writeResults } from './report/write.js';
 
 /**
@@ -20,7 +28,8 @@ import { writeResults } from './report/write.js';
 const number = (name: string, fallback: number): number => {
   const raw = process.env[name];
   const value = raw === undefined || raw === '' ? fallback : Number(raw);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number`);
+  if (!Number.isFinite(value) || value < 0)
+    throw new Error(`${name} must be a non-negative number`);
   return value;
 };
 const settings: BenchResults['settings'] = {
@@ -39,9 +48,14 @@ const settings: BenchResults['settings'] = {
 // The scenarios' sandbox; the memory run starts one of its own with enough products for its SKUs
 // (a search scans every product: a larger catalog would make the search scenario measure the sandbox).
 settings.products = Math.round(number('BENCH_PRODUCTS', 20_000));
-const only = (process.env.BENCH_SCENARIOS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const only = (process.env.BENCH_SCENARIOS ?? '')
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 const outDir = process.env.BENCH_OUT ?? fileURLToPath(new URL('../results/', import.meta.url));
-const profileDir = process.env.BENCH_PROFILE ? fileURLToPath(new URL('../results/tmp/profiles/', import.meta.url)) : undefined;
+const profileDir = process.env.BENCH_PROFILE
+  ? fileURLToPath(new URL('../results/tmp/profiles/', import.meta.url))
+  : undefined;
 const serverMain = fileURLToPath(new URL('main.js', import.meta.resolve('@storefront/server')));
 const baselineMain = fileURLToPath(new URL('baseline/main.js', import.meta.url));
 const probeMain = fileURLToPath(new URL('harness/cache-probe-main.js', import.meta.url));
@@ -50,21 +64,35 @@ const started = performance.now();
 /** Other work on the machine skews wall-clock numbers (CPU per request much less): the report says how busy it was. */
 const loadAverageAtStart = loadavg()[0] ?? 0;
 const log = (line: string): void => {
-  process.stdout.write(`${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s  ${line}\n`);
+  process.stdout.write(
+    `${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s  ${line}\n`,
+  );
 };
 
-if (!existsSync(serverMain)) throw new Error(`${serverMain} is missing: build first (npm run bench at the root does)`);
-if (settings.products < settings.skus + 100) throw new Error('BENCH_PRODUCTS must exceed BENCH_SKUS by the fixtures (100 is plenty)');
-const scenarios = allScenarios({ firstSku: FIRST_GENERATED_SKU, skus: settings.skus }).filter((s) => only.length === 0 || only.includes(s.id));
+if (!existsSync(serverMain))
+  throw new Error(`${serverMain} is missing: build first (npm run bench at the root does)`);
+if (settings.products < settings.skus + 100)
+  throw new Error('BENCH_PRODUCTS must exceed BENCH_SKUS by the fixtures (100 is plenty)');
+const scenarios = allScenarios({ firstSku: FIRST_GENERATED_SKU, skus: settings.skus }).filter(
+  (s) => only.length === 0 || only.includes(s.id),
+);
 const runMemoryToo = settings.memorySkus > 0 && (only.length === 0 || only.includes('memory'));
-if (scenarios.length === 0 && !runMemoryToo) throw new Error(`BENCH_SCENARIOS names none of ${allScenarios({ firstSku: 0, skus: 1 }).map((s) => s.id).join(', ')}, memory`);
+if (scenarios.length === 0 && !runMemoryToo)
+  throw new Error(
+    `BENCH_SCENARIOS names none of ${allScenarios({ firstSku: 0, skus: 1 })
+      .map((s) => s.id)
+      .join(', ')}, memory`,
+  );
 
 const contendersOf = (s: Scenario): number => (s.baseline ? 2 : 1);
 const steps = scenarios.reduce((total, s) => total + settings.rounds * contendersOf(s), 0);
 // The memory run misses on every request: at roughly 200 pages a second.
 const memoryEstimate = runMemoryToo ? settings.memorySkus / 200 + 5 : 0;
 const estimate =
-  steps * (settings.warmupSeconds * 2 + settings.seconds + settings.latencySeconds + 0.3) + scenarios.reduce((t, s) => t + contendersOf(s), 0) * settings.warmupSeconds * 2 + 10 + memoryEstimate;
+  steps * (settings.warmupSeconds * 2 + settings.seconds + settings.latencySeconds + 0.3) +
+  scenarios.reduce((t, s) => t + contendersOf(s), 0) * settings.warmupSeconds * 2 +
+  10 +
+  memoryEstimate;
 log(
   `bench: ${scenarios.length} scenarios, ${steps} measured loads (${settings.rounds} rounds of ${settings.seconds} s at ${settings.connections} connections + ${settings.latencySeconds} s at 1, after ${settings.warmupSeconds} s warm-ups)` +
     `${runMemoryToo ? `, then the memory run over ${settings.memorySkus.toLocaleString('en-US')} SKUs` : ''}; about ${Math.ceil(estimate / 60)} min`,
@@ -87,7 +115,10 @@ try {
   log(`sandbox: ${settings.products.toLocaleString('en-US')} products, no added latency`);
   const common = { ...sandbox.env(), NODE_ENV: 'production', LOG_LEVEL: 'warn' };
   const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  if (profileDir) log(`BENCH_PROFILE: the targets write .cpuprofile files to ${profileDir} when they stop (profiling slows them: compare the profiles, not these numbers)`);
+  if (profileDir)
+    log(
+      `BENCH_PROFILE: the targets write .cpuprofile files to ${profileDir} when they stop (profiling slows them: compare the profiles, not these numbers)`,
+    );
   const [bffUncached, bffCached, baseline] = await Promise.all([
     startTarget('BFF (cache off)', serverMain, { ...common, CACHE_MAX_BYTES: '0' }, nodeArgs),
     startTarget('BFF (cache on)', serverMain, common, nodeArgs),
@@ -98,20 +129,32 @@ try {
   const authorization = `Bearer ${await sandbox.idp.tokenFor('ann')}`;
 
   const checked = await checkSameAnswers(baseline, [bffUncached, bffCached]);
-  log(`same answers: the baseline and both BFFs agree on ${checked} requests (pages with every ERP quirk, an unknown SKU, searches)`);
+  log(
+    `same answers: the baseline and both BFFs agree on ${checked} requests (pages with every ERP quirk, an unknown SKU, searches)`,
+  );
 
   let step = 0;
   const results: ScenarioResult[] = [];
   for (const scenario of scenarios) {
     const bff = scenario.bff === 'cached' ? bffCached : bffUncached;
     const contenders = scenario.baseline ? [bff, baseline] : [bff];
-    const collected = new Map<Target, { rounds: Measurement[]; calls: Record<string, number>; sent: number }>(contenders.map((t) => [t, { rounds: [], calls: {}, sent: 0 }]));
+    const collected = new Map<
+      Target,
+      { rounds: Measurement[]; calls: Record<string, number>; sent: number }
+    >(contenders.map((t) => [t, { rounds: [], calls: {}, sent: 0 }]));
     const nextPath = pathCycle(scenario);
     const headers = scenario.signedIn ? { authorization } : undefined;
     log(`${scenario.title}: warming up ${contenders.map((t) => t.name).join(' and ')}`);
     // The first load of each target in a scenario warms up longer (JIT, connection pools).
     for (const target of contenders) {
-      if (settings.warmupSeconds > 0) await runLoad({ url: target.url, connections: settings.connections, durationSeconds: settings.warmupSeconds * 2, nextPath, ...(headers ? { headers } : {}) });
+      if (settings.warmupSeconds > 0)
+        await runLoad({
+          url: target.url,
+          connections: settings.connections,
+          durationSeconds: settings.warmupSeconds * 2,
+          nextPath,
+          ...(headers ? { headers } : {}),
+        });
     }
     for (let round = 1; round <= settings.rounds; round += 1) {
       for (const target of contenders) {
@@ -123,9 +166,13 @@ try {
         if (!entry) throw new Error('unreachable');
         entry.rounds.push(measured.measurement);
         entry.sent += measured.sent;
-        for (const [name, count] of Object.entries(measured.calls)) entry.calls[name] = (entry.calls[name] ?? 0) + count;
+        for (const [name, count] of Object.entries(measured.calls))
+          entry.calls[name] = (entry.calls[name] ?? 0) + count;
         const m = measured.measurement;
-        const trouble = m.non2xx + m.errors + m.degraded > 0 ? `  ⚠ ${m.degraded} degraded, ${m.non2xx} non-2xx, ${m.errors} errors` : '';
+        const trouble =
+          m.non2xx + m.errors + m.degraded > 0
+            ? `  ⚠ ${m.degraded} degraded, ${m.non2xx} non-2xx, ${m.errors} errors`
+            : '';
         log(
           `${label}: ${Math.round(m.rps)} req/s, p50 ${m.p50Ms.toFixed(1)} / p99 ${m.p99Ms.toFixed(1)} ms; 1 conn p50 ${m.latencyP50Ms.toFixed(2)} ms; ` +
             `${m.cpuMsPerRequest.toFixed(2)} CPU ms/req (${m.cpuBusyPercent.toFixed(0)} % busy; bench process ${m.loadBusyPercent.toFixed(0)} %); ${m.rssMiB.toFixed(0)} MiB; ${m.upstreamCallsPerRequest.toFixed(2)} upstream calls/req${trouble}`,
@@ -135,8 +182,15 @@ try {
     const resultOf = (target: Target): TargetResult => {
       const entry = collected.get(target);
       if (!entry) throw new Error('unreachable');
-      const perRequest = Object.fromEntries(Object.entries(entry.calls).map(([name, count]) => [name, count / Math.max(1, entry.sent)]));
-      return { name: target.name, rounds: entry.rounds, summary: summarize(entry.rounds), upstreamCalls: perRequest };
+      const perRequest = Object.fromEntries(
+        Object.entries(entry.calls).map(([name, count]) => [name, count / Math.max(1, entry.sent)]),
+      );
+      return {
+        name: target.name,
+        rounds: entry.rounds,
+        summary: summarize(entry.rounds),
+        upstreamCalls: perRequest,
+      };
     };
     const bffResult = resultOf(bff);
     const baselineResult = scenario.baseline ? resultOf(baseline) : null;
@@ -155,12 +209,27 @@ try {
   if (runMemoryToo) {
     for (const t of [bffUncached, bffCached, baseline]) await t.stop();
     memorySandbox = await startSandbox({ latency: 'none', products: settings.memorySkus + 1_000 });
-    const memoryEnv = { ...memorySandbox.env(), NODE_ENV: 'production', LOG_LEVEL: 'warn', CACHE_MAX_BYTES: String(settings.memoryCacheBytes) };
+    const memoryEnv = {
+      ...memorySandbox.env(),
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      CACHE_MAX_BYTES: String(settings.memoryCacheBytes),
+    };
     const probeTarget = await startTarget('BFF (cache probe)', probeMain, memoryEnv, nodeArgs);
     targets.push(probeTarget);
-    log(`memory: product.page for ${settings.memorySkus.toLocaleString('en-US')} distinct SKUs on a BFF with CACHE_MAX_BYTES=${settings.memoryCacheBytes.toLocaleString('en-US')}`);
-    memory = await runMemory({ target: probeTarget, firstSku: FIRST_GENERATED_SKU, skus: settings.memorySkus, connections: settings.connections, log });
-    log(`memory: done in ${Math.round(memory.seconds)} s; RSS ${secondHalfGrowthMiB(memory).toFixed(1)} MiB over the second half`);
+    log(
+      `memory: product.page for ${settings.memorySkus.toLocaleString('en-US')} distinct SKUs on a BFF with CACHE_MAX_BYTES=${settings.memoryCacheBytes.toLocaleString('en-US')}`,
+    );
+    memory = await runMemory({
+      target: probeTarget,
+      firstSku: FIRST_GENERATED_SKU,
+      skus: settings.memorySkus,
+      connections: settings.connections,
+      log,
+    });
+    log(
+      `memory: done in ${Math.round(memory.seconds)} s; RSS ${secondHalfGrowthMiB(memory).toFixed(1)} MiB over the second half`,
+    );
   }
 
   const report: BenchResults = {
@@ -181,7 +250,10 @@ try {
   await writeResults(report, outDir);
   process.stdout.write(`\n${summaryTable(report)}\n\n`);
   const suppressed = targets.reduce((total, t) => total + t.suppressedLines(), 0);
-  if (suppressed > 0) log(`left out ${suppressed} log lines of the targets: "client went away" (autocannon drops its connections at the end of each load) and repeats`);
+  if (suppressed > 0)
+    log(
+      `left out ${suppressed} log lines of the targets: "client went away" (autocannon drops its connections at the end of each load) and repeats`,
+    );
   log(`results in ${outDir}: latest.md, latest.json, latest.svg`);
 } finally {
   await cleanUp();

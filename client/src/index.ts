@@ -54,7 +54,10 @@ export function createStorefrontClient(options: StorefrontClientOptions): Storef
         transformer: superjson,
         maxItems: options.maxBatchSize ?? 50,
         async headers() {
-          const extra = typeof options.headers === 'function' ? await options.headers() : (options.headers ?? {});
+          const extra =
+            typeof options.headers === 'function'
+              ? await options.headers()
+              : (options.headers ?? {});
           const token = options.getToken ? await options.getToken() : undefined;
           return token ? { ...extra, authorization: `Bearer ${token}` } : extra;
         },

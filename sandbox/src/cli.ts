@@ -16,12 +16,19 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  console.log(`npm run sandbox -- [--products N] [--seed N] [--latency realistic|none] [--flaky] [--control-port P]`);
+  console.log(
+    `npm run sandbox -- [--products N] [--seed N] [--latency realistic|none] [--flaky] [--control-port P]`,
+  );
   process.exit(0);
 }
 const products = Number(values.products);
 const seed = Number(values.seed);
-if (!Number.isInteger(products) || products < 1 || !Number.isInteger(seed) || (values.latency !== 'realistic' && values.latency !== 'none')) {
+if (
+  !Number.isInteger(products) ||
+  products < 1 ||
+  !Number.isInteger(seed) ||
+  (values.latency !== 'realistic' && values.latency !== 'none')
+) {
   console.error('--products and --seed take integers, --latency takes realistic or none');
   process.exit(2);
 }
@@ -34,14 +41,18 @@ const sandbox = await startSandbox({
 });
 const control = await startControlServer(sandbox, Number(values['control-port']));
 
-console.log(`Storefront sandbox: FAKE upstreams with ${String(sandbox.store.catalog.bySku.size)} products (seed ${String(seed)}).\n`);
+console.log(
+  `Storefront sandbox: FAKE upstreams with ${String(sandbox.store.catalog.bySku.size)} products (seed ${String(seed)}).\n`,
+);
 console.log('Environment for the BFF:');
 for (const [name, value] of Object.entries(sandbox.env())) console.log(`  ${name}=${value}`);
 console.log(`\nControl API (faults, call counts, key rotation): ${control.url}`);
 console.log(`\nDemo users (POST ${sandbox.idp.tokenUrl} {"username","password"}):`);
-for (const user of sandbox.users) console.log(`  ${user.username} / ${user.password}  →  ${user.userId}`);
+for (const user of sandbox.users)
+  console.log(`  ${user.username} / ${user.password}  →  ${user.userId}`);
 console.log('\nFixture SKUs:');
-for (const [quirk, sku] of Object.entries(FIXTURE_SKUS)) console.log(`  ${sku.padEnd(34)} ${quirk}`);
+for (const [quirk, sku] of Object.entries(FIXTURE_SKUS))
+  console.log(`  ${sku.padEnd(34)} ${quirk}`);
 
 const stop = (): void => {
   control.server.close();

@@ -4,21 +4,35 @@ import type { Fault } from './host/faults.js';
 import { SERVICE_NAMES, type ServiceName } from './host/types.js';
 import type { Sandbox } from './start-sandbox.js';
 
-const FAULT_KINDS: readonly Fault['kind'][] = ['latency', 'status', 'soap-fault', 'malformed', 'hang', 'reset'];
+const FAULT_KINDS: readonly Fault['kind'][] = [
+  'latency',
+  'status',
+  'soap-fault',
+  'malformed',
+  'hang',
+  'reset',
+];
 
-const isService = (value: unknown): value is ServiceName => typeof value === 'string' && (SERVICE_NAMES as readonly string[]).includes(value);
+const isService = (value: unknown): value is ServiceName =>
+  typeof value === 'string' && (SERVICE_NAMES as readonly string[]).includes(value);
 
 function parseFault(value: unknown): Fault | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const fault = value as Record<string, unknown>;
   const kind = fault.kind;
-  if (typeof kind !== 'string' || !(FAULT_KINDS as readonly string[]).includes(kind)) return undefined;
-  if (kind === 'latency') return typeof fault.ms === 'number' && fault.ms >= 0 ? { kind, ms: fault.ms } : undefined;
+  if (typeof kind !== 'string' || !(FAULT_KINDS as readonly string[]).includes(kind))
+    return undefined;
+  if (kind === 'latency')
+    return typeof fault.ms === 'number' && fault.ms >= 0 ? { kind, ms: fault.ms } : undefined;
   if (kind === 'status') {
-    if (typeof fault.status !== 'number' || fault.status < 400 || fault.status > 599) return undefined;
-    return typeof fault.retryAfterSeconds === 'number' ? { kind, status: fault.status, retryAfterSeconds: fault.retryAfterSeconds } : { kind, status: fault.status };
+    if (typeof fault.status !== 'number' || fault.status < 400 || fault.status > 599)
+      return undefined;
+    return typeof fault.retryAfterSeconds === 'number'
+      ? { kind, status: fault.status, retryAfterSeconds: fault.retryAfterSeconds }
+      : { kind, status: fault.status };
   }
-  if (kind === 'soap-fault') return typeof fault.message === 'string' ? { kind, message: fault.message } : { kind };
+  if (kind === 'soap-fault')
+    return typeof fault.message === 'string' ? { kind, message: fault.message } : { kind };
   return { kind } as Fault;
 }
 
@@ -27,7 +41,11 @@ function parseFault(value: unknown): Fault | undefined {
  * `GET /calls`, `DELETE /calls`, `GET /faults`, `POST /faults {service, fault, operation?, times?}`,
  * `DELETE /faults[?service=erp]`, `POST /idp/keys` (rotate), `POST /idp/tokens {username}`.
  */
-export async function startControlServer(sandbox: Sandbox, port = 0, host = '127.0.0.1'): Promise<{ url: string; server: Server }> {
+export async function startControlServer(
+  sandbox: Sandbox,
+  port = 0,
+  host = '127.0.0.1',
+): Promise<{ url: string; server: Server }> {
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -55,7 +73,11 @@ export async function startControlServer(sandbox: Sandbox, port = 0, host = '127
     });
   });
 
-  async function run(method: string, url: URL, body: Record<string, unknown>): Promise<[number, unknown]> {
+  async function run(
+    method: string,
+    url: URL,
+    body: Record<string, unknown>,
+  ): Promise<[number, unknown]> {
     switch (`${method} ${url.pathname}`) {
       case 'GET /':
         return [200, { urls: sandbox.urls, keys: sandbox.keys, users: sandbox.users }];
@@ -68,7 +90,8 @@ export async function startControlServer(sandbox: Sandbox, port = 0, host = '127
         return [200, sandbox.faults.list()];
       case 'POST /faults': {
         const fault = parseFault(body.fault);
-        if (!isService(body.service) || !fault) return [400, { error: 'expected {service, fault: {kind, …}, operation?, times?}' }];
+        if (!isService(body.service) || !fault)
+          return [400, { error: 'expected {service, fault: {kind, …}, operation?, times?}' }];
         sandbox.faults.inject(body.service, fault, {
           ...(typeof body.operation === 'string' ? { operation: body.operation } : {}),
           ...(typeof body.times === 'number' ? { times: body.times } : {}),

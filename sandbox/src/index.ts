@@ -9,7 +9,12 @@ export type { Fault, FaultControls, InjectOptions } from './host/faults.js';
 export type { CallCounter } from './host/calls.js';
 export { SERVICE_NAMES, type ServiceName, type KeyedServiceName } from './host/types.js';
 export type { IdpControls, IssueTokenOptions } from './services/idp.js';
-export { CATALOG_NS, SOAP_ENVELOPE_NS, ERP_MAX_ITEMS, type ErpXmlStyle } from './services/erp/soap.js';
+export {
+  CATALOG_NS,
+  SOAP_ENVELOPE_NS,
+  ERP_MAX_ITEMS,
+  type ErpXmlStyle,
+} from './services/erp/soap.js';
 export { ERP_OPERATIONS } from './services/erp/service.js';
 export { SHIPPING_COUNTRIES } from './services/erp/place-order.js';
 export { PRICES_MAX_SKUS } from './services/pricing.js';

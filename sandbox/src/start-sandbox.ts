@@ -14,9 +14,24 @@ import { createIdpService, type IdpControls } from './services/idp.js';
 import { createPricingService } from './services/pricing.js';
 import { createRecommendationsService } from './services/recommendations.js';
 import { createReviewsService } from './services/reviews.js';
-import { createAccountsService, createNotificationsService, createOrdersService, createWishlistService } from './services/users.js';
+import {
+  createAccountsService,
+  createNotificationsService,
+  createOrdersService,
+  createWishlistService,
+} from './services/users.js';
 
-const KEYED_SERVICES: readonly KeyedServiceName[] = ['erp', 'pricing', 'reviews', 'recommendations', 'accounts', 'orders', 'cart', 'wishlist', 'notifications'];
+const KEYED_SERVICES: readonly KeyedServiceName[] = [
+  'erp',
+  'pricing',
+  'reviews',
+  'recommendations',
+  'accounts',
+  'orders',
+  'cart',
+  'wishlist',
+  'notifications',
+];
 
 export interface SandboxOptions extends CatalogOptions {
   /** 'realistic': reviews 100 to 300 ms, recommendations up to 40 ms, the rest a few ms; 'none': no added latency. @default 'realistic' */
@@ -73,7 +88,10 @@ function realisticLatency(service: ServiceName): () => number {
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const store = createStore(options);
   const keys = Object.fromEntries(
-    KEYED_SERVICES.map((name) => [name, options.keys?.[name] ?? `sbx-${name}-${randomBytes(12).toString('hex')}`]),
+    KEYED_SERVICES.map((name) => [
+      name,
+      options.keys?.[name] ?? `sbx-${name}-${randomBytes(12).toString('hex')}`,
+    ]),
   ) as Record<KeyedServiceName, string>;
   const erpClientId = options.erpClientId ?? 'storefront-bff';
   const faults = createFaultControls();
@@ -81,7 +99,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const idp = await createIdpService(store.users, options.audience ?? 'storefront-bff');
 
   const definitions: ServiceDefinition[] = [
-    createErpService(store, { apiKey: keys.erp, clientId: erpClientId, ...(options.erpXml ? { style: options.erpXml } : {}) }),
+    createErpService(store, {
+      apiKey: keys.erp,
+      clientId: erpClientId,
+      ...(options.erpXml ? { style: options.erpXml } : {}),
+    }),
     createFxService(options.fx),
     createPricingService(store, keys.pricing),
     createReviewsService(store, keys.reviews),
@@ -99,17 +121,24 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   try {
     for (const definition of definitions) {
       const rate = options.failureRates?.[definition.name] ?? 0;
-      const chaos = rate > 0 ? (): Fault | undefined => {
-        if (Math.random() >= rate) return undefined;
-        return Math.random() < 0.5 ? { kind: 'status', status: 503 } : { kind: 'latency', ms: 2_500 };
-      } : undefined;
+      const chaos =
+        rate > 0
+          ? (): Fault | undefined => {
+              if (Math.random() >= rate) return undefined;
+              return Math.random() < 0.5
+                ? { kind: 'status', status: 503 }
+                : { kind: 'latency', ms: 2_500 };
+            }
+          : undefined;
       const service = await serveService(definition, {
         faults,
         calls,
         latencyMs: options.latency === 'none' ? () => 0 : realisticLatency(definition.name),
         ...(options.basePath === undefined ? {} : { basePath: options.basePath }),
         ...(options.host === undefined ? {} : { host: options.host }),
-        ...(options.ports?.[definition.name] === undefined ? {} : { port: options.ports[definition.name] }),
+        ...(options.ports?.[definition.name] === undefined
+          ? {}
+          : { port: options.ports[definition.name] }),
         ...(chaos ? { chaos } : {}),
       });
       running.push(service);

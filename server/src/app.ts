@@ -41,16 +41,29 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       ...(config.REDIS_URL ? { shared: createRedisTier({ url: config.REDIS_URL, log }) } : {}),
     });
   }
-  const upstreams = cache ? withCache(direct, cache, cachePolicies({ notFoundTtlMs: config.NOT_FOUND_TTL_MS, fxTtlMs: config.FX_TTL_MS })) : direct;
-  const invalidate = (tags: readonly string[]): Promise<void> => cache?.invalidate(tags) ?? Promise.resolve();
+  const upstreams = cache
+    ? withCache(
+        direct,
+        cache,
+        cachePolicies({ notFoundTtlMs: config.NOT_FOUND_TTL_MS, fxTtlMs: config.FX_TTL_MS }),
+      )
+    : direct;
+  const invalidate = (tags: readonly string[]): Promise<void> =>
+    cache?.invalidate(tags) ?? Promise.resolve();
   // Encoded public answers, an eighth of the cache's bound, dropped with the data they show.
-  const responses = cache ? createResponseCache({ maxBytes: Math.floor(config.CACHE_MAX_BYTES / 8) }) : undefined;
+  const responses = cache
+    ? createResponseCache({ maxBytes: Math.floor(config.CACHE_MAX_BYTES / 8) })
+    : undefined;
   if (responses) {
     cache?.onInvalidate((tags) => {
       responses.dropTags(tags);
     });
   }
-  const settings = { ERP_TIMEOUT_MS: config.ERP_TIMEOUT_MS, PART_TIMEOUT_MS: config.PART_TIMEOUT_MS, UPSTREAM_TIMEOUT_MS: config.UPSTREAM_TIMEOUT_MS };
+  const settings = {
+    ERP_TIMEOUT_MS: config.ERP_TIMEOUT_MS,
+    PART_TIMEOUT_MS: config.PART_TIMEOUT_MS,
+    UPSTREAM_TIMEOUT_MS: config.UPSTREAM_TIMEOUT_MS,
+  };
   const verifyToken = createTokenVerifier({
     ...config.upstreams.auth,
     clockToleranceSeconds: config.AUTH_CLOCK_TOLERANCE_SECONDS,
@@ -61,7 +74,15 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   let closing: Promise<void> | undefined;
   const handler = createHandler({
     router: appRouter,
-    createContext: (scope, authorization) => ({ scope, authorization, verifyToken, log, upstreams, invalidate, config: settings }),
+    createContext: (scope, authorization) => ({
+      scope,
+      authorization,
+      verifyToken,
+      log,
+      upstreams,
+      invalidate,
+      config: settings,
+    }),
     log,
     maxBatchSize: config.MAX_BATCH_SIZE,
     maxBodyBytes: config.MAX_BODY_BYTES,

@@ -13,8 +13,18 @@ export class ApiError extends TRPCError {
   readonly appCode: AppErrorCode | null;
   readonly sku: string | undefined;
 
-  constructor(options: { code: Code; message: string; appCode?: AppErrorCode | null; sku?: string | undefined; cause?: unknown }) {
-    super({ code: options.code, message: options.message, ...(options.cause === undefined ? {} : { cause: options.cause }) });
+  constructor(options: {
+    code: Code;
+    message: string;
+    appCode?: AppErrorCode | null;
+    sku?: string | undefined;
+    cause?: unknown;
+  }) {
+    super({
+      code: options.code,
+      message: options.message,
+      ...(options.cause === undefined ? {} : { cause: options.cause }),
+    });
     this.appCode = options.appCode ?? null;
     this.sku = options.sku;
   }
@@ -25,50 +35,96 @@ export class ApiError extends TRPCError {
  * here or by toApiError below: messages are ours, never an upstream's text.
  */
 
-export const productNotFound = (sku: string): ApiError => new ApiError({ code: 'NOT_FOUND', message: `No product ${sku}`, appCode: 'PRODUCT_NOT_FOUND' });
+export const productNotFound = (sku: string): ApiError =>
+  new ApiError({ code: 'NOT_FOUND', message: `No product ${sku}`, appCode: 'PRODUCT_NOT_FOUND' });
 
-export const accountNotFound = (): ApiError => new ApiError({ code: 'NOT_FOUND', message: 'There is no account for this user', appCode: 'ACCOUNT_NOT_FOUND' });
+export const accountNotFound = (): ApiError =>
+  new ApiError({
+    code: 'NOT_FOUND',
+    message: 'There is no account for this user',
+    appCode: 'ACCOUNT_NOT_FOUND',
+  });
 
-export const versionConflict = (): ApiError => new ApiError({ code: 'CONFLICT', message: 'The cart changed since that version', appCode: 'VERSION_CONFLICT' });
+export const versionConflict = (): ApiError =>
+  new ApiError({
+    code: 'CONFLICT',
+    message: 'The cart changed since that version',
+    appCode: 'VERSION_CONFLICT',
+  });
 
-export const emptyCart = (): ApiError => new ApiError({ code: 'BAD_REQUEST', message: 'The cart is empty', appCode: 'EMPTY_CART' });
+export const emptyCart = (): ApiError =>
+  new ApiError({ code: 'BAD_REQUEST', message: 'The cart is empty', appCode: 'EMPTY_CART' });
 
 /** The ERP's refusal of an order: the shopper can act on each (change the cart or the address). */
 export function orderRefused(refusal: OrderRefusal): ApiError {
   switch (refusal.reason) {
     case 'out-of-stock':
-      return new ApiError({ code: 'CONFLICT', message: `Not enough stock of ${refusal.sku ?? 'a product'}`, appCode: 'OUT_OF_STOCK', sku: refusal.sku });
+      return new ApiError({
+        code: 'CONFLICT',
+        message: `Not enough stock of ${refusal.sku ?? 'a product'}`,
+        appCode: 'OUT_OF_STOCK',
+        sku: refusal.sku,
+      });
     case 'unknown-sku':
-      return new ApiError({ code: 'CONFLICT', message: `The ERP does not know ${refusal.sku ?? 'a product'}`, appCode: 'PRODUCT_NOT_FOUND', sku: refusal.sku });
+      return new ApiError({
+        code: 'CONFLICT',
+        message: `The ERP does not know ${refusal.sku ?? 'a product'}`,
+        appCode: 'PRODUCT_NOT_FOUND',
+        sku: refusal.sku,
+      });
     case 'invalid-address':
-      return new ApiError({ code: 'BAD_REQUEST', message: 'The address is incomplete or outside the shipping area', appCode: 'INVALID_ADDRESS' });
+      return new ApiError({
+        code: 'BAD_REQUEST',
+        message: 'The address is incomplete or outside the shipping area',
+        appCode: 'INVALID_ADDRESS',
+      });
     case 'too-many-items':
-      return new ApiError({ code: 'BAD_REQUEST', message: 'The order has more lines than the ERP takes' });
+      return new ApiError({
+        code: 'BAD_REQUEST',
+        message: 'The order has more lines than the ERP takes',
+      });
     case 'invalid-request':
       // The BFF built an order the ERP cannot read: our failure, not the shopper's.
-      return new ApiError({ code: 'BAD_GATEWAY', message: 'An upstream service failed', appCode: 'UPSTREAM_UNAVAILABLE' });
+      return new ApiError({
+        code: 'BAD_GATEWAY',
+        message: 'An upstream service failed',
+        appCode: 'UPSTREAM_UNAVAILABLE',
+      });
   }
 }
 
-const unavailable = (code: Code, message: string, cause: unknown): ApiError => new ApiError({ code, message, appCode: 'UPSTREAM_UNAVAILABLE', cause });
+const unavailable = (code: Code, message: string, cause: unknown): ApiError =>
+  new ApiError({ code, message, appCode: 'UPSTREAM_UNAVAILABLE', cause });
 
 /**
  * The one mapping from what went wrong to what a client sees (API.md's error table). Messages are
  * ours: an upstream's URL, key, body or stack never reaches a client.
  */
 export function toApiError(error: unknown): TRPCError {
-  const cause = error instanceof TRPCError && !(error instanceof ApiError) && error.code === 'INTERNAL_SERVER_ERROR' && error.cause ? error.cause : error;
+  const cause =
+    error instanceof TRPCError &&
+    !(error instanceof ApiError) &&
+    error.code === 'INTERNAL_SERVER_ERROR' &&
+    error.cause
+      ? error.cause
+      : error;
   if (cause instanceof TRPCError) return cause;
   if (cause instanceof AuthError) {
-    if (cause.reason === 'keys-timeout') return unavailable('GATEWAY_TIMEOUT', 'The sign-in could not be checked in time', cause);
-    if (cause.reason === 'keys-unavailable') return unavailable('BAD_GATEWAY', 'The sign-in could not be checked', cause);
+    if (cause.reason === 'keys-timeout')
+      return unavailable('GATEWAY_TIMEOUT', 'The sign-in could not be checked in time', cause);
+    if (cause.reason === 'keys-unavailable')
+      return unavailable('BAD_GATEWAY', 'The sign-in could not be checked', cause);
     return new ApiError({ code: 'UNAUTHORIZED', message: 'Sign in with a valid token', cause });
   }
-  if (cause instanceof UnknownCurrencyError) return new ApiError({ code: 'BAD_REQUEST', message: cause.message, cause });
-  if (cause instanceof PartTimeoutError) return unavailable('GATEWAY_TIMEOUT', 'An upstream service did not answer in time', cause);
-  if (cause instanceof AggregateAbortedError) return new ApiError({ code: 'CLIENT_CLOSED_REQUEST', message: 'The client went away', cause });
+  if (cause instanceof UnknownCurrencyError)
+    return new ApiError({ code: 'BAD_REQUEST', message: cause.message, cause });
+  if (cause instanceof PartTimeoutError)
+    return unavailable('GATEWAY_TIMEOUT', 'An upstream service did not answer in time', cause);
+  if (cause instanceof AggregateAbortedError)
+    return new ApiError({ code: 'CLIENT_CLOSED_REQUEST', message: 'The client went away', cause });
   if (cause instanceof UpstreamError) {
-    if (cause.kind === 'timeout') return unavailable('GATEWAY_TIMEOUT', 'An upstream service did not answer in time', cause);
+    if (cause.kind === 'timeout')
+      return unavailable('GATEWAY_TIMEOUT', 'An upstream service did not answer in time', cause);
     return unavailable('BAD_GATEWAY', 'An upstream service failed', cause);
   }
   return new ApiError({ code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error', cause });

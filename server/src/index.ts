@@ -1,4 +1,10 @@
 export { createApp, type App, type AppOptions } from './app.js';
-export { loadConfig, UPSTREAM_URL_VARIABLES, type Config, type ConfigResult, type UpstreamConfig } from './config.js';
+export {
+  loadConfig,
+  UPSTREAM_URL_VARIABLES,
+  type Config,
+  type ConfigResult,
+  type UpstreamConfig,
+} from './config.js';
 export { appRouter, type AppRouter } from './router.js';
 export { UpstreamError, type UpstreamErrorKind } from './kit/upstream/upstream-error.js';

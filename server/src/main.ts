@@ -28,7 +28,11 @@ server.keepAliveTimeout = 5_000;
 server.listen(config.PORT, config.HOST, () => {
   const address = server.address() as AddressInfo;
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${String(address.port)}`;
-  log.info('listening', { url, trpc: `${url}/trpc`, example: `${url}/trpc/product.page?input=${encodeURIComponent('{"json":{"sku":"000123"}}')}` });
+  log.info('listening', {
+    url,
+    trpc: `${url}/trpc`,
+    example: `${url}/trpc/product.page?input=${encodeURIComponent('{"json":{"sku":"000123"}}')}`,
+  });
 });
 
 let stopping = false;

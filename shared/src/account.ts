@@ -40,27 +40,65 @@ export type Cart = z.infer<typeof cartOutput>;
 export const dashboardInput = z.object({ currency: currencyCodeSchema.optional() }).default({});
 
 /** The parts of the dashboard that degrade, in the order `degraded` lists them. */
-export const DASHBOARD_DEGRADABLE = ['loyalty', 'recentOrders', 'cart', 'wishlist', 'notifications', 'recommendations', 'prices'] as const;
+export const DASHBOARD_DEGRADABLE = [
+  'loyalty',
+  'recentOrders',
+  'cart',
+  'wishlist',
+  'notifications',
+  'recommendations',
+  'prices',
+] as const;
 
-export const orderStatusSchema = z.enum(['ACCEPTED', 'PICKING', 'SHIPPED', 'DELIVERED', 'CANCELLED']);
+export const orderStatusSchema = z.enum([
+  'ACCEPTED',
+  'PICKING',
+  'SHIPPED',
+  'DELIVERED',
+  'CANCELLED',
+]);
 
-const orderSummary = z.object({ orderNo: z.string(), placedAt: z.date(), status: orderStatusSchema, total: moneySchema });
+const orderSummary = z.object({
+  orderNo: z.string(),
+  placedAt: z.date(),
+  status: orderStatusSchema,
+  total: moneySchema,
+});
 
 export const dashboardOutput = z.object({
-  profile: z.object({ id: z.string(), email: z.string(), firstName: z.string(), lastName: z.string(), tier: z.string() }),
-  loyalty: z.object({ points: z.number(), tier: z.string(), nextTier: z.object({ name: z.string(), pointsNeeded: z.number() }).nullable() }).nullable(),
+  profile: z.object({
+    id: z.string(),
+    email: z.string(),
+    firstName: z.string(),
+    lastName: z.string(),
+    tier: z.string(),
+  }),
+  loyalty: z
+    .object({
+      points: z.number(),
+      tier: z.string(),
+      nextTier: z.object({ name: z.string(), pointsNeeded: z.number() }).nullable(),
+    })
+    .nullable(),
   recentOrders: z.array(orderSummary),
   cart: z.object({ itemCount: z.number(), subtotal: moneySchema.nullable() }).nullable(),
   wishlist: z.array(productSummarySchema),
   notifications: z
-    .object({ unread: z.number(), items: z.array(z.object({ id: z.string(), kind: z.string(), text: z.string(), createdAt: z.date() })) })
+    .object({
+      unread: z.number(),
+      items: z.array(
+        z.object({ id: z.string(), kind: z.string(), text: z.string(), createdAt: z.date() }),
+      ),
+    })
     .nullable(),
   recommendations: z.array(productSummarySchema),
   degraded: z.array(z.enum(DASHBOARD_DEGRADABLE)),
 });
 export type Dashboard = z.infer<typeof dashboardOutput>;
 
-export const ordersListOutput = z.object({ orders: z.array(orderSummary.extend({ lineCount: z.number() })) });
+export const ordersListOutput = z.object({
+  orders: z.array(orderSummary.extend({ lineCount: z.number() })),
+});
 export type OrdersList = z.infer<typeof ordersListOutput>;
 
 /** Text XML 1.0 can carry: no control characters other than tab, line feed and carriage return, no lone surrogates. */
@@ -72,7 +110,10 @@ const shipToField = (max: number) =>
     .string()
     .max(max)
     .refine((value) => value.trim() !== '', 'must not be empty')
-    .refine((value) => XML_TEXT.test(value) && !LONE_SURROGATE.test(value), 'holds characters an order cannot carry (control characters)');
+    .refine(
+      (value) => XML_TEXT.test(value) && !LONE_SURROGATE.test(value),
+      'holds characters an order cannot carry (control characters)',
+    );
 
 export const ordersPlaceInput = z.object({
   shipTo: z.object({
@@ -94,4 +135,3 @@ export const ordersPlaceOutput = z.object({
   estimatedDelivery: z.string().nullable(),
 });
 export type OrderConfirmation = z.infer<typeof ordersPlaceOutput>;
-

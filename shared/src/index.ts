@@ -1,4 +1,13 @@
-export { SKU_PATTERN, skuSchema, currencyCodeSchema, moneySchema, productSummarySchema, productStatusSchema, type Money, type ProductSummary } from './schemas.js';
+export {
+  SKU_PATTERN,
+  skuSchema,
+  currencyCodeSchema,
+  moneySchema,
+  productSummarySchema,
+  productStatusSchema,
+  type Money,
+  type ProductSummary,
+} from './schemas.js';
 export {
   productPageInput,
   productPageOutput,

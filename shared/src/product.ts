@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { currencyCodeSchema, moneySchema, productStatusSchema, productSummarySchema, skuSchema } from './schemas.js';
+import {
+  currencyCodeSchema,
+  moneySchema,
+  productStatusSchema,
+  productSummarySchema,
+  skuSchema,
+} from './schemas.js';
 
 export const productPageInput = z.object({
   sku: skuSchema,
@@ -40,7 +46,14 @@ export const productPageOutput = z.object({
     .nullable(),
   rating: z.object({ average: z.number(), count: z.number() }).nullable(),
   reviews: z.array(
-    z.object({ id: z.string(), author: z.string(), rating: z.number(), title: z.string(), body: z.string(), createdAt: z.date() }),
+    z.object({
+      id: z.string(),
+      author: z.string(),
+      rating: z.number(),
+      title: z.string(),
+      body: z.string(),
+      createdAt: z.date(),
+    }),
   ),
   recommendations: z.array(productSummarySchema),
   degraded: z.array(z.enum(PRODUCT_PAGE_PARTS)),
@@ -52,7 +65,10 @@ export const SEARCH_MAX_PAGE_SIZE = 50;
 
 export const productSearchInput = z.object({
   query: z.string().max(200).optional(),
-  category: z.string().regex(/^[0-9A-Za-z-]{1,32}$/, 'a category code is 1 to 32 characters of 0-9, A-Z, a-z and -').optional(),
+  category: z
+    .string()
+    .regex(/^[0-9A-Za-z-]{1,32}$/, 'a category code is 1 to 32 characters of 0-9, A-Z, a-z and -')
+    .optional(),
   page: z.number().int().min(1).max(10_000).default(1),
   pageSize: z.number().int().min(1).max(SEARCH_MAX_PAGE_SIZE).default(20),
   currency: currencyCodeSchema.optional(),

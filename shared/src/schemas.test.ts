@@ -18,6 +18,7 @@ describe('skuSchema', () => {
 describe('currencyCodeSchema', () => {
   it('accepts three upper-case letters and nothing else', () => {
     expect(currencyCodeSchema.safeParse('JPY').success).toBe(true);
-    for (const code of ['jpy', 'EURO', 'E1R', '']) expect(currencyCodeSchema.safeParse(code).success).toBe(false);
+    for (const code of ['jpy', 'EURO', 'E1R', ''])
+      expect(currencyCodeSchema.safeParse(code).success).toBe(false);
   });
 });

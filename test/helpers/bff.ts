@@ -27,13 +27,18 @@ export interface StartBffOptions {
  * client and its debug logs collected. The cache is off unless `env` turns it on: most tests look
  * at what reaches the upstreams. Closing it leaves the sandbox to its owner.
  */
-export async function startInstance(sandbox: Sandbox, env: Record<string, string> = {}): Promise<Bff> {
+export async function startInstance(
+  sandbox: Sandbox,
+  env: Record<string, string> = {},
+): Promise<Bff> {
   const loaded = loadConfig({ ...sandbox.env(), LOG_LEVEL: 'debug', CACHE_MAX_BYTES: '0', ...env });
   if (!loaded.ok) throw new Error(`bad test configuration: ${loaded.errors.join('; ')}`);
   const logs: string[] = [];
-  const log = (level: string) => (msg: string, fields: Record<string, unknown> = {}) => {
-    logs.push(JSON.stringify({ level, msg, ...fields }));
-  };
+  const log =
+    (level: string) =>
+    (msg: string, fields: Record<string, unknown> = {}) => {
+      logs.push(JSON.stringify({ level, msg, ...fields }));
+    };
   const app = createApp(loaded.config, {
     log: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
   });
@@ -49,9 +54,11 @@ export async function startInstance(sandbox: Sandbox, env: Record<string, string
     async close() {
       await app.close();
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => {
-        resolve();
-      }));
+      await new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      );
     },
   };
 }
@@ -94,15 +101,27 @@ export function useBff(options: StartBffOptions = {}): () => Bff {
 }
 
 /** A raw GET of a query over the wire format, for what the typed client does not show (headers, bodies). */
-export async function getQuery(bff: Bff, path: string, input?: unknown): Promise<{ status: number; headers: Headers; text: string; body: unknown }> {
-  const query = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
+export async function getQuery(
+  bff: Bff,
+  path: string,
+  input?: unknown,
+): Promise<{ status: number; headers: Headers; text: string; body: unknown }> {
+  const query =
+    input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
   const response = await fetch(`${bff.url}/trpc/${path}${query}`);
   const text = await response.text();
-  return { status: response.status, headers: response.headers, text, body: JSON.parse(text) as unknown };
+  return {
+    status: response.status,
+    headers: response.headers,
+    text,
+    body: JSON.parse(text) as unknown,
+  };
 }
 
 /** The tRPC error data of a rejected call: `{ code, appCode, httpStatus, … }`. */
-export async function errorOf(promise: Promise<unknown>): Promise<{ message: string; data: Record<string, unknown> }> {
+export async function errorOf(
+  promise: Promise<unknown>,
+): Promise<{ message: string; data: Record<string, unknown> }> {
   try {
     await promise;
   } catch (error) {
@@ -113,6 +132,12 @@ export async function errorOf(promise: Promise<unknown>): Promise<{ message: str
 }
 
 /** The log lines of a BFF at one level whose message starts with `prefix`. */
-export function logLines(bff: Bff, level: string, prefix: string): { level: string; msg: string }[] {
-  return bff.logs.map((line) => JSON.parse(line) as { level: string; msg: string }).filter((line) => line.level === level && line.msg.startsWith(prefix));
+export function logLines(
+  bff: Bff,
+  level: string,
+  prefix: string,
+): { level: string; msg: string }[] {
+  return bff.logs
+    .map((line) => JSON.parse(line) as { level: string; msg: string })
+    .filter((line) => line.level === level && line.msg.startsWith(prefix));
 }

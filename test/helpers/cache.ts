@@ -6,9 +6,19 @@ import type { Bff } from './bff.js';
  * The cache on (the test BFF has it off by default), with generous budgets: what these tests show
  * must not depend on how busy the machine is.
  */
-export const CACHE_ON = { CACHE_MAX_BYTES: '50000000', PART_TIMEOUT_MS: '5000', ERP_TIMEOUT_MS: '5000' };
+export const CACHE_ON = {
+  CACHE_MAX_BYTES: '50000000',
+  PART_TIMEOUT_MS: '5000',
+  ERP_TIMEOUT_MS: '5000',
+};
 
-export const SHIP_TO = { name: 'Ann Lee', street: 'Hauptstraße 1', city: 'Berlin', postalCode: '10115', country: 'DE' };
+export const SHIP_TO = {
+  name: 'Ann Lee',
+  street: 'Hauptstraße 1',
+  city: 'Berlin',
+  postalCode: '10115',
+  country: 'DE',
+};
 
 /** SKUs one test has used already: every test looks at SKUs nothing has cached yet. */
 const usedSkus = new Set<string>();
@@ -26,7 +36,10 @@ export function coldSku(bff: Bff, wanted: (sku: string) => boolean = () => true)
   }
 }
 
-export const priced = (bff: Bff) => (sku: string): boolean => bff.sandbox.store.catalog.prices.has(sku);
+export const priced =
+  (bff: Bff) =>
+  (sku: string): boolean =>
+    bff.sandbox.store.catalog.prices.has(sku);
 
 /** The Cache-Control of a public answer: its max-age and s-maxage in seconds. */
 export function publicAges(header: string | null): { maxAge: number; sMaxAge: number } {

@@ -19,7 +19,10 @@ function parse(decimal: string): Scaled {
   const match = /^(-?)(\d+)(?:\.(\d+))?$/.exec(decimal.trim());
   if (!match) throw new Error(`not a decimal: ${decimal}`);
   const fraction = match[3] ?? '';
-  return { units: BigInt(`${match[1] ?? ''}${match[2] ?? '0'}${fraction}`), scale: fraction.length };
+  return {
+    units: BigInt(`${match[1] ?? ''}${match[2] ?? '0'}${fraction}`),
+    scale: fraction.length,
+  };
 }
 
 function roundTo({ units, scale }: Scaled, digits: number): bigint {
@@ -34,7 +37,9 @@ function roundTo({ units, scale }: Scaled, digits: number): bigint {
 function format(units: bigint, digits: number): string {
   const sign = units < 0n ? '-' : '';
   const text = (units < 0n ? -units : units).toString().padStart(digits + 1, '0');
-  return digits === 0 ? `${sign}${text}` : `${sign}${text.slice(0, -digits)}.${text.slice(-digits)}`;
+  return digits === 0
+    ? `${sign}${text}`
+    : `${sign}${text.slice(0, -digits)}.${text.slice(-digits)}`;
 }
 
 /** The sandbox's ECB rate of a currency (units per 1 EUR). */
@@ -50,7 +55,10 @@ export function convert(amountEur: string, currency: string): string {
   const amount = parse(amountEur);
   if (currency === 'EUR') return format(roundTo(amount, digits), digits);
   const rate = parse(ecbRate(currency));
-  return format(roundTo({ units: amount.units * rate.units, scale: amount.scale + rate.scale }, digits), digits);
+  return format(
+    roundTo({ units: amount.units * rate.units, scale: amount.scale + rate.scale }, digits),
+    digits,
+  );
 }
 
 /** A rounded unit price × a quantity. */
@@ -62,8 +70,14 @@ export function times(unitPrice: string, quantity: number, currency: string): st
 /** The sum of amounts of one currency. */
 export function sum(amounts: readonly string[], currency: string): string {
   const digits = minorDigits(currency);
-  return format(amounts.reduce((total, amount) => total + roundTo(parse(amount), digits), 0n), digits);
+  return format(
+    amounts.reduce((total, amount) => total + roundTo(parse(amount), digits), 0n),
+    digits,
+  );
 }
 
 /** `{ amount, currencyCode }` as API.md's Money. */
-export const money = (amount: string, currencyCode: string): { amount: string; currencyCode: string } => ({ amount, currencyCode });
+export const money = (
+  amount: string,
+  currencyCode: string,
+): { amount: string; currencyCode: string } => ({ amount, currencyCode });

@@ -56,9 +56,11 @@ export async function freePort(): Promise<number> {
     server.listen(0, '127.0.0.1', resolve);
   });
   const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => {
-    resolve();
-  }));
+  await new Promise<void>((resolve) =>
+    server.close(() => {
+      resolve();
+    }),
+  );
   return port;
 }
 
@@ -99,7 +101,9 @@ function parseReply(buffer: Buffer, offset: number): { reply: RespReply; end: nu
       return { reply: items, end: at };
     }
     default:
-      throw new Error(`not a RESP reply: ${JSON.stringify(buffer.toString('utf8', offset, lineEnd))}`);
+      throw new Error(
+        `not a RESP reply: ${JSON.stringify(buffer.toString('utf8', offset, lineEnd))}`,
+      );
   }
 }
 
@@ -137,14 +141,33 @@ export function redisCommand(url: string, ...args: string[]): Promise<RespReply>
 
 /** Starts redis-server on `port` and resolves once it answers PING. */
 async function spawnRedis(port: number): Promise<ChildProcess> {
-  const child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    REDIS_SERVER,
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--daemonize',
+      'no',
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   const ready = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`redis-server on port ${String(port)} did not start within ${String(START_TIMEOUT_MS)} ms:\n${output}`));
+      reject(
+        new Error(
+          `redis-server on port ${String(port)} did not start within ${String(START_TIMEOUT_MS)} ms:\n${output}`,
+        ),
+      );
     }, START_TIMEOUT_MS);
     const collect = (chunk: Buffer): void => {
       output += chunk.toString();
@@ -162,20 +185,29 @@ async function spawnRedis(port: number): Promise<ChildProcess> {
     });
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      reject(new Error(`redis-server on port ${String(port)} exited (${String(code ?? signal)}) before it was ready:\n${output}`));
+      reject(
+        new Error(
+          `redis-server on port ${String(port)} exited (${String(code ?? signal)}) before it was ready:\n${output}`,
+        ),
+      );
     });
   });
   await ready;
   const pong = await redisCommand(`redis://127.0.0.1:${String(port)}`, 'PING');
-  if (pong !== 'PONG') throw new Error(`redis-server on port ${String(port)} answered PING with ${JSON.stringify(pong)}`);
+  if (pong !== 'PONG')
+    throw new Error(
+      `redis-server on port ${String(port)} answered PING with ${JSON.stringify(pong)}`,
+    );
   return child;
 }
 
 async function kill(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => {
-    resolve();
-  }));
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      resolve();
+    }),
+  );
   child.kill('SIGKILL');
   await exited;
 }
@@ -204,16 +236,36 @@ export async function startRedis(): Promise<RedisServer> {
  * The connections a Redis server has from others than this probe: subscribers (in pub/sub mode) and
  * command connections that have sent at least one command (ioredis's ready check sends INFO first).
  */
-export async function redisConnections(url: string): Promise<{ subscribers: number; commands: number }> {
+export async function redisConnections(
+  url: string,
+): Promise<{ subscribers: number; commands: number }> {
   const list = await redisCommand(url, 'CLIENT', 'LIST');
   if (typeof list !== 'string') throw new Error(`CLIENT LIST answered ${JSON.stringify(list)}`);
   const clients = list
     .split('\n')
     .filter((line) => line.trim() !== '')
-    .map((line) => Object.fromEntries(line.trim().split(' ').map((field) => [field.slice(0, field.indexOf('=')), field.slice(field.indexOf('=') + 1)])) as Record<string, string | undefined>);
+    .map(
+      (line) =>
+        Object.fromEntries(
+          line
+            .trim()
+            .split(' ')
+            .map((field) => [
+              field.slice(0, field.indexOf('=')),
+              field.slice(field.indexOf('=') + 1),
+            ]),
+        ) as Record<string, string | undefined>,
+    );
   const others = clients.filter((client) => client.cmd !== 'client|list');
   return {
-    subscribers: others.filter((client) => client.flags?.includes('P') === true || Number(client.sub ?? 0) > 0).length,
-    commands: others.filter((client) => client.flags?.includes('P') !== true && Number(client.sub ?? 0) === 0 && client.cmd !== 'NULL').length,
+    subscribers: others.filter(
+      (client) => client.flags?.includes('P') === true || Number(client.sub ?? 0) > 0,
+    ).length,
+    commands: others.filter(
+      (client) =>
+        client.flags?.includes('P') !== true &&
+        Number(client.sub ?? 0) === 0 &&
+        client.cmd !== 'NULL',
+    ).length,
   };
 }

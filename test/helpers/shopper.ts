@@ -30,7 +30,10 @@ export async function freshShopper(bff: Bff): Promise<FreshShopper> {
 
 /** A shopper's cart lines as the sandbox's cart service holds them (`[]` for none). */
 export function storedCart(bff: Bff, userId: string): { sku: string; quantity: number }[] {
-  return (bff.sandbox.store.carts.get(userId)?.items ?? []).map(({ sku, quantity }) => ({ sku, quantity }));
+  return (bff.sandbox.store.carts.get(userId)?.items ?? []).map(({ sku, quantity }) => ({
+    sku,
+    quantity,
+  }));
 }
 
 /** Units of a SKU on hand over all warehouses, as the sandbox's ERP holds them now. */

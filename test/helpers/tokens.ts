@@ -21,7 +21,10 @@ export function validClaims(bff: Bff, sub: string): Record<string, unknown> {
 }
 
 /** A token with `alg: none`: header and payload, and an empty signature. */
-export function unsignedToken(header: Record<string, unknown>, payload: Record<string, unknown>): string {
+export function unsignedToken(
+  header: Record<string, unknown>,
+  payload: Record<string, unknown>,
+): string {
   return `${base64urlJson(header)}.${base64urlJson(payload)}.`;
 }
 
@@ -48,15 +51,31 @@ export const SIGNED_IN_CALLS: readonly SignedInCall[] = [
   {
     path: 'orders.place',
     type: 'mutation',
-    input: { shipTo: { name: 'Ann Example', street: 'Hauptstr. 1', city: 'Berlin', postalCode: '10115', country: 'DE' }, clientReference: randomUUID() },
+    input: {
+      shipTo: {
+        name: 'Ann Example',
+        street: 'Hauptstr. 1',
+        city: 'Berlin',
+        postalCode: '10115',
+        country: 'DE',
+      },
+      clientReference: randomUUID(),
+    },
   },
 ];
 
 /** A raw call of one signed-in procedure over tRPC's wire format, with this `Authorization` header (none when undefined). */
-export function callSignedIn(bff: Bff, call: SignedInCall, authorization: string | undefined): Promise<RawAnswer> {
+export function callSignedIn(
+  bff: Bff,
+  call: SignedInCall,
+  authorization: string | undefined,
+): Promise<RawAnswer> {
   const headers: Record<string, string> = authorization === undefined ? {} : { authorization };
   if (call.type === 'query') {
-    const query = call.input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify({ json: call.input }))}`;
+    const query =
+      call.input === undefined
+        ? ''
+        : `?input=${encodeURIComponent(JSON.stringify({ json: call.input }))}`;
     return rawRequest(bff, `/trpc/${call.path}${query}`, { headers });
   }
   return rawRequest(bff, `/trpc/${call.path}`, {

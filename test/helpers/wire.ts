@@ -18,7 +18,11 @@ function parseJson(text: string): unknown {
 }
 
 /** A raw request to the BFF (`path` below its base URL, such as `/trpc/product.page`). */
-export async function rawRequest(bff: Bff, path: string, init: RequestInit = {}): Promise<RawAnswer> {
+export async function rawRequest(
+  bff: Bff,
+  path: string,
+  init: RequestInit = {},
+): Promise<RawAnswer> {
   const response = await fetch(`${bff.url}${path}`, init);
   const text = await response.text();
   return { status: response.status, headers: response.headers, text, body: parseJson(text) };
@@ -30,21 +34,28 @@ export async function rawRequest(bff: Bff, path: string, init: RequestInit = {})
  */
 export function batchPath(calls: readonly { path: string; input?: unknown }[]): string {
   const inputs = Object.fromEntries(
-    calls.flatMap((call, index) => (call.input === undefined ? [] : [[String(index), { json: call.input }]])),
+    calls.flatMap((call, index) =>
+      call.input === undefined ? [] : [[String(index), { json: call.input }]],
+    ),
   );
   const paths = calls.map((call) => call.path).join(',');
   return `/trpc/${paths}?batch=1&input=${encodeURIComponent(JSON.stringify(inputs))}`;
 }
 
 /** The tRPC error of a raw non-batch answer (`{ error: { json: { message, code, data } } }`), or undefined. */
-export function wireError(body: unknown): { message: string; data: Record<string, unknown> } | undefined {
+export function wireError(
+  body: unknown,
+): { message: string; data: Record<string, unknown> } | undefined {
   if (typeof body !== 'object' || body === null || !('error' in body)) return undefined;
   const { error } = body;
   if (typeof error !== 'object' || error === null || !('json' in error)) return undefined;
   const { json } = error;
   if (typeof json !== 'object' || json === null) return undefined;
   const message = 'message' in json && typeof json.message === 'string' ? json.message : '';
-  const data = 'data' in json && typeof json.data === 'object' && json.data !== null ? (json.data as Record<string, unknown>) : {};
+  const data =
+    'data' in json && typeof json.data === 'object' && json.data !== null
+      ? (json.data as Record<string, unknown>)
+      : {};
   return { message, data };
 }
 
@@ -60,7 +71,8 @@ export function expectNoLeak(bff: Bff, text: string): void {
     expect(text, `${service} port`).not.toContain(`:${port}`);
   }
   expect(text, 'a loopback address').not.toMatch(/127\.0\.0\.1|localhost|https?:\/\//i);
-  for (const [service, key] of Object.entries(bff.sandbox.keys)) expect(text, `${service} key`).not.toContain(key);
+  for (const [service, key] of Object.entries(bff.sandbox.keys))
+    expect(text, `${service} key`).not.toContain(key);
   expect(text, 'a stack').not.toMatch(/stack/i);
   expect(text, 'a stack frame').not.toMatch(/\bat \S+ \(|\bat (file|node):|\bat async\b/);
   expect(text, 'SOAP').not.toMatch(/soap|envelope/i);

@@ -34,24 +34,43 @@ const ERRORS = {
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const json = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(json),
+  });
   res.end(json);
 }
 
-function sendError(res: ServerResponse, path: string, code: keyof typeof ERRORS, message: string): void {
+function sendError(
+  res: ServerResponse,
+  path: string,
+  code: keyof typeof ERRORS,
+  message: string,
+): void {
   const [httpStatus, rpcCode] = ERRORS[code];
-  send(res, httpStatus, { error: { json: { message, code: rpcCode, data: { code, httpStatus, path } } } });
+  send(res, httpStatus, {
+    error: { json: { message, code: rpcCode, data: { code, httpStatus, path } } },
+  });
 }
 
 async function answer(path: string, input: Record<string, unknown>): Promise<unknown> {
-  if (input.currency !== undefined && input.currency !== 'EUR') throw new RangeError('the baseline answers EUR only');
+  if (input.currency !== undefined && input.currency !== 'EUR')
+    throw new RangeError('the baseline answers EUR only');
   if (path === 'product.page') {
-    if (typeof input.sku !== 'string' || !SKU.test(input.sku)) throw new RangeError('a SKU is 1 to 32 characters of 0-9, A-Z, a-z and -');
+    if (typeof input.sku !== 'string' || !SKU.test(input.sku))
+      throw new RangeError('a SKU is 1 to 32 characters of 0-9, A-Z, a-z and -');
     return productPage(config, input.sku);
   }
   const { query, category, page = 1, pageSize = 20 } = input;
   const search: SearchInput = { page: Number(page), pageSize: Number(pageSize) };
-  if (!Number.isInteger(search.page) || search.page < 1 || !Number.isInteger(search.pageSize) || search.pageSize < 1 || search.pageSize > 50) throw new RangeError('bad page or pageSize');
+  if (
+    !Number.isInteger(search.page) ||
+    search.page < 1 ||
+    !Number.isInteger(search.pageSize) ||
+    search.pageSize < 1 ||
+    search.pageSize > 50
+  )
+    throw new RangeError('bad page or pageSize');
   if (typeof query === 'string') search.query = query;
   if (typeof category === 'string') search.category = category;
   return productSearch(config, search);
@@ -72,7 +91,8 @@ const server = createServer((req, res) => {
   try {
     // tRPC's GET wire format: input={"json":{…}} (superjson; the inputs here hold no Dates).
     const parsed: unknown = JSON.parse(url.searchParams.get('input') ?? '{"json":{}}');
-    const json: unknown = typeof parsed === 'object' && parsed !== null && 'json' in parsed ? parsed.json : undefined;
+    const json: unknown =
+      typeof parsed === 'object' && parsed !== null && 'json' in parsed ? parsed.json : undefined;
     input = typeof json === 'object' && json !== null ? { ...json } : {};
   } catch {
     sendError(res, path, 'BAD_REQUEST', 'input is not JSON');
@@ -84,8 +104,10 @@ const server = createServer((req, res) => {
     },
     (error: unknown) => {
       if (error instanceof RangeError) sendError(res, path, 'BAD_REQUEST', error.message);
-      else if (error instanceof UpstreamFailure && error.faultCode === 'PRODUCT_NOT_FOUND') sendError(res, path, 'NOT_FOUND', `No product ${String(input.sku)}`);
-      else if (error instanceof DOMException && error.name === 'TimeoutError') sendError(res, path, 'GATEWAY_TIMEOUT', 'The ERP did not answer in time');
+      else if (error instanceof UpstreamFailure && error.faultCode === 'PRODUCT_NOT_FOUND')
+        sendError(res, path, 'NOT_FOUND', `No product ${String(input.sku)}`);
+      else if (error instanceof DOMException && error.name === 'TimeoutError')
+        sendError(res, path, 'GATEWAY_TIMEOUT', 'The ERP did not answer in time');
       else sendError(res, path, 'BAD_GATEWAY', 'An upstream failed');
     },
   );

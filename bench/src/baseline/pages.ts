@@ -25,7 +25,8 @@ interface Money {
 /** A EUR amount with exactly two decimals, rounded half away from zero, in integer cents (never a float). */
 export function eur(amount: string): Money {
   const [whole = '0', fraction = ''] = amount.trim().split('.');
-  const cents = BigInt(whole + fraction.padEnd(2, '0').slice(0, 2)) + (fraction.charAt(2) >= '5' ? 1n : 0n);
+  const cents =
+    BigInt(whole + fraction.padEnd(2, '0').slice(0, 2)) + (fraction.charAt(2) >= '5' ? 1n : 0n);
   const digits = cents.toString().padStart(3, '0');
   return { amount: `${digits.slice(0, -2)}.${digits.slice(-2)}`, currencyCode: 'EUR' };
 }
@@ -37,10 +38,13 @@ export function shiftDecimal(value: string, places: number): number | null {
   const [, whole = '', fraction = ''] = match;
   const digits = whole + fraction;
   const scale = fraction.length - places;
-  return scale <= 0 ? Number(digits + '0'.repeat(-scale)) : Number(`${digits.slice(0, -scale)}.${digits.slice(-scale)}`);
+  return scale <= 0
+    ? Number(digits + '0'.repeat(-scale))
+    : Number(`${digits.slice(0, -scale)}.${digits.slice(-scale)}`);
 }
 
-const status = (product: XmlNode): 'active' | 'discontinued' => (attr(product, 'status') === 'ACTIVE' ? 'active' : 'discontinued');
+const status = (product: XmlNode): 'active' | 'discontinued' =>
+  attr(product, 'status') === 'ACTIVE' ? 'active' : 'discontinued';
 
 function mainImage(product: XmlNode): string | null {
   const images = list(child(product, 'Images'), 'Image');
@@ -58,9 +62,18 @@ function toProduct(p: XmlNode) {
     brand: text(child(p, 'Brand')),
     category: { code: attr(child(p, 'Category'), 'code'), name: text(child(p, 'Category')) },
     status: status(p),
-    attributes: list(child(p, 'Attributes'), 'Attribute').map((a) => ({ name: attr(a, 'name'), value: text(a) })),
-    images: list(child(p, 'Images'), 'Image').map((i) => ({ role: attr(i, 'role'), url: attr(i, 'href') })),
-    weightGrams: weight === undefined || weightText === '' ? null : shiftDecimal(weightText, attr(weight, 'unit') === 'kg' ? 3 : 0),
+    attributes: list(child(p, 'Attributes'), 'Attribute').map((a) => ({
+      name: attr(a, 'name'),
+      value: text(a),
+    })),
+    images: list(child(p, 'Images'), 'Image').map((i) => ({
+      role: attr(i, 'role'),
+      url: attr(i, 'href'),
+    })),
+    weightGrams:
+      weight === undefined || weightText === ''
+        ? null
+        : shiftDecimal(weightText, attr(weight, 'unit') === 'kg' ? 3 : 0),
     ean: child(p, 'Ean') === undefined ? null : text(child(p, 'Ean')),
     updatedAt: new Date(text(child(p, 'UpdatedAt'))),
   };
@@ -76,7 +89,9 @@ const toSummary = (p: XmlNode, price: Price | undefined) => ({
 });
 
 /** An optional part: its value, or undefined when its upstream failed (the caller names it in `degraded`). */
-async function part<T>(work: (signal: AbortSignal) => Promise<T>): Promise<{ value: T } | undefined> {
+async function part<T>(
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<{ value: T } | undefined> {
   try {
     return { value: await work(AbortSignal.timeout(PART_TIMEOUT_MS)) };
   } catch {
@@ -86,11 +101,22 @@ async function part<T>(work: (signal: AbortSignal) => Promise<T>): Promise<{ val
 
 /** product.page per API.md, in EUR: one GetProduct, prices, GetStock, reviews and recommendations in parallel. */
 export async function productPage(config: BaselineConfig, sku: string) {
-  const recommended = part((signal) => getRecommendations(config, sku, 12, signal).then((skus) => skus.filter((s) => SKU.test(s) && s !== sku)));
+  const recommended = part((signal) =>
+    getRecommendations(config, sku, 12, signal).then((skus) =>
+      skus.filter((s) => SKU.test(s) && s !== sku),
+    ),
+  );
   const [product, price, stock, reviews, recommendations] = await Promise.all([
-    soap(config, 'GetProduct', `<cat:Sku>${escapeXml(sku)}</cat:Sku>`, AbortSignal.timeout(ERP_TIMEOUT_MS)),
+    soap(
+      config,
+      'GetProduct',
+      `<cat:Sku>${escapeXml(sku)}</cat:Sku>`,
+      AbortSignal.timeout(ERP_TIMEOUT_MS),
+    ),
     part((signal) => getPrices(config, [sku], signal)),
-    part(async (signal) => list(await soap(config, 'GetStock', `<cat:Sku>${escapeXml(sku)}</cat:Sku>`, signal), 'Stock')),
+    part(async (signal) =>
+      list(await soap(config, 'GetStock', `<cat:Sku>${escapeXml(sku)}</cat:Sku>`, signal), 'Stock'),
+    ),
     part((signal) => getReviews(config, sku, 3, signal)),
     recommended.then(async (skus) => {
       if (!skus) return undefined;
@@ -111,21 +137,38 @@ export async function productPage(config: BaselineConfig, sku: string) {
   ]);
 
   const degraded: string[] = [];
-  if (!price || (recommendations?.pricesFailed && recommendations.shown.length > 0)) degraded.push('price');
+  if (!price || (recommendations?.pricesFailed && recommendations.shown.length > 0))
+    degraded.push('price');
   if (!stock) degraded.push('availability');
   if (!reviews) degraded.push('reviews');
   if (!recommendations) degraded.push('recommendations');
   const current = price?.value.get(sku);
-  const warehouses = (stock?.value ?? []).map((row) => ({ code: attr(row, 'warehouse'), quantity: Math.max(0, Number(text(row))) }));
+  const warehouses = (stock?.value ?? []).map((row) => ({
+    code: attr(row, 'warehouse'),
+    quantity: Math.max(0, Number(text(row))),
+  }));
   const quantity = warehouses.reduce((total, row) => total + row.quantity, 0);
   const product0 = list(product, 'Product')[0];
   if (!product0) throw new Error('GetProduct answered no Product');
   return {
     product: toProduct(product0),
-    price: current ? { current: eur(current.amount), compareAt: current.compareAt === null ? null : eur(current.compareAt), promotion: current.promotion } : null,
+    price: current
+      ? {
+          current: eur(current.amount),
+          compareAt: current.compareAt === null ? null : eur(current.compareAt),
+          promotion: current.promotion,
+        }
+      : null,
     availability: stock ? { inStock: quantity > 0, quantity, warehouses } : null,
     rating: reviews ? reviews.value.summary : null,
-    reviews: (reviews?.value.reviews ?? []).slice(0, 3).map((r) => ({ id: r.id, author: r.author, rating: r.rating, title: r.title, body: r.body, createdAt: new Date(r.createdAt) })),
+    reviews: (reviews?.value.reviews ?? []).slice(0, 3).map((r) => ({
+      id: r.id,
+      author: r.author,
+      rating: r.rating,
+      title: r.title,
+      body: r.body,
+      createdAt: new Date(r.createdAt),
+    })),
     recommendations: recommendations?.shown ?? [],
     degraded,
   };
@@ -147,7 +190,16 @@ export async function productSearch(config: BaselineConfig, input: SearchInput) 
     `<cat:Page>${input.page}</cat:Page><cat:PageSize>${input.pageSize}</cat:PageSize>`;
   const results = await soap(config, 'SearchProducts', inner, AbortSignal.timeout(ERP_TIMEOUT_MS));
   const products = list(results, 'Product');
-  const prices = products.length === 0 ? { value: new Map<string, Price>() } : await part((signal) => getPrices(config, products.map((p) => attr(p, 'sku')), signal));
+  const prices =
+    products.length === 0
+      ? { value: new Map<string, Price>() }
+      : await part((signal) =>
+          getPrices(
+            config,
+            products.map((p) => attr(p, 'sku')),
+            signal,
+          ),
+        );
   const total = Number(attr(results, 'total'));
   return {
     items: products.map((p) => toSummary(p, prices?.value.get(attr(p, 'sku')))),

@@ -31,11 +31,14 @@ const parser = new XMLParser({
   parseAttributeValue: false,
   trimValues: true,
   entityDecoder: new EntityDecoder({ numericAllowed: true }), // numeric character references (&#233;) too
-  isArray: (name) => name === 'Product' || name === 'Attribute' || name === 'Image' || name === 'Stock',
+  isArray: (name) =>
+    name === 'Product' || name === 'Attribute' || name === 'Image' || name === 'Stock',
 });
 
-export const isNode = (value: unknown): value is XmlNode => typeof value === 'object' && value !== null && !Array.isArray(value);
-export const child = (node: unknown, name: string): unknown => (isNode(node) ? node[name] : undefined);
+export const isNode = (value: unknown): value is XmlNode =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+export const child = (node: unknown, name: string): unknown =>
+  isNode(node) ? node[name] : undefined;
 export const text = (value: unknown): string => {
   if (typeof value === 'string') return value.trim();
   const inner = child(value, '#text');
@@ -48,7 +51,12 @@ export const list = (node: unknown, name: string): XmlNode[] => {
 };
 
 export const escapeXml = (value: string): string =>
-  value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  value
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
 
 export class UpstreamFailure extends Error {
   constructor(
@@ -60,14 +68,22 @@ export class UpstreamFailure extends Error {
 }
 
 /** One SOAP call; `inner` is already escaped XML. Answers the `<Operation>Response` element. */
-export async function soap(config: BaselineConfig, operation: string, inner: string, signal: AbortSignal): Promise<unknown> {
+export async function soap(
+  config: BaselineConfig,
+  operation: string,
+  inner: string,
+  signal: AbortSignal,
+): Promise<unknown> {
   const envelope =
     `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="${SOAP_NS}" xmlns:cat="${CATALOG_NS}">` +
     `<soap:Header><cat:Credentials><cat:ClientId>${escapeXml(config.erpClientId)}</cat:ClientId><cat:ApiKey>${escapeXml(config.erpKey)}</cat:ApiKey></cat:Credentials></soap:Header>` +
     `<soap:Body><cat:${operation}>${inner}</cat:${operation}></soap:Body></soap:Envelope>`;
   const response = await fetch(`${config.erpUrl}/soap/catalog`, {
     method: 'POST',
-    headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${CATALOG_NS}#${operation}"` },
+    headers: {
+      'content-type': 'text/xml; charset=utf-8',
+      soapaction: `"${CATALOG_NS}#${operation}"`,
+    },
     body: envelope,
     signal,
   });
@@ -103,27 +119,72 @@ export interface Price {
 }
 
 interface PricesBody {
-  prices: { sku: string; amount: string; compareAt?: string | null; promotion?: { code: string; label: string } | null }[];
+  prices: {
+    sku: string;
+    amount: string;
+    compareAt?: string | null;
+    promotion?: { code: string; label: string } | null;
+  }[];
 }
 
 /** Prices by SKU (at most 50 SKUs, which is all a page or a search page needs). */
-export async function getPrices(config: BaselineConfig, skus: readonly string[], signal: AbortSignal): Promise<Map<string, Price>> {
-  const body = (await getJson(`${config.pricingUrl}/v2/prices?skus=${skus.map(encodeURIComponent).join(',')}`, config.pricingKey, signal)) as PricesBody | undefined;
-  return new Map((body?.prices ?? []).map((p) => [p.sku, { sku: p.sku, amount: p.amount, compareAt: p.compareAt ?? null, promotion: p.promotion ?? null }]));
+export async function getPrices(
+  config: BaselineConfig,
+  skus: readonly string[],
+  signal: AbortSignal,
+): Promise<Map<string, Price>> {
+  const body = (await getJson(
+    `${config.pricingUrl}/v2/prices?skus=${skus.map(encodeURIComponent).join(',')}`,
+    config.pricingKey,
+    signal,
+  )) as PricesBody | undefined;
+  return new Map(
+    (body?.prices ?? []).map((p) => [
+      p.sku,
+      {
+        sku: p.sku,
+        amount: p.amount,
+        compareAt: p.compareAt ?? null,
+        promotion: p.promotion ?? null,
+      },
+    ]),
+  );
 }
 
 export interface Reviews {
   summary: { average: number; count: number };
-  reviews: { id: string; author: string; rating: number; title: string; body: string; createdAt: string }[];
+  reviews: {
+    id: string;
+    author: string;
+    rating: number;
+    title: string;
+    body: string;
+    createdAt: string;
+  }[];
 }
 
-export async function getReviews(config: BaselineConfig, sku: string, limit: number, signal: AbortSignal): Promise<Reviews> {
-  const body = (await getJson(`${config.reviewsUrl}/products/${encodeURIComponent(sku)}/reviews?limit=${limit}&sort=recent`, config.reviewsKey, signal)) as Reviews | undefined;
+export async function getReviews(
+  config: BaselineConfig,
+  sku: string,
+  limit: number,
+  signal: AbortSignal,
+): Promise<Reviews> {
+  const body = (await getJson(
+    `${config.reviewsUrl}/products/${encodeURIComponent(sku)}/reviews?limit=${limit}&sort=recent`,
+    config.reviewsKey,
+    signal,
+  )) as Reviews | undefined;
   return body ?? { summary: { average: 0, count: 0 }, reviews: [] };
 }
 
-export async function getRecommendations(config: BaselineConfig, sku: string, limit: number, signal: AbortSignal): Promise<string[]> {
+export async function getRecommendations(
+  config: BaselineConfig,
+  sku: string,
+  limit: number,
+  signal: AbortSignal,
+): Promise<string[]> {
   const url = `${config.recommendationsUrl}/v1/recommendations?sku=${encodeURIComponent(sku)}&limit=${limit}`;
-  const body = (await getJson(url, config.recommendationsKey, signal)) as { items: { sku: string }[] } | undefined;
+  const body = (await getJson(url, config.recommendationsKey, signal)) as
+    { items: { sku: string }[] } | undefined;
   return (body?.items ?? []).map((item) => item.sku);
 }

@@ -12,7 +12,12 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
     setupRequest?: (request: AutocannonRequest, context: object) => AutocannonRequest;
     /** Called with each response's whole body (autocannon collects it anyway). */
-    onResponse?: (status: number, body: string, context: object, headers: Record<string, string | string[]>) => void;
+    onResponse?: (
+      status: number,
+      body: string,
+      context: object,
+      headers: Record<string, string | string[]>,
+    ) => void;
   }
 
   export interface AutocannonOptions {
@@ -35,10 +40,21 @@ declare module 'autocannon' {
   }
 
   export interface AutocannonInstance extends EventEmitter {
-    on(event: 'response', listener: (client: unknown, statusCode: number, resBytes: number, responseTimeMs: number) => void): this;
+    on(
+      event: 'response',
+      listener: (
+        client: unknown,
+        statusCode: number,
+        resBytes: number,
+        responseTimeMs: number,
+      ) => void,
+    ): this;
     stop(): void;
   }
 
   // eslint-disable-next-line no-restricted-syntax -- the shape of a CommonJS module whose module.exports is a function
-  export default function autocannon(options: AutocannonOptions, callback: (error: Error | null, result: AutocannonResult) => void): AutocannonInstance;
+  export default function autocannon(
+    options: AutocannonOptions,
+    callback: (error: Error | null, result: AutocannonResult) => void,
+  ): AutocannonInstance;
 }

@@ -8,7 +8,9 @@ import { createApp, loadConfig } from '@storefront/server';
  */
 const loaded = loadConfig(process.env);
 if (!loaded.ok) {
-  console.error(`cache probe: the configuration is invalid (the bench passes the sandbox’s): ${loaded.errors.join('; ')}`);
+  console.error(
+    `cache probe: the configuration is invalid (the bench passes the sandbox’s): ${loaded.errors.join('; ')}`,
+  );
   process.exit(1);
 }
 const { config } = loaded;

@@ -30,10 +30,18 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  */
 export function businessData(body: unknown): unknown {
   const clone: unknown = structuredClone(body);
-  const json = isRecord(clone) && isRecord(clone.result) && isRecord(clone.result.data) ? clone.result.data : clone;
-  const availability = isRecord(json) && isRecord(json.json) && isRecord(json.json.availability) ? json.json.availability : undefined;
+  const json =
+    isRecord(clone) && isRecord(clone.result) && isRecord(clone.result.data)
+      ? clone.result.data
+      : clone;
+  const availability =
+    isRecord(json) && isRecord(json.json) && isRecord(json.json.availability)
+      ? json.json.availability
+      : undefined;
   if (availability && Array.isArray(availability.warehouses)) {
-    availability.warehouses.sort((x: unknown, y: unknown) => String(isRecord(x) ? x.code : '').localeCompare(String(isRecord(y) ? y.code : '')));
+    availability.warehouses.sort((x: unknown, y: unknown) =>
+      String(isRecord(x) ? x.code : '').localeCompare(String(isRecord(y) ? y.code : '')),
+    );
   }
   return json;
 }

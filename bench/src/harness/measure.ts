@@ -26,7 +26,8 @@ export interface Measured {
 
 /** Waits until the upstreams stop receiving calls: requests in flight when a load ends still finish (or are cancelled) on the target. */
 export async function settle(sandbox: Sandbox): Promise<void> {
-  const total = (): number => Object.values(sandbox.calls.snapshot()).reduce((sum, count) => sum + count, 0);
+  const total = (): number =>
+    Object.values(sandbox.calls.snapshot()).reduce((sum, count) => sum + count, 0);
   let last = total();
   let quiet = 0;
   for (let i = 0; i < 60 && quiet < 2; i += 1) {
@@ -45,7 +46,13 @@ export async function settle(sandbox: Sandbox): Promise<void> {
 export async function measure(options: MeasureOptions): Promise<Measured> {
   const { sandbox, target } = options;
   const load = (connections: number, durationSeconds: number) =>
-    runLoad({ url: target.url, connections, durationSeconds, nextPath: options.nextPath, ...(options.headers ? { headers: options.headers } : {}) });
+    runLoad({
+      url: target.url,
+      connections,
+      durationSeconds,
+      nextPath: options.nextPath,
+      ...(options.headers ? { headers: options.headers } : {}),
+    });
 
   if (options.warmupSeconds > 0) await load(options.connections, options.warmupSeconds);
   await settle(sandbox);

@@ -62,18 +62,27 @@ export async function runMemory(options: MemoryRunOptions): Promise<MemoryResult
   const { maxBytes } = await sample();
   let lastLogged = 0;
   const timer = setInterval(() => {
-    void sample().then(() => {
-      const last = samples.at(-1);
-      if (last && last.atSeconds - lastLogged >= 10) {
-        lastLogged = last.atSeconds;
-        options.log(
-          `memory: ${last.requests.toLocaleString('en-US')} / ${options.skus.toLocaleString('en-US')} SKUs; RSS ${last.rssMiB.toFixed(0)} MiB; cache ${last.cacheMiB.toFixed(1)} of ${(maxBytes / MiB).toFixed(0)} MiB (${last.cacheEntries.toLocaleString('en-US')} entries)`,
-        );
-      }
-    }, () => undefined);
+    void sample().then(
+      () => {
+        const last = samples.at(-1);
+        if (last && last.atSeconds - lastLogged >= 10) {
+          lastLogged = last.atSeconds;
+          options.log(
+            `memory: ${last.requests.toLocaleString('en-US')} / ${options.skus.toLocaleString('en-US')} SKUs; RSS ${last.rssMiB.toFixed(0)} MiB; cache ${last.cacheMiB.toFixed(1)} of ${(maxBytes / MiB).toFixed(0)} MiB (${last.cacheEntries.toLocaleString('en-US')} entries)`,
+          );
+        }
+      },
+      () => undefined,
+    );
   }, every * 1000);
   try {
-    const load = await runLoad({ url: target.url, connections: options.connections, durationSeconds: 3_600, amount: options.skus, nextPath });
+    const load = await runLoad({
+      url: target.url,
+      connections: options.connections,
+      durationSeconds: 3_600,
+      amount: options.skus,
+      nextPath,
+    });
     await sample();
     return {
       skus: options.skus,

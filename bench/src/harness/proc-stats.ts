@@ -8,11 +8,15 @@ export const CLOCK_TICKS_PER_SECOND = 100;
  * parentheses and may hold spaces and parentheses, so fields are counted after the last `)`.
  */
 export function cpuTicksOf(stat: string): number {
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).trim().split(/\s+/);
+  const fields = stat
+    .slice(stat.lastIndexOf(')') + 2)
+    .trim()
+    .split(/\s+/);
   // After the name: state(3) ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt utime(14) stime(15)
   const utime = Number(fields[11]);
   const stime = Number(fields[12]);
-  if (!Number.isFinite(utime) || !Number.isFinite(stime)) throw new Error('unreadable /proc/<pid>/stat');
+  if (!Number.isFinite(utime) || !Number.isFinite(stime))
+    throw new Error('unreadable /proc/<pid>/stat');
   return utime + stime;
 }
 
@@ -32,5 +36,8 @@ export interface ProcessSample {
 /** The CPU time and RSS of a process on Linux. */
 export function sampleProcess(pid: number): ProcessSample {
   const ticks = cpuTicksOf(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  return { cpuMs: (ticks * 1000) / CLOCK_TICKS_PER_SECOND, rssBytes: rssBytesOf(readFileSync(`/proc/${pid}/status`, 'utf8')) };
+  return {
+    cpuMs: (ticks * 1000) / CLOCK_TICKS_PER_SECOND,
+    rssBytes: rssBytesOf(readFileSync(`/proc/${pid}/status`, 'utf8')),
+  };
 }

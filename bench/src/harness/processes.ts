@@ -30,10 +30,16 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-async function waitHealthy(url: string, child: ChildProcess, name: string, timeoutMs: number): Promise<void> {
+async function waitHealthy(
+  url: string,
+  child: ChildProcess,
+  name: string,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} before it was ready`);
+    if (child.exitCode !== null)
+      throw new Error(`${name} exited with code ${child.exitCode} before it was ready`);
     try {
       const response = await fetch(`${url}/healthz`);
       await response.body?.cancel();
@@ -47,7 +53,12 @@ async function waitHealthy(url: string, child: ChildProcess, name: string, timeo
 }
 
 /** Starts `node ...nodeArgs script` with `env` added on a free port (PORT, HOST) and waits for GET /healthz. */
-export async function startTarget(name: string, script: string, env: Record<string, string>, nodeArgs: readonly string[] = []): Promise<Target> {
+export async function startTarget(
+  name: string,
+  script: string,
+  env: Record<string, string>,
+  nodeArgs: readonly string[] = [],
+): Promise<Target> {
   const port = await freePort();
   const child = spawn(process.execPath, [...nodeArgs, script], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },

@@ -3,7 +3,26 @@ import type { Target } from './processes.js';
 import { trpcPath } from './scenarios.js';
 
 /** Fixtures with quirks (entities, CDATA, whitespace, kg, missing elements, unknown elements) and generated products. */
-const PAGES = ['000123', '000200', '000202', '000204', '000206', '000207', '000208', '000209', '000210', '000211', '000212', 'TR-2-RED', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ-01234', '100000', '100001', '100002', '100003', '100004'];
+const PAGES = [
+  '000123',
+  '000200',
+  '000202',
+  '000204',
+  '000206',
+  '000207',
+  '000208',
+  '000209',
+  '000210',
+  '000211',
+  '000212',
+  'TR-2-RED',
+  'ABCDEFGHIJKLMNOPQRSTUVWXYZ-01234',
+  '100000',
+  '100001',
+  '100002',
+  '100003',
+  '100004',
+];
 
 export const SAME_ANSWER_PATHS: readonly string[] = [
   ...PAGES.map((sku) => trpcPath('product.page', { sku })),
@@ -19,7 +38,10 @@ export const SAME_ANSWER_PATHS: readonly string[] = [
  * the same status and, for 200s, the same superjson json and meta (warehouses in any order).
  * Throws naming the first difference.
  */
-export async function checkSameAnswers(reference: Target, others: readonly Target[]): Promise<number> {
+export async function checkSameAnswers(
+  reference: Target,
+  others: readonly Target[],
+): Promise<number> {
   const get = async (target: Target, path: string): Promise<{ status: number; body: unknown }> => {
     const response = await fetch(`${target.url}${path}`);
     const body: unknown = await response.json();
@@ -35,7 +57,10 @@ export async function checkSameAnswers(reference: Target, others: readonly Targe
           : expected.status === 200
             ? firstDifference(businessData(actual.body), businessData(expected.body))
             : undefined;
-      if (difference) throw new Error(`${other.name} and ${reference.name} answer ${decodeURIComponent(path)} differently: ${difference}`);
+      if (difference)
+        throw new Error(
+          `${other.name} and ${reference.name} answer ${decodeURIComponent(path)} differently: ${difference}`,
+        );
     }
   }
   return SAME_ANSWER_PATHS.length;

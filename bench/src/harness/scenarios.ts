@@ -32,7 +32,24 @@ export function pathCycle(scenario: Scenario): () => string {
   };
 }
 
-const SEARCH_TERMS = ['trail', 'fleece', 'daypack', 'tent', 'helmet', 'kettlebell', 'cookbook', 'skillet', 'tea', 'speaker', 'planter', 'kite', 'notebook', 'pro', 'nordic', 'café'];
+const SEARCH_TERMS = [
+  'trail',
+  'fleece',
+  'daypack',
+  'tent',
+  'helmet',
+  'kettlebell',
+  'cookbook',
+  'skillet',
+  'tea',
+  'speaker',
+  'planter',
+  'kite',
+  'notebook',
+  'pro',
+  'nordic',
+  'café',
+];
 
 export interface ScenarioOptions {
   /** The first generated SKU of the sandbox. */
@@ -42,7 +59,8 @@ export interface ScenarioOptions {
 }
 
 export function scenarios(options: ScenarioOptions): Scenario[] {
-  const generated = (count: number) => Array.from({ length: count }, (_, i) => ({ sku: String(options.firstSku + i) }));
+  const generated = (count: number) =>
+    Array.from({ length: count }, (_, i) => ({ sku: String(options.firstSku + i) }));
   return [
     {
       id: 'product-page-uncached',
@@ -58,7 +76,8 @@ export function scenarios(options: ScenarioOptions): Scenario[] {
       id: 'product-page-cache-hit',
       title: 'product.page, cache hit',
       label: 'page cache hit',
-      description: 'Requests cycle over 64 SKUs on a BFF with its cache on (the default 64 MiB), warmed by the warm-up: nearly every upstream answer comes from memory (short TTLs such as stock’s 5 s still refresh in the background). The baseline has no cache and does the upstream work for every request.',
+      description:
+        'Requests cycle over 64 SKUs on a BFF with its cache on (the default 64 MiB), warmed by the warm-up: nearly every upstream answer comes from memory (short TTLs such as stock’s 5 s still refresh in the background). The baseline has no cache and does the upstream work for every request.',
       procedure: 'product.page',
       bff: 'cached',
       baseline: true,
@@ -68,7 +87,8 @@ export function scenarios(options: ScenarioOptions): Scenario[] {
       id: 'account-dashboard',
       title: 'account.dashboard, signed in',
       label: 'dashboard',
-      description: 'The demo user ann (bearer token from the sandbox identity provider, verified per request) on the BFF with the cache off: profile, loyalty, orders, cart, wishlist, notifications, recommendations and their SKU look-ups per request. There is no baseline for the dashboard.',
+      description:
+        'The demo user ann (bearer token from the sandbox identity provider, verified per request) on the BFF with the cache off: profile, loyalty, orders, cart, wishlist, notifications, recommendations and their SKU look-ups per request. There is no baseline for the dashboard.',
       procedure: 'account.dashboard',
       bff: 'uncached',
       baseline: false,

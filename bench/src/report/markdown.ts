@@ -1,23 +1,44 @@
 import type { BenchResults, Measurement, MemoryResult, ScenarioResult } from './results.js';
 
-const fixed = (value: number, digits: number): string => (Number.isFinite(value) ? value.toFixed(digits) : '—');
+const fixed = (value: number, digits: number): string =>
+  Number.isFinite(value) ? value.toFixed(digits) : '—';
 const ratio = (value: number | null): string => (value === null ? '—' : `${value.toFixed(2)}×`);
-const rps = (value: number): string => (Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : '—');
+const rps = (value: number): string =>
+  Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : '—';
 const ms = (value: number): string => fixed(value, value < 10 ? 2 : 1);
 
-type Row = [label: string, value: (m: Measurement) => string, ratio?: (s: ScenarioResult) => string];
+type Row = [
+  label: string,
+  value: (m: Measurement) => string,
+  ratio?: (s: ScenarioResult) => string,
+];
 
 const ROWS = (connections: number): Row[] => [
   [`req/s (${connections} connections)`, (m) => rps(m.rps), (s) => ratio(s.ratios.rps)],
-  [`p50 / p99 ms (${connections} connections)`, (m) => `${ms(m.p50Ms)} / ${ms(m.p99Ms)}`, (s) => ratio(s.ratios.p50Ms)],
-  ['p50 / p99 ms (1 connection)', (m) => `${ms(m.latencyP50Ms)} / ${ms(m.latencyP99Ms)}`, (s) => ratio(s.ratios.latencyP50Ms)],
-  ['server CPU ms per request', (m) => fixed(m.cpuMsPerRequest, 3), (s) => ratio(s.ratios.cpuMsPerRequest)],
+  [
+    `p50 / p99 ms (${connections} connections)`,
+    (m) => `${ms(m.p50Ms)} / ${ms(m.p99Ms)}`,
+    (s) => ratio(s.ratios.p50Ms),
+  ],
+  [
+    'p50 / p99 ms (1 connection)',
+    (m) => `${ms(m.latencyP50Ms)} / ${ms(m.latencyP99Ms)}`,
+    (s) => ratio(s.ratios.latencyP50Ms),
+  ],
+  [
+    'server CPU ms per request',
+    (m) => fixed(m.cpuMsPerRequest, 3),
+    (s) => ratio(s.ratios.cpuMsPerRequest),
+  ],
   ['server CPU busy (% of one core)', (m) => fixed(m.cpuBusyPercent, 0)],
   ['server RSS MiB (after load)', (m) => fixed(m.rssMiB, 0)],
   ['upstream calls per request', (m) => fixed(m.upstreamCallsPerRequest, 2)],
   ['bench process CPU ms per request (load + sandbox)', (m) => fixed(m.loadCpuMsPerRequest, 3)],
   ['bench process CPU busy (% of one core)', (m) => fixed(m.loadBusyPercent, 0)],
-  ['responses measured (degraded, non-2xx, errors)', (m) => `${m.requests.toLocaleString('en-US')} (${m.degraded}, ${m.non2xx}, ${m.errors})`],
+  [
+    'responses measured (degraded, non-2xx, errors)',
+    (m) => `${m.requests.toLocaleString('en-US')} (${m.degraded}, ${m.non2xx}, ${m.errors})`,
+  ],
 ];
 
 /** The summary table: one line per scenario. */
@@ -51,20 +72,36 @@ export function markdownReport(results: BenchResults): string {
     '',
   ];
   for (const s of results.scenarios) {
-    parts.push(`## ${s.title}`, '', s.description, '', '| | BFF | baseline | BFF ÷ baseline |', '|---|---:|---:|---:|');
+    parts.push(
+      `## ${s.title}`,
+      '',
+      s.description,
+      '',
+      '| | BFF | baseline | BFF ÷ baseline |',
+      '|---|---:|---:|---:|',
+    );
     for (const [label, value, ratioOf] of ROWS(settings.connections)) {
-      parts.push(`| ${label} | ${value(s.bff.summary)} | ${s.baseline ? value(s.baseline.summary) : '—'} | ${ratioOf ? ratioOf(s) : ''} |`);
+      parts.push(
+        `| ${label} | ${value(s.bff.summary)} | ${s.baseline ? value(s.baseline.summary) : '—'} | ${ratioOf ? ratioOf(s) : ''} |`,
+      );
     }
     const busy = Math.max(s.bff.summary.loadBusyPercent, s.baseline?.summary.loadBusyPercent ?? 0);
     if (busy >= 75) {
-      parts.push('', `The bench process (load generator and sandbox) was up to ${busy.toFixed(0)} % of a core busy here: throughput is bounded by it as much as by the target, so compare the CPU per request.`);
+      parts.push(
+        '',
+        `The bench process (load generator and sandbox) was up to ${busy.toFixed(0)} % of a core busy here: throughput is bounded by it as much as by the target, so compare the CPU per request.`,
+      );
     }
     const calls = (upstream: Record<string, number>): string =>
       Object.entries(upstream)
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([name, perRequest]) => `${name} ${perRequest.toFixed(2)}`)
         .join(', ') || 'none';
-    parts.push('', `Upstream calls per request — BFF: ${calls(s.bff.upstreamCalls)}${s.baseline ? `; baseline: ${calls(s.baseline.upstreamCalls)}` : ''}.`, '');
+    parts.push(
+      '',
+      `Upstream calls per request — BFF: ${calls(s.bff.upstreamCalls)}${s.baseline ? `; baseline: ${calls(s.baseline.upstreamCalls)}` : ''}.`,
+      '',
+    );
   }
   if (results.memory) parts.push(memorySection(results.memory), '');
   return parts.join('\n');
@@ -97,6 +134,9 @@ export function memorySection(memory: MemoryResult): string {
     '',
     '| s | SKUs asked | RSS MiB | cache MiB | cache entries | kept answers MiB |',
     '|---:|---:|---:|---:|---:|---:|',
-    ...shown.map((s) => `| ${fixed(s.atSeconds, 0)} | ${s.requests.toLocaleString('en-US')} | ${fixed(s.rssMiB, 0)} | ${fixed(s.cacheMiB, 1)} | ${s.cacheEntries.toLocaleString('en-US')} | ${fixed(s.responseCacheMiB, 1)} |`),
+    ...shown.map(
+      (s) =>
+        `| ${fixed(s.atSeconds, 0)} | ${s.requests.toLocaleString('en-US')} | ${fixed(s.rssMiB, 0)} | ${fixed(s.cacheMiB, 1)} | ${s.cacheEntries.toLocaleString('en-US')} | ${fixed(s.responseCacheMiB, 1)} |`,
+    ),
   ].join('\n');
 }

@@ -45,7 +45,12 @@ export interface ScenarioResult {
   bff: TargetResult;
   baseline: TargetResult | null;
   /** BFF ÷ baseline; null without a baseline. */
-  ratios: { rps: number | null; cpuMsPerRequest: number | null; p50Ms: number | null; latencyP50Ms: number | null };
+  ratios: {
+    rps: number | null;
+    cpuMsPerRequest: number | null;
+    p50Ms: number | null;
+    latencyP50Ms: number | null;
+  };
 }
 
 export interface MemorySample {
@@ -76,7 +81,14 @@ export interface MemoryResult {
 
 export interface BenchResults {
   generatedAt: string;
-  environment: { node: string; platform: string; cpus: number; cpuModel: string; loadAverageAtStart: number; loadAverageAtEnd: number };
+  environment: {
+    node: string;
+    platform: string;
+    cpus: number;
+    cpuModel: string;
+    loadAverageAtStart: number;
+    loadAverageAtEnd: number;
+  };
   settings: {
     seconds: number;
     latencySeconds: number;
@@ -100,13 +112,16 @@ export interface BenchResults {
 const median = (values: readonly number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? Number.NaN) : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? Number.NaN)
+    : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
 };
 
 /** Medians of the rounds; RSS the largest; counts summed. */
 export function summarize(rounds: readonly Measurement[]): Measurement {
   const of = (key: keyof Measurement): number[] => rounds.map((round) => round[key]);
-  const sum = (key: keyof Measurement): number => of(key).reduce((total, value) => total + value, 0);
+  const sum = (key: keyof Measurement): number =>
+    of(key).reduce((total, value) => total + value, 0);
   return {
     rps: median(of('rps')),
     p50Ms: median(of('p50Ms')),
@@ -126,8 +141,12 @@ export function summarize(rounds: readonly Measurement[]): Measurement {
   };
 }
 
-export function ratiosOf(bff: Measurement, baseline: Measurement | undefined): ScenarioResult['ratios'] {
-  const ratio = (a: number, b: number | undefined): number | null => (b === undefined || b === 0 ? null : a / b);
+export function ratiosOf(
+  bff: Measurement,
+  baseline: Measurement | undefined,
+): ScenarioResult['ratios'] {
+  const ratio = (a: number, b: number | undefined): number | null =>
+    b === undefined || b === 0 ? null : a / b;
   return {
     rps: ratio(bff.rps, baseline?.rps),
     cpuMsPerRequest: ratio(bff.cpuMsPerRequest, baseline?.cpuMsPerRequest),

@@ -3,8 +3,20 @@ import { barChartSvg, niceMax } from './svg.js';
 
 describe('barChartSvg', () => {
   const svg = barChartSvg({
-    series: [{ name: 'BFF', color: '#2563eb' }, { name: 'baseline', color: '#9ca3af' }],
-    panels: [{ title: 'Throughput <32 connections>', unit: 'req/s', groups: [{ label: 'page & co', values: [1200, 2400] }, { label: 'dashboard', values: [800, null] }] }],
+    series: [
+      { name: 'BFF', color: '#2563eb' },
+      { name: 'baseline', color: '#9ca3af' },
+    ],
+    panels: [
+      {
+        title: 'Throughput <32 connections>',
+        unit: 'req/s',
+        groups: [
+          { label: 'page & co', values: [1200, 2400] },
+          { label: 'dashboard', values: [800, null] },
+        ],
+      },
+    ],
   });
 
   it('draws one bar per value and a dash where there is none', () => {

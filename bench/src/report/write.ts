@@ -10,7 +10,11 @@ export function resultsSvg(report: BenchResults): string {
     report.scenarios.map((s) => {
       const bff = pick(s.bff.summary);
       const baseline = s.baseline ? pick(s.baseline.summary) : null;
-      return { label: s.label, values: [bff, baseline], note: baseline ? `BFF ÷ baseline ${(bff / baseline).toFixed(2)}×` : 'no baseline' };
+      return {
+        label: s.label,
+        values: [bff, baseline],
+        note: baseline ? `BFF ÷ baseline ${(bff / baseline).toFixed(2)}×` : 'no baseline',
+      };
     });
   return barChartSvg({
     series: [
@@ -18,9 +22,21 @@ export function resultsSvg(report: BenchResults): string {
       { name: 'baseline (hand-written)', color: '#9ca3af' },
     ],
     panels: [
-      { title: `Throughput at ${report.settings.connections} connections (req/s, higher is better)`, unit: 'req/s', groups: pair((m) => m.rps) },
-      { title: 'Latency p50 at 1 connection (ms, lower is better)', unit: 'ms', groups: pair((m) => m.latencyP50Ms) },
-      { title: `Latency p50 at ${report.settings.connections} connections (ms, lower is better)`, unit: 'ms', groups: pair((m) => m.p50Ms) },
+      {
+        title: `Throughput at ${report.settings.connections} connections (req/s, higher is better)`,
+        unit: 'req/s',
+        groups: pair((m) => m.rps),
+      },
+      {
+        title: 'Latency p50 at 1 connection (ms, lower is better)',
+        unit: 'ms',
+        groups: pair((m) => m.latencyP50Ms),
+      },
+      {
+        title: `Latency p50 at ${report.settings.connections} connections (ms, lower is better)`,
+        unit: 'ms',
+        groups: pair((m) => m.p50Ms),
+      },
     ],
   });
 }

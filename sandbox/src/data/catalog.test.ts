@@ -6,7 +6,10 @@ import type { CatalogProduct } from './model.js';
 /** Built once: generating is deterministic, so the tests can share it. */
 const standard = createCatalog();
 
-const generatedOf = (catalog: Catalog): CatalogProduct[] => catalog.ordered.filter((product) => Number(product.sku) >= FIRST_GENERATED_SKU && /^\d{6}$/.test(product.sku));
+const generatedOf = (catalog: Catalog): CatalogProduct[] =>
+  catalog.ordered.filter(
+    (product) => Number(product.sku) >= FIRST_GENERATED_SKU && /^\d{6}$/.test(product.sku),
+  );
 
 function eanCheckDigitOk(ean: string): boolean {
   let sum = 0;
@@ -29,7 +32,9 @@ describe('createCatalog', () => {
 
     expect(generatedOf(other)).not.toEqual(generatedOf(standard));
     expect(other.bySku.get(FIXTURE_SKUS.example)).toEqual(standard.bySku.get(FIXTURE_SKUS.example));
-    expect(other.prices.get(FIXTURE_SKUS.example)).toEqual(standard.prices.get(FIXTURE_SKUS.example));
+    expect(other.prices.get(FIXTURE_SKUS.example)).toEqual(
+      standard.prices.get(FIXTURE_SKUS.example),
+    );
   });
 
   it('holds 5,000 products by default, the fixtures included', () => {
@@ -51,7 +56,9 @@ describe('createCatalog', () => {
     expect(codes.size).toBeGreaterThanOrEqual(12);
     for (const category of CATEGORIES) expect(codes).toContain(category.code);
     for (const product of generatedOf(standard)) {
-      expect(CATEGORIES.find((category) => category.code === product.category.code)?.name).toBe(product.category.name);
+      expect(CATEGORIES.find((category) => category.code === product.category.code)?.name).toBe(
+        product.category.name,
+      );
     }
   });
 
@@ -60,7 +67,9 @@ describe('createCatalog', () => {
 
     expect(large.bySku.size).toBe(100_000);
     expect(large.ordered).toHaveLength(100_000);
-    expect(large.bySku.has(String(FIRST_GENERATED_SKU + 100_000 - FIXTURE_PRODUCTS.length - 1))).toBe(true);
+    expect(
+      large.bySku.has(String(FIRST_GENERATED_SKU + 100_000 - FIXTURE_PRODUCTS.length - 1)),
+    ).toBe(true);
     for (const sku of Object.values(FIXTURE_SKUS)) expect(large.bySku.has(sku)).toBe(true);
   });
 
@@ -71,7 +80,11 @@ describe('createCatalog', () => {
     for (const sku of Object.values(FIXTURE_SKUS)) expect(tiny.bySku.has(sku)).toBe(true);
     for (const product of FIXTURE_PRODUCTS) expect(tiny.bySku.get(product.sku)).toEqual(product);
     expect(tiny.prices.has(FIXTURE_SKUS.noPrice)).toBe(false);
-    expect(tiny.prices.get(FIXTURE_SKUS.tenEuro)).toEqual({ amount: '10.00', compareAt: null, promotion: null });
+    expect(tiny.prices.get(FIXTURE_SKUS.tenEuro)).toEqual({
+      amount: '10.00',
+      compareAt: null,
+      promotion: null,
+    });
     expect(tiny.reviewCount(FIXTURE_SKUS.example)).toBe(128);
     expect(tiny.reviewCount(FIXTURE_SKUS.noReviews)).toBe(0);
   });
@@ -84,13 +97,16 @@ describe('createCatalog', () => {
     expect(skus.indexOf('000123')).toBeLessThan(skus.indexOf('0042'));
     expect(skus.indexOf('999')).toBe(-1);
     expect(skus.indexOf('1984')).toBeLessThan(skus.indexOf(FIXTURE_SKUS.longest));
-    expect(skus.indexOf(FIXTURE_SKUS.longest)).toBeLessThan(skus.indexOf(FIXTURE_SKUS.alphanumeric));
+    expect(skus.indexOf(FIXTURE_SKUS.longest)).toBeLessThan(
+      skus.indexOf(FIXTURE_SKUS.alphanumeric),
+    );
   });
 });
 
 describe('the generated products (not the fixtures) carry every quirk of the ERP', () => {
   const generated = generatedOf(standard);
-  const count = (predicate: (product: CatalogProduct) => boolean): number => generated.filter(predicate).length;
+  const count = (predicate: (product: CatalogProduct) => boolean): number =>
+    generated.filter(predicate).length;
 
   it('has products with missing, empty, one and many attributes', () => {
     expect(count((p) => p.attributes === undefined)).toBeGreaterThan(0);
@@ -104,15 +120,28 @@ describe('the generated products (not the fixtures) carry every quirk of the ERP
     expect(count((p) => p.images?.length === 0)).toBeGreaterThan(0);
     expect(count((p) => p.images?.length === 1)).toBeGreaterThan(0);
     expect(count((p) => (p.images?.length ?? 0) > 1)).toBeGreaterThan(0);
-    expect(count((p) => (p.images?.length ?? 0) > 1 && p.images?.[0]?.role !== 'main' && p.images?.some((image) => image.role === 'main') === true)).toBeGreaterThan(0);
-    expect(count((p) => (p.images?.length ?? 0) > 0 && p.images?.every((image) => image.role !== 'main') === true)).toBeGreaterThan(0);
+    expect(
+      count(
+        (p) =>
+          (p.images?.length ?? 0) > 1 &&
+          p.images?.[0]?.role !== 'main' &&
+          p.images?.some((image) => image.role === 'main') === true,
+      ),
+    ).toBeGreaterThan(0);
+    expect(
+      count(
+        (p) =>
+          (p.images?.length ?? 0) > 0 && p.images?.every((image) => image.role !== 'main') === true,
+      ),
+    ).toBeGreaterThan(0);
   });
 
   it('has weights in kg and in g, and products without a weight', () => {
     expect(count((p) => p.weight?.unit === 'kg')).toBeGreaterThan(0);
     expect(count((p) => p.weight?.unit === 'g')).toBeGreaterThan(0);
     expect(count((p) => p.weight === undefined)).toBeGreaterThan(0);
-    for (const product of generated) if (product.weight) expect(product.weight.value).toMatch(/^\d+(\.\d+)?$/);
+    for (const product of generated)
+      if (product.weight) expect(product.weight.value).toMatch(/^\d+(\.\d+)?$/);
   });
 
   it('has products without a description, and descriptions both as CDATA and escaped text', () => {
@@ -147,9 +176,13 @@ describe('the generated products (not the fixtures) carry every quirk of the ERP
 
     expect(prices.filter((price) => price === undefined).length).toBeGreaterThan(0);
     expect(prices.filter((price) => price?.compareAt === null).length).toBeGreaterThan(0);
-    expect(prices.filter((price) => price?.compareAt !== null && price?.compareAt !== undefined).length).toBeGreaterThan(0);
+    expect(
+      prices.filter((price) => price?.compareAt !== null && price?.compareAt !== undefined).length,
+    ).toBeGreaterThan(0);
     expect(prices.filter((price) => price?.promotion === null).length).toBeGreaterThan(0);
-    expect(prices.filter((price) => price?.promotion !== null && price?.promotion !== undefined).length).toBeGreaterThan(0);
+    expect(
+      prices.filter((price) => price?.promotion !== null && price?.promotion !== undefined).length,
+    ).toBeGreaterThan(0);
     for (const price of prices) if (price) expect(price.amount).toMatch(/^\d+\.\d{2}$/);
   });
 
@@ -157,7 +190,9 @@ describe('the generated products (not the fixtures) carry every quirk of the ERP
     const stock = generated.map((product) => standard.stock.get(product.sku) ?? []);
 
     expect(stock.filter((rows) => rows.length === 0).length).toBeGreaterThan(0);
-    expect(stock.filter((rows) => rows.some((row) => row.quantity === 0)).length).toBeGreaterThan(0);
+    expect(stock.filter((rows) => rows.some((row) => row.quantity === 0)).length).toBeGreaterThan(
+      0,
+    );
   });
 
   it('has products without reviews and products with many', () => {
@@ -182,7 +217,9 @@ describe('the catalog’s reviews and recommendations', () => {
     for (const catalog of [createCatalog({ products: 500 }), standard]) {
       for (const user of DEMO_USERS) {
         for (let limit = 1; limit <= 50; limit++) {
-          const skus = catalog.recommendationsForUser(user.userId, user.wishlist, limit).map((item) => item.sku);
+          const skus = catalog
+            .recommendationsForUser(user.userId, user.wishlist, limit)
+            .map((item) => item.sku);
           expect(skus).toHaveLength(limit);
           expect(new Set(skus).size).toBe(limit);
         }

@@ -1,30 +1,94 @@
-import { FIXTURE_PRICES, FIXTURE_PRODUCTS, FIXTURE_RECOMMENDATIONS, FIXTURE_REVIEW_COUNTS, FIXTURE_STOCK } from './fixtures.js';
+import {
+  FIXTURE_PRICES,
+  FIXTURE_PRODUCTS,
+  FIXTURE_RECOMMENDATIONS,
+  FIXTURE_REVIEW_COUNTS,
+  FIXTURE_STOCK,
+} from './fixtures.js';
 import type { CatalogProduct, PriceRecord, Recommendation, Review, StockRow } from './model.js';
 import { centsToDecimal } from './money.js';
 import { createRandom, hashString, type Random } from './random.js';
 
 export const CATEGORIES: readonly { code: string; name: string; nouns: readonly string[] }[] = [
-  { code: '0100', name: 'Running shoes', nouns: ['Trail Shoe', 'Road Runner', 'Racing Flat', 'Trainer'] },
-  { code: '0200', name: 'Outdoor jackets', nouns: ['Shell Jacket', 'Down Parka', 'Fleece', 'Rain Coat'] },
+  {
+    code: '0100',
+    name: 'Running shoes',
+    nouns: ['Trail Shoe', 'Road Runner', 'Racing Flat', 'Trainer'],
+  },
+  {
+    code: '0200',
+    name: 'Outdoor jackets',
+    nouns: ['Shell Jacket', 'Down Parka', 'Fleece', 'Rain Coat'],
+  },
   { code: '0300', name: 'Backpacks', nouns: ['Daypack', 'Trekking Pack', 'Hip Bag', 'Duffel'] },
   { code: '0400', name: 'Tents', nouns: ['Dome Tent', 'Tarp', 'Bivy', 'Tunnel Tent'] },
   { code: '0500', name: 'Cycling', nouns: ['Helmet', 'Bike Light', 'Saddle Bag', 'Jersey'] },
-  { code: '0600', name: 'Fitness', nouns: ['Kettlebell', 'Yoga Block', 'Jump Rope', 'Foam Roller'] },
+  {
+    code: '0600',
+    name: 'Fitness',
+    nouns: ['Kettlebell', 'Yoga Block', 'Jump Rope', 'Foam Roller'],
+  },
   { code: '0700', name: 'Books', nouns: ['Field Guide', 'Cookbook', 'Novel', 'Atlas'] },
-  { code: '0800', name: 'Kitchen', nouns: ['Skillet', 'Chef Knife', 'Dutch Oven', 'Salt & Pepper Mill'] },
-  { code: '0900', name: 'Tea & coffee', nouns: ['Espresso Cups', 'Tea Tin', 'Pour-Over Kettle', 'Grinder'] },
+  {
+    code: '0800',
+    name: 'Kitchen',
+    nouns: ['Skillet', 'Chef Knife', 'Dutch Oven', 'Salt & Pepper Mill'],
+  },
+  {
+    code: '0900',
+    name: 'Tea & coffee',
+    nouns: ['Espresso Cups', 'Tea Tin', 'Pour-Over Kettle', 'Grinder'],
+  },
   { code: '1000', name: 'Home audio', nouns: ['Speaker', 'Headphones', 'Turntable', 'Amplifier'] },
   { code: '1100', name: 'Garden', nouns: ['Trowel', 'Watering Can', 'Planter', 'Pruner'] },
   { code: '1200', name: 'Toys', nouns: ['Puzzle', 'Kite', 'Building Set', 'Plush Fox'] },
-  { code: '1300', name: 'Stationery', nouns: ['Notebook', 'Fountain Pen', 'Planner', 'Sketchbook'] },
+  {
+    code: '1300',
+    name: 'Stationery',
+    nouns: ['Notebook', 'Fountain Pen', 'Planner', 'Sketchbook'],
+  },
 ];
 
-const ADJECTIVES = ['Alpine', 'Urban', 'Classic', 'Nordic', 'Compact', 'Summit', 'Coastal', 'Everyday', 'Pro', 'Café', 'Électrique', 'Midnight'];
-const BRANDS = ['Northwind', 'Fjällmark', 'Lumen', 'Hearth', 'Basics', 'Paper & Co', 'Toyland', 'Maison Noël', 'Velo Verde', 'Kōbō', 'Ironleaf', 'Soundcraft Labs'];
+const ADJECTIVES = [
+  'Alpine',
+  'Urban',
+  'Classic',
+  'Nordic',
+  'Compact',
+  'Summit',
+  'Coastal',
+  'Everyday',
+  'Pro',
+  'Café',
+  'Électrique',
+  'Midnight',
+];
+const BRANDS = [
+  'Northwind',
+  'Fjällmark',
+  'Lumen',
+  'Hearth',
+  'Basics',
+  'Paper & Co',
+  'Toyland',
+  'Maison Noël',
+  'Velo Verde',
+  'Kōbō',
+  'Ironleaf',
+  'Soundcraft Labs',
+];
 const COLORS = ['Red', 'Blue', 'Black', 'Olive', 'Sand', 'Grey', 'Rosé', 'Navy'];
 const WAREHOUSES = ['BER', 'HAM', 'MUC'];
 const AUTHORS = ['Ann', 'Ben', 'Zoë', 'Mateo', 'Priya', 'Jürgen', 'Aiko', 'Olu', 'Sam', 'Lea'];
-const TITLES = ['Great', 'Does the job', 'Not for me', 'Excellent value', 'Solid', 'Could be better', 'Love it'];
+const TITLES = [
+  'Great',
+  'Does the job',
+  'Not for me',
+  'Excellent value',
+  'Solid',
+  'Could be better',
+  'Love it',
+];
 
 /** The first generated SKU; generated SKUs are consecutive six-digit numbers. */
 export const FIRST_GENERATED_SKU = 100000;
@@ -47,7 +111,11 @@ export interface Catalog {
   /** Summary and the newest `limit` reviews, newest first. */
   reviews(sku: string, limit: number): { average: number; count: number; reviews: Review[] };
   recommendationsForSku(sku: string, limit: number): Recommendation[];
-  recommendationsForUser(userId: string, wishlist: readonly string[], limit: number): Recommendation[];
+  recommendationsForUser(
+    userId: string,
+    wishlist: readonly string[],
+    limit: number,
+  ): Recommendation[];
 }
 
 export function createCatalog(options: CatalogOptions = {}): Catalog {
@@ -83,13 +151,18 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
     const r = createRandom(hashString(`${sku}#${String(index)}`, seed));
     const rating = r.chance(0.6) ? r.int(4, 5) : r.int(1, 3);
     // Index 0 is the newest; one review every ~2 days going back from the FX day.
-    const createdAt = new Date(Date.UTC(2026, 10, 24, 10, 0, 0) - index * 43 * 3_600_000 - r.int(0, 3_600_000));
+    const createdAt = new Date(
+      Date.UTC(2026, 10, 24, 10, 0, 0) - index * 43 * 3_600_000 - r.int(0, 3_600_000),
+    );
     return {
       id: `r-${sku}-${String(index + 1)}`,
       author: r.pick(AUTHORS),
       rating,
       title: r.pick(TITLES),
-      body: rating >= 4 ? 'Would buy again — fits as described.' : 'Quality is okay, delivery took a while.',
+      body:
+        rating >= 4
+          ? 'Would buy again — fits as described.'
+          : 'Quality is okay, delivery took a while.',
       createdAt: `${createdAt.toISOString().slice(0, 19)}Z`,
     };
   };
@@ -123,13 +196,23 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
         .slice(0, 3)
         .map((s, i) => ({ sku: s, score: 0.99 - i / 100, reason: 'for_you' }));
       // The wishlist's SKUs are excluded from the rest so that no SKU is listed twice.
-      const rest = pickRecommendations(ordered, hashString(userId, seed), limit, fromWishlist.map((item) => item.sku));
+      const rest = pickRecommendations(
+        ordered,
+        hashString(userId, seed),
+        limit,
+        fromWishlist.map((item) => item.sku),
+      );
       return [...fromWishlist, ...rest].slice(0, limit);
     },
   };
 }
 
-function pickRecommendations(ordered: readonly CatalogProduct[], hash: number, limit: number, exclude: readonly string[]): Recommendation[] {
+function pickRecommendations(
+  ordered: readonly CatalogProduct[],
+  hash: number,
+  limit: number,
+  exclude: readonly string[],
+): Recommendation[] {
   const r = createRandom(hash);
   const items: Recommendation[] = [];
   const seen = new Set(exclude);
@@ -156,11 +239,18 @@ function generateProduct(sku: string, r: Random): CatalogProduct {
     name,
     brand: r.pick(BRANDS),
     category: { code: category.code, name: category.name },
-    updatedAt: new Date(Date.UTC(2026, r.int(0, 9), r.int(1, 28), r.int(0, 23), r.int(0, 59))).toISOString().replace('.000Z', 'Z'),
+    updatedAt: new Date(Date.UTC(2026, r.int(0, 9), r.int(1, 28), r.int(0, 23), r.int(0, 59)))
+      .toISOString()
+      .replace('.000Z', 'Z'),
   };
   const d = r.next();
-  if (d < 0.6) product.description = { text: `<p>The <b>${name}</b> by our own workshop.</p>`, encoding: 'cdata' };
-  else if (d < 0.85) product.description = { text: `${noun} for every day & every season.`, encoding: 'escaped' };
+  if (d < 0.6)
+    product.description = {
+      text: `<p>The <b>${name}</b> by our own workshop.</p>`,
+      encoding: 'cdata',
+    };
+  else if (d < 0.85)
+    product.description = { text: `${noun} for every day & every season.`, encoding: 'escaped' };
 
   const a = r.next();
   if (a < 0.1) product.attributes = undefined;
@@ -168,15 +258,22 @@ function generateProduct(sku: string, r: Random): CatalogProduct {
   else {
     product.attributes = [{ name: 'color', value: r.pick(COLORS) }];
     const more = r.int(0, 3);
-    for (let i = 0; i < more; i++) product.attributes.push({ name: `spec-${String(i + 1)}`, value: String(r.int(1, 99)) });
+    for (let i = 0; i < more; i++)
+      product.attributes.push({ name: `spec-${String(i + 1)}`, value: String(r.int(1, 99)) });
   }
 
   const m = r.next();
-  const image = (role: string, n = ''): { role: string; href: string } => ({ role, href: `https://img.example.test/${sku}/${role}${n}.jpg` });
+  const image = (role: string, n = ''): { role: string; href: string } => ({
+    role,
+    href: `https://img.example.test/${sku}/${role}${n}.jpg`,
+  });
   if (m < 0.05) product.images = undefined;
   else if (m < 0.1) product.images = [];
   else if (m < 0.7) product.images = [image('main')];
-  else if (m < 0.95) product.images = r.chance(0.5) ? [image('main'), image('side')] : [image('side'), image('main'), image('detail')];
+  else if (m < 0.95)
+    product.images = r.chance(0.5)
+      ? [image('main'), image('side')]
+      : [image('side'), image('main'), image('detail')];
   else product.images = [image('side'), image('detail')];
 
   const w = r.next();
@@ -203,7 +300,12 @@ function generatePrice(r: Random): PriceRecord | null {
   const cents = r.int(199, 49999);
   const amount = centsToDecimal(cents);
   const compareAt = r.chance(0.2) ? centsToDecimal(cents + r.int(100, 5000)) : null;
-  const promotion = r.chance(0.1) ? r.pick([{ code: 'WINTER', label: 'Winter sale' }, { code: 'BF26', label: 'Black Friday' }]) : null;
+  const promotion = r.chance(0.1)
+    ? r.pick([
+        { code: 'WINTER', label: 'Winter sale' },
+        { code: 'BF26', label: 'Black Friday' },
+      ])
+    : null;
   return { amount, compareAt, promotion };
 }
 
@@ -213,7 +315,10 @@ function generateStock(r: Random): StockRow[] {
   const start = r.int(0, WAREHOUSES.length - 1);
   const rows: StockRow[] = [];
   for (let i = 0; i < count; i++) {
-    rows.push({ warehouse: WAREHOUSES[(start + i) % WAREHOUSES.length] ?? 'BER', quantity: r.chance(0.15) ? 0 : r.int(1, 60) });
+    rows.push({
+      warehouse: WAREHOUSES[(start + i) % WAREHOUSES.length] ?? 'BER',
+      quantity: r.chance(0.15) ? 0 : r.int(1, 60),
+    });
   }
   return rows;
 }

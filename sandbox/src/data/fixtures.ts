@@ -171,7 +171,12 @@ export const FIXTURE_PRODUCTS: readonly CatalogProduct[] = [
       { name: 'material', value: 'Gore-Tex' },
       { name: 'fit', value: 'Regular' },
     ],
-    images: [img('000202', 'side'), img('000202', 'back'), img('000202', 'main'), img('000202', 'detail', '-2')],
+    images: [
+      img('000202', 'side'),
+      img('000202', 'back'),
+      img('000202', 'main'),
+      img('000202', 'detail', '-2'),
+    ],
     weight: { unit: 'g', value: '640' },
     ean: '7391234567892',
     updatedAt,
@@ -376,7 +381,11 @@ export const FIXTURE_PRODUCTS: readonly CatalogProduct[] = [
 
 /** Prices of fixtures; a fixture not listed here (and not `noPrice`) gets a generated price. */
 export const FIXTURE_PRICES: Readonly<Record<string, PriceRecord | null>> = {
-  '000123': { amount: '129.90', compareAt: '149.90', promotion: { code: 'WINTER', label: 'Winter sale' } },
+  '000123': {
+    amount: '129.90',
+    compareAt: '149.90',
+    promotion: { code: 'WINTER', label: 'Winter sale' },
+  },
   '123': { amount: '39.95', compareAt: null, promotion: null },
   '000124': { amount: '79.00', compareAt: '99.00', promotion: null },
   '000211': null,
@@ -454,15 +463,57 @@ export const DEMO_USERS: readonly DemoUser[] = [
     ],
     wishlist: ['000123', '000202', '000124', '999999', '000207'],
     orders: [
-      { orderNo: 'SO-2026-000123', placedAt: '2026-11-20T08:00:00Z', status: 'SHIPPED', total: { amount: '259.80', currency: 'EUR' }, lineCount: 2 },
-      { orderNo: 'SO-2026-000101', placedAt: '2026-10-02T14:12:00Z', status: 'DELIVERED', total: { amount: '39.95', currency: 'EUR' }, lineCount: 1 },
-      { orderNo: 'SO-2026-000077', placedAt: '2026-08-15T10:00:00Z', status: 'CANCELLED', total: { amount: '120.00', currency: 'EUR' }, lineCount: 3 },
+      {
+        orderNo: 'SO-2026-000123',
+        placedAt: '2026-11-20T08:00:00Z',
+        status: 'SHIPPED',
+        total: { amount: '259.80', currency: 'EUR' },
+        lineCount: 2,
+      },
+      {
+        orderNo: 'SO-2026-000101',
+        placedAt: '2026-10-02T14:12:00Z',
+        status: 'DELIVERED',
+        total: { amount: '39.95', currency: 'EUR' },
+        lineCount: 1,
+      },
+      {
+        orderNo: 'SO-2026-000077',
+        placedAt: '2026-08-15T10:00:00Z',
+        status: 'CANCELLED',
+        total: { amount: '120.00', currency: 'EUR' },
+        lineCount: 3,
+      },
     ],
     notifications: [
-      { id: 'n-1', kind: 'order_shipped', text: 'Your order SO-2026-000123 is on its way.', createdAt: '2026-11-21T07:00:00Z', read: false },
-      { id: 'n-2', kind: 'price_drop', text: 'Summit Jacket is now 10 % off.', createdAt: '2026-11-19T12:00:00Z', read: false },
-      { id: 'n-3', kind: 'loyalty', text: 'You are 766 points away from platinum.', createdAt: '2026-11-10T12:00:00Z', read: false },
-      { id: 'n-4', kind: 'back_in_stock', text: 'Trail Socks are back.', createdAt: '2026-10-01T12:00:00Z', read: true },
+      {
+        id: 'n-1',
+        kind: 'order_shipped',
+        text: 'Your order SO-2026-000123 is on its way.',
+        createdAt: '2026-11-21T07:00:00Z',
+        read: false,
+      },
+      {
+        id: 'n-2',
+        kind: 'price_drop',
+        text: 'Summit Jacket is now 10 % off.',
+        createdAt: '2026-11-19T12:00:00Z',
+        read: false,
+      },
+      {
+        id: 'n-3',
+        kind: 'loyalty',
+        text: 'You are 766 points away from platinum.',
+        createdAt: '2026-11-10T12:00:00Z',
+        read: false,
+      },
+      {
+        id: 'n-4',
+        kind: 'back_in_stock',
+        text: 'Trail Socks are back.',
+        createdAt: '2026-10-01T12:00:00Z',
+        read: true,
+      },
     ],
   },
   {

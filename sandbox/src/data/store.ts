@@ -1,6 +1,14 @@
 import { createCatalog, type Catalog, type CatalogOptions } from './catalog.js';
 import { DEMO_USERS } from './fixtures.js';
-import type { Account, Cart, DemoUser, Loyalty, Notification, OrderSummary, StockRow } from './model.js';
+import type {
+  Account,
+  Cart,
+  DemoUser,
+  Loyalty,
+  Notification,
+  OrderSummary,
+  StockRow,
+} from './model.js';
 
 export interface OrderConfirmation {
   orderNo: string;
@@ -45,7 +53,11 @@ export interface SandboxStore {
 export function createStore(options: CatalogOptions = {}): SandboxStore {
   const catalog = createCatalog(options);
   const stock = new Map<string, StockRow[]>();
-  for (const [sku, rows] of catalog.stock) stock.set(sku, rows.map((row) => ({ ...row })));
+  for (const [sku, rows] of catalog.stock)
+    stock.set(
+      sku,
+      rows.map((row) => ({ ...row })),
+    );
 
   const accounts = new Map<string, Account>();
   const loyalty = new Map<string, Loyalty>();
@@ -56,8 +68,13 @@ export function createStore(options: CatalogOptions = {}): SandboxStore {
   for (const user of DEMO_USERS) {
     if (user.account) accounts.set(user.userId, user.account);
     if (user.loyalty) loyalty.set(user.userId, user.loyalty);
-    if (user.cart.length > 0) carts.set(user.userId, { items: user.cart.map((item) => ({ ...item })), version: 1 });
-    if (user.orders.length > 0) orders.set(user.userId, user.orders.map((order) => ({ ...order })));
+    if (user.cart.length > 0)
+      carts.set(user.userId, { items: user.cart.map((item) => ({ ...item })), version: 1 });
+    if (user.orders.length > 0)
+      orders.set(
+        user.userId,
+        user.orders.map((order) => ({ ...order })),
+      );
     wishlists.set(user.userId, user.wishlist);
     notifications.set(user.userId, user.notifications);
   }

@@ -30,7 +30,9 @@ export function createCallCounter(): CallCounter {
       });
     },
     count(service, operation) {
-      return operation === undefined ? (totals.get(service) ?? 0) : (counts.get(`${service} ${operation}`) ?? 0);
+      return operation === undefined
+        ? (totals.get(service) ?? 0)
+        : (counts.get(`${service} ${operation}`) ?? 0);
     },
     snapshot() {
       return Object.fromEntries(counts);

@@ -9,7 +9,10 @@ const REVIEWS_PATH = '/products/000123/reviews?limit=3&sort=recent';
 
 /** A raw request with the service's key, for answers that are not JSON or never come. */
 function fetchPrices(sandbox: Sandbox, init: RequestInit = {}): Promise<Response> {
-  return fetch(`${sandbox.urls.pricing}${PRICES_PATH}`, { ...init, headers: { 'x-api-key': sandbox.keys.pricing } });
+  return fetch(`${sandbox.urls.pricing}${PRICES_PATH}`, {
+    ...init,
+    headers: { 'x-api-key': sandbox.keys.pricing },
+  });
 }
 
 describe('fault injection on JSON services', () => {
@@ -32,7 +35,11 @@ describe('fault injection on JSON services', () => {
   });
 
   it('answers an injected 429 with the given Retry-After, and a 500 without one', async () => {
-    sandbox().faults.inject('reviews', { kind: 'status', status: 429, retryAfterSeconds: 7 }, { times: 1 });
+    sandbox().faults.inject(
+      'reviews',
+      { kind: 'status', status: 429, retryAfterSeconds: 7 },
+      { times: 1 },
+    );
     sandbox().faults.inject('pricing', { kind: 'status', status: 500 }, { times: 1 });
 
     const limited = await callJson(sandbox(), 'reviews', REVIEWS_PATH);
@@ -103,7 +110,11 @@ describe('fault injection on JSON services', () => {
   });
 
   it('applies a fault with an operation filter to that operation only', async () => {
-    sandbox().faults.inject('accounts', { kind: 'status', status: 503 }, { operation: 'getLoyalty' });
+    sandbox().faults.inject(
+      'accounts',
+      { kind: 'status', status: 503 },
+      { operation: 'getLoyalty' },
+    );
 
     expect((await callJson(sandbox(), 'accounts', '/users/u-1001')).status).toBe(200);
     expect((await callJson(sandbox(), 'accounts', '/users/u-1001/loyalty')).status).toBe(503);
@@ -113,17 +124,29 @@ describe('fault injection on JSON services', () => {
     sandbox().faults.inject('pricing', { kind: 'status', status: 503 }, { times: 2 });
 
     const statuses: number[] = [];
-    for (let i = 0; i < 3; i++) statuses.push((await callJson(sandbox(), 'pricing', PRICES_PATH)).status);
+    for (let i = 0; i < 3; i++)
+      statuses.push((await callJson(sandbox(), 'pricing', PRICES_PATH)).status);
 
     expect(statuses).toEqual([503, 503, 200]);
     expect(sandbox().faults.list()).toEqual([]);
   });
 
   it('uses up a filtered fault only on requests for its operation', async () => {
-    sandbox().faults.inject('accounts', { kind: 'status', status: 503 }, { operation: 'getLoyalty', times: 1 });
+    sandbox().faults.inject(
+      'accounts',
+      { kind: 'status', status: 503 },
+      { operation: 'getLoyalty', times: 1 },
+    );
 
     expect((await callJson(sandbox(), 'accounts', '/users/u-1001')).status).toBe(200);
-    expect(sandbox().faults.list()).toEqual([{ service: 'accounts', fault: { kind: 'status', status: 503 }, operation: 'getLoyalty', remaining: 1 }]);
+    expect(sandbox().faults.list()).toEqual([
+      {
+        service: 'accounts',
+        fault: { kind: 'status', status: 503 },
+        operation: 'getLoyalty',
+        remaining: 1,
+      },
+    ]);
     expect((await callJson(sandbox(), 'accounts', '/users/u-1001/loyalty')).status).toBe(503);
     expect((await callJson(sandbox(), 'accounts', '/users/u-1001/loyalty')).status).toBe(200);
   });
@@ -179,7 +202,11 @@ describe('call counting', () => {
     expect(sandbox().calls.count('accounts', 'getUser')).toBe(1);
     expect(sandbox().calls.count('accounts', 'getLoyalty')).toBe(1);
     expect(sandbox().calls.count('reviews')).toBe(0);
-    expect(sandbox().calls.snapshot()).toEqual({ 'pricing getPrices': 2, 'accounts getUser': 1, 'accounts getLoyalty': 1 });
+    expect(sandbox().calls.snapshot()).toEqual({
+      'pricing getPrices': 2,
+      'accounts getUser': 1,
+      'accounts getLoyalty': 1,
+    });
   });
 
   it('counts requests that a fault or a missing key answered', async () => {
@@ -213,13 +240,16 @@ describe('a sandbox behind a base path', () => {
   const sandbox = useSandbox({ basePath: '/api' });
 
   it('puts every service’s base URL under the prefix', () => {
-    for (const service of SERVICE_NAMES) expect(sandbox().urls[service]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api$/);
+    for (const service of SERVICE_NAMES)
+      expect(sandbox().urls[service]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api$/);
   });
 
   it('answers under the prefix', async () => {
     expect((await callJson(sandbox(), 'pricing', PRICES_PATH)).status).toBe(200);
     expect((await callJson(sandbox(), 'accounts', '/users/u-1001')).status).toBe(200);
-    expect((await fetch(`${sandbox().urls.fx}/stats/eurofxref/eurofxref-daily.xml`)).status).toBe(200);
+    expect((await fetch(`${sandbox().urls.fx}/stats/eurofxref/eurofxref-daily.xml`)).status).toBe(
+      200,
+    );
     expect((await fetch(sandbox().idp.jwksUrl)).status).toBe(200);
     expect(sandbox().idp.jwksUrl).toBe(`${sandbox().urls.idp}/.well-known/jwks.json`);
   });
@@ -227,7 +257,9 @@ describe('a sandbox behind a base path', () => {
   it('answers 404 to a path outside the prefix', async () => {
     const origin = new URL(sandbox().urls.pricing).origin;
 
-    const response = await fetch(`${origin}${PRICES_PATH}`, { headers: { 'x-api-key': sandbox().keys.pricing } });
+    const response = await fetch(`${origin}${PRICES_PATH}`, {
+      headers: { 'x-api-key': sandbox().keys.pricing },
+    });
 
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({ error: 'not_found' });
@@ -236,7 +268,9 @@ describe('a sandbox behind a base path', () => {
   it('does not take a longer path that only starts with the prefix', async () => {
     const origin = new URL(sandbox().urls.pricing).origin;
 
-    const response = await fetch(`${origin}/apiv2/prices?skus=000123`, { headers: { 'x-api-key': sandbox().keys.pricing } });
+    const response = await fetch(`${origin}/apiv2/prices?skus=000123`, {
+      headers: { 'x-api-key': sandbox().keys.pricing },
+    });
 
     expect(response.status).toBe(404);
   });
@@ -273,7 +307,10 @@ describe('requests in flight', () => {
     const s = sandbox();
     s.faults.inject('reviews', { kind: 'hang' });
     const controller = new AbortController();
-    const pending = fetch(`${s.urls.reviews}/products/000123/reviews`, { headers: { 'x-api-key': s.keys.reviews }, signal: controller.signal });
+    const pending = fetch(`${s.urls.reviews}/products/000123/reviews`, {
+      headers: { 'x-api-key': s.keys.reviews },
+      signal: controller.signal,
+    });
     await expect.poll(() => s.calls.inFlight('reviews')).toBe(1);
     controller.abort();
     await expect(pending).rejects.toThrow();

@@ -33,7 +33,10 @@ export interface FaultControls {
   /** Removes the faults of one service, or of all. */
   clear(service?: ServiceName): void;
   /** The faults that apply to one request, used up as they apply: the latency to add and at most one failure. */
-  take(service: ServiceName, operation: string): { latencyMs: number; failure: Exclude<Fault, { kind: 'latency' }> | undefined };
+  take(
+    service: ServiceName,
+    operation: string,
+  ): { latencyMs: number; failure: Exclude<Fault, { kind: 'latency' }> | undefined };
   /** The rules in force, for the control API. */
   list(): { service: ServiceName; fault: Fault; operation?: string; remaining: number }[];
 }
@@ -48,7 +51,8 @@ export function createFaultControls(): FaultControls {
 
   return {
     inject(service, fault, options = {}) {
-      if (fault.kind === 'soap-fault' && service !== 'erp') throw new Error('a soap:Server fault is for the ERP only');
+      if (fault.kind === 'soap-fault' && service !== 'erp')
+        throw new Error('a soap:Server fault is for the ERP only');
       const times = options.times ?? Infinity;
       if (!(times > 0)) throw new Error('times must be positive');
       rulesOf(service).push({ fault, operation: options.operation, remaining: times });
@@ -67,7 +71,10 @@ export function createFaultControls(): FaultControls {
         else failure = rule.fault;
         rule.remaining -= 1;
       }
-      rules.set(service, list.filter((rule) => rule.remaining > 0));
+      rules.set(
+        service,
+        list.filter((rule) => rule.remaining > 0),
+      );
       return { latencyMs, failure };
     },
     list() {

@@ -16,7 +16,11 @@ const ERROR_CODES: Readonly<Record<number, string>> = {
 };
 
 /** A JSON service of UPSTREAMS.md: routes, `X-Api-Key`, `{"error": …}` bodies. */
-export function createJsonService(name: ServiceName, apiKey: string | undefined, routes: readonly Route[]): ServiceDefinition {
+export function createJsonService(
+  name: ServiceName,
+  apiKey: string | undefined,
+  routes: readonly Route[],
+): ServiceDefinition {
   const router = createRouter(routes);
   return {
     name,
@@ -36,7 +40,12 @@ export function createJsonService(name: ServiceName, apiKey: string | undefined,
 }
 
 /** Reads an integer query parameter within bounds; undefined when absent, null when invalid. */
-export function intParam(query: URLSearchParams, name: string, min: number, max: number): number | null | undefined {
+export function intParam(
+  query: URLSearchParams,
+  name: string,
+  min: number,
+  max: number,
+): number | null | undefined {
   const raw = query.get(name);
   if (raw === null) return undefined;
   if (!/^\d{1,6}$/.test(raw)) return null;

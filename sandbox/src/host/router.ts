@@ -12,11 +12,16 @@ export interface Route {
 
 export interface Router {
   /** The matching route and its parameters; undefined when no path matches. */
-  match(request: SandboxRequest): { route: Route; params: Params } | { methodNotAllowed: true } | undefined;
+  match(
+    request: SandboxRequest,
+  ): { route: Route; params: Params } | { methodNotAllowed: true } | undefined;
 }
 
 export function createRouter(routes: readonly Route[]): Router {
-  const compiled = routes.map((route) => ({ route, segments: route.pattern.split('/').filter(Boolean) }));
+  const compiled = routes.map((route) => ({
+    route,
+    segments: route.pattern.split('/').filter(Boolean),
+  }));
   return {
     match(request) {
       const segments = request.path.split('/').filter(Boolean);

@@ -3,7 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CallCounter } from './calls.js';
 import type { Fault, FaultControls } from './faults.js';
-import { json, type SandboxRequest, type SandboxResponse, type ServiceDefinition } from './types.js';
+import {
+  json,
+  type SandboxRequest,
+  type SandboxResponse,
+  type ServiceDefinition,
+} from './types.js';
 
 export interface ServeOptions {
   faults: FaultControls;
@@ -44,12 +49,18 @@ async function readBody(request: IncomingMessage, maxBytes: number): Promise<str
 
 function send(response: ServerResponse, answer: SandboxResponse): void {
   if (response.destroyed) return;
-  response.writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) });
+  response.writeHead(answer.status, {
+    ...answer.headers,
+    'content-length': Buffer.byteLength(answer.body),
+  });
   response.end(answer.body);
 }
 
 /** Runs one simulated service on its own HTTP server, with its latency, faults and call counts. */
-export async function serveService(service: ServiceDefinition, options: ServeOptions): Promise<RunningService> {
+export async function serveService(
+  service: ServiceDefinition,
+  options: ServeOptions,
+): Promise<RunningService> {
   const basePath = (options.basePath ?? '').replace(/\/+$/, '');
   const maxBodyBytes = options.maxBodyBytes ?? 1_048_576;
 
@@ -82,7 +93,8 @@ export async function serveService(service: ServiceDefinition, options: ServeOpt
     const injected = options.faults.take(service.name, operation);
     const drawn = injected.failure ? undefined : options.chaos?.();
     const failure = drawn?.kind === 'latency' ? undefined : (injected.failure ?? drawn);
-    const delay = options.latencyMs() + injected.latencyMs + (drawn?.kind === 'latency' ? drawn.ms : 0);
+    const delay =
+      options.latencyMs() + injected.latencyMs + (drawn?.kind === 'latency' ? drawn.ms : 0);
     if (delay > 0) await sleep(delay);
 
     switch (failure?.kind) {
@@ -93,14 +105,21 @@ export async function serveService(service: ServiceDefinition, options: ServeOpt
         return;
       case 'status': {
         const answer = service.errorResponse(failure.status);
-        const retryAfter = failure.retryAfterSeconds ?? (failure.status === 503 || failure.status === 429 ? 1 : undefined);
+        const retryAfter =
+          failure.retryAfterSeconds ??
+          (failure.status === 503 || failure.status === 429 ? 1 : undefined);
         if (retryAfter !== undefined) answer.headers['retry-after'] = String(retryAfter);
         send(response, answer);
         return;
       }
       case 'soap-fault':
         if (service.serverFaultResponse) {
-          send(response, service.serverFaultResponse(failure.message ?? 'Internal error: the catalog backend is unavailable'));
+          send(
+            response,
+            service.serverFaultResponse(
+              failure.message ?? 'Internal error: the catalog backend is unavailable',
+            ),
+          );
           return;
         }
         break;
@@ -115,7 +134,11 @@ export async function serveService(service: ServiceDefinition, options: ServeOpt
     const answer = await service.handle(request);
     if (failure?.kind === 'malformed') {
       // The real answer, cut in the middle: what a proxy or a crashed writer leaves behind.
-      send(response, { ...answer, status: 200, body: answer.body.slice(0, Math.max(1, Math.floor(answer.body.length / 2))) });
+      send(response, {
+        ...answer,
+        status: 200,
+        body: answer.body.slice(0, Math.max(1, Math.floor(answer.body.length / 2))),
+      });
       return;
     }
     send(response, answer);

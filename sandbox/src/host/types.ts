@@ -49,6 +49,14 @@ export interface ServiceDefinition {
 
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
-export function json(status: number, body: unknown, headers: Record<string, string> = {}): SandboxResponse {
-  return { status, headers: { 'content-type': JSON_CONTENT_TYPE, ...headers }, body: JSON.stringify(body) };
+export function json(
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): SandboxResponse {
+  return {
+    status,
+    headers: { 'content-type': JSON_CONTENT_TYPE, ...headers },
+    body: JSON.stringify(body),
+  };
 }

@@ -5,33 +5,44 @@ import { callJson, useSandbox } from '../testing/helpers.js';
 const sandbox = useSandbox();
 
 // Asymmetric matchers, typed `unknown` rather than `any`.
-const anIsoTimestamp: unknown = expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
+const anIsoTimestamp: unknown = expect.stringMatching(
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/,
+);
 
 /** A user id no other test touches, so that each test starts from an empty cart. */
 let nextUser = 0;
 const freshUser = (): string => `u-cart-${String(++nextUser)}`;
 
 function versionOf(body: unknown): number {
-  const version = typeof body === 'object' && body !== null && 'version' in body ? body.version : undefined;
+  const version =
+    typeof body === 'object' && body !== null && 'version' in body ? body.version : undefined;
   if (typeof version !== 'number') throw new Error(`no version in ${JSON.stringify(body)}`);
   return version;
 }
 
 /** The addedAt of the cart line at this index. */
 function addedAtOf(body: unknown, index: number): string {
-  const items = typeof body === 'object' && body !== null && 'items' in body ? body.items : undefined;
+  const items =
+    typeof body === 'object' && body !== null && 'items' in body ? body.items : undefined;
   const item: unknown = Array.isArray(items) ? items[index] : undefined;
-  const addedAt = typeof item === 'object' && item !== null && 'addedAt' in item ? item.addedAt : undefined;
-  if (typeof addedAt !== 'string') throw new Error(`no addedAt at line ${String(index)} in ${JSON.stringify(body)}`);
+  const addedAt =
+    typeof item === 'object' && item !== null && 'addedAt' in item ? item.addedAt : undefined;
+  if (typeof addedAt !== 'string')
+    throw new Error(`no addedAt at line ${String(index)} in ${JSON.stringify(body)}`);
   return addedAt;
 }
 
 const getCart = (userId: string) => callJson(sandbox(), 'cart', `/carts/${userId}`);
-const setItem = (userId: string, sku: string, body: unknown, headers: Record<string, string> = {}) =>
-  callJson(sandbox(), 'cart', `/carts/${userId}/items/${sku}`, { method: 'PUT', body, headers });
+const setItem = (
+  userId: string,
+  sku: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+) => callJson(sandbox(), 'cart', `/carts/${userId}/items/${sku}`, { method: 'PUT', body, headers });
 const removeItem = (userId: string, sku: string, headers: Record<string, string> = {}) =>
   callJson(sandbox(), 'cart', `/carts/${userId}/items/${sku}`, { method: 'DELETE', headers });
-const clearCart = (userId: string, headers: Record<string, string> = {}) => callJson(sandbox(), 'cart', `/carts/${userId}`, { method: 'DELETE', headers });
+const clearCart = (userId: string, headers: Record<string, string> = {}) =>
+  callJson(sandbox(), 'cart', `/carts/${userId}`, { method: 'DELETE', headers });
 
 describe('cart service', () => {
   it('answers an empty cart with version 0 for an unknown user', async () => {
@@ -45,7 +56,11 @@ describe('cart service', () => {
   it('answers a demo user’s cart with its lines', async () => {
     const { body } = await getCart('u-1003');
 
-    expect(body).toEqual({ userId: 'u-1003', items: [{ sku: '000220', quantity: 3, addedAt: '2026-11-24T23:59:59Z' }], version: 1 });
+    expect(body).toEqual({
+      userId: 'u-1003',
+      items: [{ sku: '000220', quantity: 3, addedAt: '2026-11-24T23:59:59Z' }],
+      version: 1,
+    });
   });
 
   it('sets a line with PUT, bumps the version and answers the whole cart', async () => {
@@ -53,7 +68,11 @@ describe('cart service', () => {
     const put = await setItem(user, FIXTURE_SKUS.example, { quantity: 3 });
 
     expect(put.status).toBe(200);
-    expect(put.body).toEqual({ userId: user, items: [{ sku: '000123', quantity: 3, addedAt: anIsoTimestamp }], version: 1 });
+    expect(put.body).toEqual({
+      userId: user,
+      items: [{ sku: '000123', quantity: 3, addedAt: anIsoTimestamp }],
+      version: 1,
+    });
     expect((await getCart(user)).body).toEqual(put.body);
   });
 
@@ -103,7 +122,10 @@ describe('cart service', () => {
     const { status } = await setItem(user, '000123', body);
 
     expect(status).toBe(400);
-    expect((await getCart(user)).body).toMatchObject({ items: [{ sku: '000123', quantity: 1 }], version: 1 });
+    expect((await getCart(user)).body).toMatchObject({
+      items: [{ sku: '000123', quantity: 1 }],
+      version: 1,
+    });
   });
 
   it('answers 400 for a body that is not JSON', async () => {
@@ -124,7 +146,11 @@ describe('cart service', () => {
     const removed = await removeItem(user, '000123');
 
     expect(removed.status).toBe(200);
-    expect(removed.body).toEqual({ userId: user, items: [{ sku: '123', quantity: 2, addedAt: anIsoTimestamp }], version: 3 });
+    expect(removed.body).toEqual({
+      userId: user,
+      items: [{ sku: '123', quantity: 2, addedAt: anIsoTimestamp }],
+      version: 3,
+    });
   });
 
   it('leaves the version unchanged when DELETE names a SKU that is not in the cart', async () => {
@@ -229,7 +255,11 @@ describe('cart service', () => {
   it('answers 401 {"error":"unauthorized"} without an X-Api-Key and changes nothing', async () => {
     const user = freshUser();
 
-    const { status, body } = await callJson(sandbox(), 'cart', `/carts/${user}/items/000123`, { method: 'PUT', body: { quantity: 1 }, apiKey: null });
+    const { status, body } = await callJson(sandbox(), 'cart', `/carts/${user}/items/000123`, {
+      method: 'PUT',
+      body: { quantity: 1 },
+      apiKey: null,
+    });
 
     expect(status).toBe(401);
     expect(body).toEqual({ error: 'unauthorized' });

@@ -1,5 +1,10 @@
 import { createJsonService, SKU_PATTERN } from '../host/json-service.js';
-import { json, type SandboxRequest, type SandboxResponse, type ServiceDefinition } from '../host/types.js';
+import {
+  json,
+  type SandboxRequest,
+  type SandboxResponse,
+  type ServiceDefinition,
+} from '../host/types.js';
 import type { Cart } from '../data/model.js';
 import type { SandboxStore } from '../data/store.js';
 
@@ -17,10 +22,21 @@ export function createCartService(store: SandboxStore, apiKey: string): ServiceD
     return json(200, { userId, items: cart.items, version: cart.version });
   };
   /** Runs a change under `If-Match`; `change` returns whether anything changed. */
-  const mutate = (request: SandboxRequest, userId: string, change: (cart: Cart) => boolean): SandboxResponse => {
+  const mutate = (
+    request: SandboxRequest,
+    userId: string,
+    change: (cart: Cart) => boolean,
+  ): SandboxResponse => {
     const cart = cartOf(userId);
     const ifMatch = request.headers['if-match'];
-    if (ifMatch !== undefined && ifMatch.trim() !== '*' && ifMatch.replace(/^W\//, '').replace(/^"(.*)"$/, '$1').trim() !== String(cart.version)) {
+    if (
+      ifMatch !== undefined &&
+      ifMatch.trim() !== '*' &&
+      ifMatch
+        .replace(/^W\//, '')
+        .replace(/^"(.*)"$/, '$1')
+        .trim() !== String(cart.version)
+    ) {
       return json(409, { error: 'version_conflict' });
     }
     const next: Cart = { items: cart.items.map((item) => ({ ...item })), version: cart.version };
@@ -32,7 +48,12 @@ export function createCartService(store: SandboxStore, apiKey: string): ServiceD
   };
 
   return createJsonService('cart', apiKey, [
-    { method: 'GET', pattern: '/carts/:userId', operation: 'getCart', handle: (_request, params) => answer(params.userId ?? '') },
+    {
+      method: 'GET',
+      pattern: '/carts/:userId',
+      operation: 'getCart',
+      handle: (_request, params) => answer(params.userId ?? ''),
+    },
     {
       method: 'PUT',
       pattern: '/carts/:userId/items/:sku',
@@ -46,7 +67,12 @@ export function createCartService(store: SandboxStore, apiKey: string): ServiceD
         } catch {
           return json(400, { error: 'bad_request' });
         }
-        if (typeof quantity !== 'number' || !Number.isInteger(quantity) || quantity < 1 || quantity > CART_MAX_QUANTITY) {
+        if (
+          typeof quantity !== 'number' ||
+          !Number.isInteger(quantity) ||
+          quantity < 1 ||
+          quantity > CART_MAX_QUANTITY
+        ) {
           return json(400, { error: 'invalid_quantity' });
         }
         return mutate(request, params.userId ?? '', (cart) => {

@@ -7,10 +7,16 @@ import { EUROFXREF_NS, GESMES_NS } from './fx.js';
 
 const DAILY_PATH = '/stats/eurofxref/eurofxref-daily.xml';
 
-async function fetchDaily(sandbox: Sandbox): Promise<{ status: number; contentType: string; raw: string }> {
+async function fetchDaily(
+  sandbox: Sandbox,
+): Promise<{ status: number; contentType: string; raw: string }> {
   // No X-Api-Key: the ECB file is public.
   const response = await fetch(`${sandbox.urls.fx}${DAILY_PATH}`);
-  return { status: response.status, contentType: response.headers.get('content-type') ?? '', raw: await response.text() };
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type') ?? '',
+    raw: await response.text(),
+  };
 }
 
 /** The day and the rates of the file, read the way a client reads it: by namespace and local name. */
@@ -21,7 +27,8 @@ function readRates(raw: string): { time: string | undefined; rates: Map<string, 
   const rates = new Map<string, string>();
   for (const cube of childrenOf(day, 'Cube', EUROFXREF_NS)) {
     const { currency, rate } = cube.attributes;
-    if (currency === undefined || rate === undefined) throw new Error(`a Cube without currency or rate: ${JSON.stringify(cube.attributes)}`);
+    if (currency === undefined || rate === undefined)
+      throw new Error(`a Cube without currency or rate: ${JSON.stringify(cube.attributes)}`);
     expect(rates.has(currency)).toBe(false);
     rates.set(currency, rate);
   }
@@ -90,7 +97,7 @@ describe('FX service: the ECB daily file', () => {
   });
 });
 
-describe('FX service with fx: { quote: \'"\' }', () => {
+describe("FX service with fx: { quote: '\"' }", () => {
   const sandbox = useSandbox({ fx: { quote: '"' } });
 
   it('writes attributes in double quotes, with the same content', async () => {

@@ -25,7 +25,10 @@ export function createFxService(options: FxServiceOptions = {}): ServiceDefiniti
         Cube: {
           Cube: {
             '@_time': options.date ?? FX_DATE,
-            Cube: FX_RATES.map(({ currency, rate }) => ({ '@_currency': currency, '@_rate': rate })),
+            Cube: FX_RATES.map(({ currency, rate }) => ({
+              '@_currency': currency,
+              '@_rate': rate,
+            })),
           },
         },
       },

@@ -6,17 +6,28 @@ import type { Sandbox } from '../start-sandbox.js';
 import { TOKEN_LIFETIME_SECONDS } from './idp.js';
 
 /** Verifies a token the way a relying party does: keys from the JWKS URL (fetched afresh), issuer and audience checked. */
-function verify(sandbox: Sandbox, token: string, audience = 'storefront-bff'): Promise<JWTVerifyResult> {
+function verify(
+  sandbox: Sandbox,
+  token: string,
+  audience = 'storefront-bff',
+): Promise<JWTVerifyResult> {
   const jwks = createRemoteJWKSet(new URL(sandbox.idp.jwksUrl));
   return jwtVerify(token, jwks, { issuer: sandbox.urls.idp, audience, algorithms: ['RS256'] });
 }
 
-async function signIn(sandbox: Sandbox, username: string, password: string): Promise<{ status: number; body: unknown }> {
+async function signIn(
+  sandbox: Sandbox,
+  username: string,
+  password: string,
+): Promise<{ status: number; body: unknown }> {
   return callJson(sandbox, 'idp', '/token', { method: 'POST', body: { username, password } });
 }
 
 function accessTokenOf(body: unknown): string {
-  const token = typeof body === 'object' && body !== null && 'access_token' in body ? body.access_token : undefined;
+  const token =
+    typeof body === 'object' && body !== null && 'access_token' in body
+      ? body.access_token
+      : undefined;
   if (typeof token !== 'string') throw new Error(`no access_token in ${JSON.stringify(body)}`);
   return token;
 }
@@ -25,7 +36,9 @@ async function publishedKids(sandbox: Sandbox): Promise<unknown[]> {
   const { body } = await callJson(sandbox, 'idp', '/.well-known/jwks.json');
   const keys = typeof body === 'object' && body !== null && 'keys' in body ? body.keys : undefined;
   if (!Array.isArray(keys)) throw new Error(`no keys in ${JSON.stringify(body)}`);
-  return keys.map((key: unknown) => (typeof key === 'object' && key !== null && 'kid' in key ? key.kid : undefined));
+  return keys.map((key: unknown) =>
+    typeof key === 'object' && key !== null && 'kid' in key ? key.kid : undefined,
+  );
 }
 
 describe('identity provider: tokens', () => {
@@ -67,7 +80,10 @@ describe('identity provider: tokens', () => {
   });
 
   it('answers 400 to a body without username and password', async () => {
-    const { status } = await callJson(sandbox(), 'idp', '/token', { method: 'POST', body: { user: 'ann' } });
+    const { status } = await callJson(sandbox(), 'idp', '/token', {
+      method: 'POST',
+      body: { user: 'ann' },
+    });
 
     expect(status).toBe(400);
   });
@@ -76,7 +92,12 @@ describe('identity provider: tokens', () => {
     const { status, body } = await callJson(sandbox(), 'idp', '/.well-known/jwks.json');
 
     expect(status).toBe(200);
-    const activeKey: unknown = expect.objectContaining({ kty: 'RSA', alg: 'RS256', use: 'sig', kid: sandbox().idp.activeKid });
+    const activeKey: unknown = expect.objectContaining({
+      kty: 'RSA',
+      alg: 'RS256',
+      use: 'sig',
+      kid: sandbox().idp.activeKid,
+    });
     expect(body).toEqual({ keys: [activeKey] });
     expect(JSON.stringify(body)).not.toMatch(/"(d|p|q|dp|dq|qi)":/);
   });
@@ -84,7 +105,11 @@ describe('identity provider: tokens', () => {
   it('points at its issuer, JWKS and token endpoint from the OpenID configuration', async () => {
     const { body } = await callJson(sandbox(), 'idp', '/.well-known/openid-configuration');
 
-    expect(body).toMatchObject({ issuer: sandbox().idp.issuer, jwks_uri: sandbox().idp.jwksUrl, token_endpoint: sandbox().idp.tokenUrl });
+    expect(body).toMatchObject({
+      issuer: sandbox().idp.issuer,
+      jwks_uri: sandbox().idp.jwksUrl,
+      token_endpoint: sandbox().idp.tokenUrl,
+    });
   });
 
   it('signs tokenFor() tokens like POST /token ones', async () => {
@@ -104,16 +129,27 @@ describe('identity provider: tokens', () => {
   it('issues a token for another audience on request, which fails the storefront-bff audience check', async () => {
     const token = await sandbox().idp.issueToken({ sub: 'u-1001', aud: 'other-app' });
 
-    await expect(verify(sandbox(), token)).rejects.toMatchObject({ code: 'ERR_JWT_CLAIM_VALIDATION_FAILED', claim: 'aud' });
+    await expect(verify(sandbox(), token)).rejects.toMatchObject({
+      code: 'ERR_JWT_CLAIM_VALIDATION_FAILED',
+      claim: 'aud',
+    });
     const { payload } = await verify(sandbox(), token, 'other-app');
     expect(payload.aud).toBe('other-app');
   });
 
   it('keeps custom claims and default claims side by side', async () => {
-    const token = await sandbox().idp.issueToken({ sub: 'u-1002', scope: 'orders:read' }, { expiresInSeconds: 60 });
+    const token = await sandbox().idp.issueToken(
+      { sub: 'u-1002', scope: 'orders:read' },
+      { expiresInSeconds: 60 },
+    );
 
     const { payload } = await verify(sandbox(), token);
-    expect(payload).toMatchObject({ sub: 'u-1002', scope: 'orders:read', aud: 'storefront-bff', iss: sandbox().idp.issuer });
+    expect(payload).toMatchObject({
+      sub: 'u-1002',
+      scope: 'orders:read',
+      aud: 'storefront-bff',
+      iss: sandbox().idp.issuer,
+    });
     expect(payload.exp).toBe((payload.iat ?? 0) + 60);
   });
 });
@@ -139,7 +175,9 @@ describe('identity provider: key rotation', () => {
     sandbox().idp.retireKey(oldKid);
 
     expect(await publishedKids(sandbox())).toEqual([newKid]);
-    await expect(verify(sandbox(), oldToken)).rejects.toMatchObject({ code: 'ERR_JWKS_NO_MATCHING_KEY' });
+    await expect(verify(sandbox(), oldToken)).rejects.toMatchObject({
+      code: 'ERR_JWKS_NO_MATCHING_KEY',
+    });
     expect((await verify(sandbox(), newToken)).payload.sub).toBe('u-1001');
   });
 

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { exportJWK, generateKeyPair, SignJWT, type GenerateKeyPairResult, type JWK, type JWTPayload } from 'jose';
+import {
+  exportJWK,
+  generateKeyPair,
+  SignJWT,
+  type GenerateKeyPairResult,
+  type JWK,
+  type JWTPayload,
+} from 'jose';
 import type { DemoUser } from '../data/model.js';
 import { createJsonService } from '../host/json-service.js';
 import { json, type ServiceDefinition } from '../host/types.js';
@@ -43,7 +50,11 @@ export interface IdpControls {
 async function createSigningKey(): Promise<SigningKey> {
   const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
   const kid = `sbx-${randomUUID().slice(0, 8)}`;
-  return { kid, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' } };
+  return {
+    kid,
+    privateKey,
+    publicJwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' },
+  };
 }
 
 export interface IdpService {
@@ -52,7 +63,10 @@ export interface IdpService {
   bind(baseUrl: string): IdpControls;
 }
 
-export async function createIdpService(users: readonly DemoUser[], audience: string): Promise<IdpService> {
+export async function createIdpService(
+  users: readonly DemoUser[],
+  audience: string,
+): Promise<IdpService> {
   const keys: SigningKey[] = [await createSigningKey()];
   let issuer = '';
   const active = (): SigningKey => {
@@ -65,7 +79,13 @@ export async function createIdpService(users: readonly DemoUser[], audience: str
     const key = options.kid === undefined ? active() : keys.find((k) => k.kid === options.kid);
     if (!key) throw new Error(`no published key ${String(options.kid)}`);
     const iat = options.issuedAt ?? Math.floor(Date.now() / 1000);
-    return new SignJWT({ iss: issuer, aud: audience, iat, exp: iat + (options.expiresInSeconds ?? TOKEN_LIFETIME_SECONDS), ...claims })
+    return new SignJWT({
+      iss: issuer,
+      aud: audience,
+      iat,
+      exp: iat + (options.expiresInSeconds ?? TOKEN_LIFETIME_SECONDS),
+      ...claims,
+    })
       .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' })
       .sign(key.privateKey);
   };
@@ -80,7 +100,12 @@ export async function createIdpService(users: readonly DemoUser[], audience: str
       method: 'GET',
       pattern: '/.well-known/jwks.json',
       operation: 'getJwks',
-      handle: () => json(200, { keys: keys.map((k) => k.publicJwk) }, { 'cache-control': 'public, max-age=300' }),
+      handle: () =>
+        json(
+          200,
+          { keys: keys.map((k) => k.publicJwk) },
+          { 'cache-control': 'public, max-age=300' },
+        ),
     },
     {
       method: 'GET',
@@ -105,12 +130,20 @@ export async function createIdpService(users: readonly DemoUser[], audience: str
         } catch {
           return json(400, { error: 'invalid_request' });
         }
-        const { username, password } = (credentials ?? {}) as { username?: unknown; password?: unknown };
-        if (typeof username !== 'string' || typeof password !== 'string') return json(400, { error: 'invalid_request' });
+        const { username, password } = (credentials ?? {}) as {
+          username?: unknown;
+          password?: unknown;
+        };
+        if (typeof username !== 'string' || typeof password !== 'string')
+          return json(400, { error: 'invalid_request' });
         const user = users.find((u) => u.username === username && u.password === password);
         if (!user) return json(401, { error: 'invalid_grant' });
         const token = await issueToken({ sub: user.userId });
-        return json(200, { access_token: token, token_type: 'Bearer', expires_in: TOKEN_LIFETIME_SECONDS }, { 'cache-control': 'no-store' });
+        return json(
+          200,
+          { access_token: token, token_type: 'Bearer', expires_in: TOKEN_LIFETIME_SECONDS },
+          { 'cache-control': 'no-store' },
+        );
       },
     },
   ]);
@@ -133,7 +166,8 @@ export async function createIdpService(users: readonly DemoUser[], audience: str
           return key.kid;
         },
         retireKey(kid) {
-          if (keys.length === 1 && keys[0]?.kid === kid) throw new Error('cannot retire the only signing key');
+          if (keys.length === 1 && keys[0]?.kid === kid)
+            throw new Error('cannot retire the only signing key');
           const index = keys.findIndex((k) => k.kid === kid);
           if (index >= 0) keys.splice(index, 1);
         },

@@ -13,10 +13,13 @@ export function createPricingService(store: SandboxStore, apiKey: string): Servi
       operation: 'getPrices',
       handle(request) {
         const raw = request.query.get('skus');
-        if (raw === null || raw === '') return json(400, { error: 'bad_request', message: 'skus is required' });
+        if (raw === null || raw === '')
+          return json(400, { error: 'bad_request', message: 'skus is required' });
         const skus = [...new Set(raw.split(','))];
-        if (skus.length > PRICES_MAX_SKUS) return json(400, { error: 'too_many_skus', max: PRICES_MAX_SKUS });
-        if (!skus.every((sku) => SKU_PATTERN.test(sku))) return json(400, { error: 'bad_request', message: 'invalid sku' });
+        if (skus.length > PRICES_MAX_SKUS)
+          return json(400, { error: 'too_many_skus', max: PRICES_MAX_SKUS });
+        if (!skus.every((sku) => SKU_PATTERN.test(sku)))
+          return json(400, { error: 'bad_request', message: 'invalid sku' });
         const prices = skus.flatMap((sku) => {
           const price = store.catalog.prices.get(sku);
           return price ? [{ sku, currency: 'EUR', ...price }] : [];

@@ -27,7 +27,8 @@ function at(value: unknown, ...path: (string | number)[]): unknown {
 
 function listAt(value: unknown, ...path: string[]): unknown[] {
   const found = at(value, ...path);
-  if (!Array.isArray(found)) throw new Error(`no list at ${path.join('.')} in ${JSON.stringify(value)}`);
+  if (!Array.isArray(found))
+    throw new Error(`no list at ${path.join('.')} in ${JSON.stringify(value)}`);
   return found;
 }
 
@@ -38,7 +39,11 @@ function text(value: unknown): string {
 
 describe('reviews service: GET /products/{sku}/reviews', () => {
   it('answers the 3 newest reviews, newest first, with limit=3&sort=recent', async () => {
-    const { status, headers, body } = await callJson(sandbox(), 'reviews', `/products/${FIXTURE_SKUS.example}/reviews?limit=3&sort=recent`);
+    const { status, headers, body } = await callJson(
+      sandbox(),
+      'reviews',
+      `/products/${FIXTURE_SKUS.example}/reviews?limit=3&sort=recent`,
+    );
 
     expect(status).toBe(200);
     expect(headers.get('content-type')).toBe('application/json; charset=utf-8');
@@ -61,8 +66,16 @@ describe('reviews service: GET /products/{sku}/reviews', () => {
   });
 
   it('answers the same newest reviews first whatever the limit', async () => {
-    const three = await callJson(sandbox(), 'reviews', `/products/${FIXTURE_SKUS.example}/reviews?limit=3&sort=recent`);
-    const twenty = await callJson(sandbox(), 'reviews', `/products/${FIXTURE_SKUS.example}/reviews?limit=20&sort=recent`);
+    const three = await callJson(
+      sandbox(),
+      'reviews',
+      `/products/${FIXTURE_SKUS.example}/reviews?limit=3&sort=recent`,
+    );
+    const twenty = await callJson(
+      sandbox(),
+      'reviews',
+      `/products/${FIXTURE_SKUS.example}/reviews?limit=20&sort=recent`,
+    );
 
     const twentyReviews = listAt(twenty.body, 'reviews');
     expect(twentyReviews).toHaveLength(20);
@@ -72,7 +85,11 @@ describe('reviews service: GET /products/{sku}/reviews', () => {
   });
 
   it('summarises all reviews: count 128 for 000123 and an average between 1 and 5 with one decimal', async () => {
-    const { body } = await callJson(sandbox(), 'reviews', `/products/${FIXTURE_SKUS.example}/reviews?limit=3&sort=recent`);
+    const { body } = await callJson(
+      sandbox(),
+      'reviews',
+      `/products/${FIXTURE_SKUS.example}/reviews?limit=3&sort=recent`,
+    );
 
     expect(at(body, 'summary', 'count')).toBe(128);
     const average = at(body, 'summary', 'average');
@@ -82,35 +99,59 @@ describe('reviews service: GET /products/{sku}/reviews', () => {
   });
 
   it('averages the ratings of every review (000206 has two)', async () => {
-    const { body } = await callJson(sandbox(), 'reviews', '/products/000206/reviews?limit=10&sort=recent');
+    const { body } = await callJson(
+      sandbox(),
+      'reviews',
+      '/products/000206/reviews?limit=10&sort=recent',
+    );
 
     const ratings = listAt(body, 'reviews').map((review) => Number(at(review, 'rating')));
     expect(ratings).toHaveLength(2);
-    expect(at(body, 'summary')).toEqual({ count: 2, average: Math.round(((ratings[0] ?? 0) + (ratings[1] ?? 0)) * 5) / 10 });
+    expect(at(body, 'summary')).toEqual({
+      count: 2,
+      average: Math.round(((ratings[0] ?? 0) + (ratings[1] ?? 0)) * 5) / 10,
+    });
   });
 
   it('answers count 0, average 0 and no reviews for a product without reviews (000213)', async () => {
-    const { status, body } = await callJson(sandbox(), 'reviews', `/products/${FIXTURE_SKUS.noReviews}/reviews?limit=3&sort=recent`);
+    const { status, body } = await callJson(
+      sandbox(),
+      'reviews',
+      `/products/${FIXTURE_SKUS.noReviews}/reviews?limit=3&sort=recent`,
+    );
 
     expect(status).toBe(200);
     expect(body).toEqual({ sku: '000213', summary: { average: 0, count: 0 }, reviews: [] });
   });
 
   it('answers 404 {"error":"not_found"} for an unknown SKU', async () => {
-    const { status, body } = await callJson(sandbox(), 'reviews', `/products/${UNKNOWN_SKUS[0]}/reviews?limit=3&sort=recent`);
+    const { status, body } = await callJson(
+      sandbox(),
+      'reviews',
+      `/products/${UNKNOWN_SKUS[0]}/reviews?limit=3&sort=recent`,
+    );
 
     expect(status).toBe(404);
     expect(body).toEqual({ error: 'not_found' });
   });
 
   it('answers 400 for a limit that is not a positive integer', async () => {
-    const { status } = await callJson(sandbox(), 'reviews', `/products/${FIXTURE_SKUS.example}/reviews?limit=abc&sort=recent`);
+    const { status } = await callJson(
+      sandbox(),
+      'reviews',
+      `/products/${FIXTURE_SKUS.example}/reviews?limit=abc&sort=recent`,
+    );
 
     expect(status).toBe(400);
   });
 
   it('answers 401 {"error":"unauthorized"} without an X-Api-Key', async () => {
-    const { status, body } = await callJson(sandbox(), 'reviews', `/products/${FIXTURE_SKUS.example}/reviews?limit=3`, { apiKey: null });
+    const { status, body } = await callJson(
+      sandbox(),
+      'reviews',
+      `/products/${FIXTURE_SKUS.example}/reviews?limit=3`,
+      { apiKey: null },
+    );
 
     expect(status).toBe(401);
     expect(body).toEqual({ error: 'unauthorized' });

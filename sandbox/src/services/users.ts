@@ -68,7 +68,10 @@ export function createNotificationsService(store: SandboxStore, apiKey: string):
       handle(request, params) {
         const limit = intParam(request.query, 'limit', 1, 50);
         const unreadParam = request.query.get('unread');
-        if (limit === null || (unreadParam !== null && unreadParam !== 'true' && unreadParam !== 'false')) {
+        if (
+          limit === null ||
+          (unreadParam !== null && unreadParam !== 'true' && unreadParam !== 'false')
+        ) {
           return json(400, { error: 'bad_request' });
         }
         const all = store.notifications.get(params.userId ?? '') ?? [];

@@ -40,7 +40,12 @@ export interface SoapAnswer {
 }
 
 /** Calls an ERP operation the way UPSTREAMS.md shows (prefixes soap: and cat:). */
-export async function soapCall(sandbox: Sandbox, operation: string, innerXml: string, options: SoapCallOptions = {}): Promise<SoapAnswer> {
+export async function soapCall(
+  sandbox: Sandbox,
+  operation: string,
+  innerXml: string,
+  options: SoapCallOptions = {},
+): Promise<SoapAnswer> {
   const body =
     options.rawBody ??
     `<?xml version="1.0" encoding="utf-8"?>
@@ -48,18 +53,36 @@ export async function soapCall(sandbox: Sandbox, operation: string, innerXml: st
   <soap:Header><cat:Credentials><cat:ClientId>${options.clientId ?? sandbox.erpClientId}</cat:ClientId><cat:ApiKey>${options.apiKey ?? sandbox.keys.erp}</cat:ApiKey></cat:Credentials></soap:Header>
   <soap:Body><cat:${operation}>${innerXml}</cat:${operation}></soap:Body>
 </soap:Envelope>`;
-  const headers: Record<string, string> = { 'content-type': options.contentType ?? 'text/xml; charset=utf-8' };
-  if (options.soapAction !== null) headers.soapaction = options.soapAction ?? `"urn:example:erp:catalog:v1#${operation}"`;
-  const response = await fetch(`${sandbox.urls.erp}/soap/catalog`, { method: 'POST', headers, body });
+  const headers: Record<string, string> = {
+    'content-type': options.contentType ?? 'text/xml; charset=utf-8',
+  };
+  if (options.soapAction !== null)
+    headers.soapaction = options.soapAction ?? `"urn:example:erp:catalog:v1#${operation}"`;
+  const response = await fetch(`${sandbox.urls.erp}/soap/catalog`, {
+    method: 'POST',
+    headers,
+    body,
+  });
   const raw = await response.text();
   const envelope = parseXml(raw);
   const payload = childOf(envelope, 'Body', SOAP_ENVELOPE_NS)?.children[0];
   if (!payload) throw new Error(`no payload in: ${raw}`);
-  return { status: response.status, contentType: response.headers.get('content-type') ?? '', raw, envelope, payload };
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type') ?? '',
+    raw,
+    envelope,
+    payload,
+  };
 }
 
 /** The code and SKU of a catalog fault answer. */
-export function faultOf(answer: SoapAnswer): { faultcode: string; faultstring: string; code: string | undefined; sku: string | undefined } {
+export function faultOf(answer: SoapAnswer): {
+  faultcode: string;
+  faultstring: string;
+  code: string | undefined;
+  sku: string | undefined;
+} {
   const detail = childOf(childOf(answer.payload, 'detail'), 'CatalogFault', CATALOG_NS);
   return {
     faultcode: childOf(answer.payload, 'faultcode')?.text ?? '',
@@ -74,10 +97,18 @@ export async function callJson(
   sandbox: Sandbox,
   service: Exclude<ServiceName, 'erp'>,
   path: string,
-  init: { method?: string; body?: unknown; headers?: Record<string, string>; apiKey?: string | null } = {},
+  init: {
+    method?: string;
+    body?: unknown;
+    headers?: Record<string, string>;
+    apiKey?: string | null;
+  } = {},
 ): Promise<{ status: number; headers: Headers; body: unknown }> {
   const headers: Record<string, string> = { ...init.headers };
-  const key = init.apiKey === undefined ? (sandbox.keys as Partial<Record<ServiceName, string>>)[service] : init.apiKey;
+  const key =
+    init.apiKey === undefined
+      ? (sandbox.keys as Partial<Record<ServiceName, string>>)[service]
+      : init.apiKey;
   if (key !== null && key !== undefined) headers['x-api-key'] = key;
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(`${sandbox.urls[service]}${path}`, {

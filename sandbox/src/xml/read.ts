@@ -24,7 +24,10 @@ const parser = new XMLParser({
   trimValues: false,
   cdataPropName: '#cdata',
   // XML's five named entities and numeric character references; HTML's named entities are not XML.
-  entityDecoder: new EntityDecoder({ numericAllowed: true, limit: { maxTotalExpansions: 10_000, maxExpandedLength: 1_000_000 } }),
+  entityDecoder: new EntityDecoder({
+    numericAllowed: true,
+    limit: { maxTotalExpansions: 10_000, maxExpandedLength: 1_000_000 },
+  }),
   processEntities: { enabled: true, maxEntityCount: 10, maxEntitySize: 1_000 },
   ignoreDeclaration: true,
   ignorePiTags: true,
@@ -46,9 +49,13 @@ export function parseXml(xml: string): XmlElement {
   } catch (error) {
     throw new XmlSyntaxError(error instanceof Error ? error.message : 'not well-formed XML');
   }
-  const roots = toElements(Array.isArray(ordered) ? (ordered as unknown[]) : [], new Map([['xml', 'http://www.w3.org/XML/1998/namespace']]));
+  const roots = toElements(
+    Array.isArray(ordered) ? (ordered as unknown[]) : [],
+    new Map([['xml', 'http://www.w3.org/XML/1998/namespace']]),
+  );
   const root = roots[0];
-  if (!root || roots.length > 1) throw new XmlSyntaxError('a document has exactly one root element');
+  if (!root || roots.length > 1)
+    throw new XmlSyntaxError('a document has exactly one root element');
   return root;
 }
 
@@ -57,7 +64,9 @@ function toElements(nodes: unknown[], scope: ReadonlyMap<string, string>): XmlEl
   for (const node of nodes) {
     if (typeof node !== 'object' || node === null) continue;
     const record = node as Ordered;
-    const tag = Object.keys(record).find((key) => key !== ':@' && key !== '#text' && key !== '#cdata');
+    const tag = Object.keys(record).find(
+      (key) => key !== ':@' && key !== '#text' && key !== '#cdata',
+    );
     if (tag === undefined) continue;
     const rawAttributes = (record[':@'] ?? {}) as Record<string, unknown>;
     const inner = new Map(scope);
@@ -71,7 +80,8 @@ function toElements(nodes: unknown[], scope: ReadonlyMap<string, string>): XmlEl
     const colon = tag.indexOf(':');
     const prefix = colon < 0 ? '' : tag.slice(0, colon);
     const ns = inner.get(prefix);
-    if (ns === undefined && prefix !== '') throw new XmlSyntaxError(`undeclared namespace prefix: ${prefix}`);
+    if (ns === undefined && prefix !== '')
+      throw new XmlSyntaxError(`undeclared namespace prefix: ${prefix}`);
     const content = Array.isArray(record[tag]) ? (record[tag] as unknown[]) : [];
     let text = '';
     for (const child of content) {
@@ -83,16 +93,36 @@ function toElements(nodes: unknown[], scope: ReadonlyMap<string, string>): XmlEl
         for (const part of parts) if (typeof part['#text'] === 'string') text += part['#text'];
       }
     }
-    elements.push({ ns: ns ?? '', name: colon < 0 ? tag : tag.slice(colon + 1), attributes, children: toElements(content, inner), text });
+    elements.push({
+      ns: ns ?? '',
+      name: colon < 0 ? tag : tag.slice(colon + 1),
+      attributes,
+      children: toElements(content, inner),
+      text,
+    });
   }
   return elements;
 }
 
 /** The first child with this local name (and namespace, when given). */
-export function childOf(element: XmlElement | undefined, name: string, ns?: string): XmlElement | undefined {
-  return element?.children.find((child) => child.name === name && (ns === undefined || child.ns === ns));
+export function childOf(
+  element: XmlElement | undefined,
+  name: string,
+  ns?: string,
+): XmlElement | undefined {
+  return element?.children.find(
+    (child) => child.name === name && (ns === undefined || child.ns === ns),
+  );
 }
 
-export function childrenOf(element: XmlElement | undefined, name: string, ns?: string): XmlElement[] {
-  return element?.children.filter((child) => child.name === name && (ns === undefined || child.ns === ns)) ?? [];
+export function childrenOf(
+  element: XmlElement | undefined,
+  name: string,
+  ns?: string,
+): XmlElement[] {
+  return (
+    element?.children.filter(
+      (child) => child.name === name && (ns === undefined || child.ns === ns),
+    ) ?? []
+  );
 }

@@ -35,7 +35,12 @@ export function cartView(parts: CartParts): Cart {
     const product = products.get(item.sku);
     const price = prices.ok ? prices.value.get(item.sku) : undefined;
     const unitPrice = price && convert ? convert(price.amount) : null;
-    const onHand = stock.ok ? (stock.value.get(item.sku) ?? []).reduce((total, row) => total + Math.max(0, row.quantity), 0) : 0;
+    const onHand = stock.ok
+      ? (stock.value.get(item.sku) ?? []).reduce(
+          (total, row) => total + Math.max(0, row.quantity),
+          0,
+        )
+      : 0;
     return {
       sku: item.sku,
       name: product?.name ?? item.sku,
@@ -49,7 +54,12 @@ export function cartView(parts: CartParts): Cart {
   return {
     items,
     itemCount: items.reduce((total, item) => total + item.quantity, 0),
-    subtotal: failed.has('prices') ? null : sum(items.flatMap((item) => (item.lineTotal ? [item.lineTotal] : [])), parts.currency),
+    subtotal: failed.has('prices')
+      ? null
+      : sum(
+          items.flatMap((item) => (item.lineTotal ? [item.lineTotal] : [])),
+          parts.currency,
+        ),
     version: cart.version,
     degraded: degradedOf(CART_DEGRADABLE, failed),
   };

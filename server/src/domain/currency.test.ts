@@ -8,12 +8,21 @@ const rates = new Map([
 
 describe('converterFor', () => {
   it('converts EUR without any rates, to two decimals', () => {
-    expect(converterFor('EUR', undefined)?.('129.9')).toEqual({ amount: '129.90', currencyCode: 'EUR' });
+    expect(converterFor('EUR', undefined)?.('129.9')).toEqual({
+      amount: '129.90',
+      currencyCode: 'EUR',
+    });
   });
 
   it("converts with the day's rate, rounding half away from zero to the currency's minor unit", () => {
-    expect(converterFor('USD', rates)?.('129.90')).toEqual({ amount: '141.86', currencyCode: 'USD' });
-    expect(converterFor('JPY', rates)?.('129.90')).toEqual({ amount: '21159', currencyCode: 'JPY' });
+    expect(converterFor('USD', rates)?.('129.90')).toEqual({
+      amount: '141.86',
+      currencyCode: 'USD',
+    });
+    expect(converterFor('JPY', rates)?.('129.90')).toEqual({
+      amount: '21159',
+      currencyCode: 'JPY',
+    });
   });
 
   it('has no converter for a currency whose rate is not at hand', () => {
@@ -45,6 +54,10 @@ describe('assertKnownCurrency', () => {
 
 describe('ratesView', () => {
   it("answers the day's rates as numbers with base EUR", () => {
-    expect(ratesView({ date: '2026-11-25', rates })).toEqual({ date: '2026-11-25', base: 'EUR', rates: { USD: 1.0921, JPY: 162.89 } });
+    expect(ratesView({ date: '2026-11-25', rates })).toEqual({
+      date: '2026-11-25',
+      base: 'EUR',
+      rates: { USD: 1.0921, JPY: 162.89 },
+    });
   });
 });

@@ -14,7 +14,10 @@ export class UnknownCurrencyError extends Error {
 }
 
 /** The converter into `currency`: EUR needs no rates; any other currency is undefined while its rate is not at hand. */
-export function converterFor(currency: string, rates: ReadonlyMap<string, string> | undefined): Converter | undefined {
+export function converterFor(
+  currency: string,
+  rates: ReadonlyMap<string, string> | undefined,
+): Converter | undefined {
   if (currency === 'EUR') return (amount) => convertFromEur(amount, 'EUR', undefined);
   const rate = rates?.get(currency);
   return rate === undefined ? undefined : (amount) => convertFromEur(amount, currency, rate);
@@ -24,11 +27,19 @@ export function converterFor(currency: string, rates: ReadonlyMap<string, string
  * Whether a currency asked for is known: EUR always; another one when the day's rates list it.
  * Without the rates (FX failed) nothing can be said, and prices degrade instead.
  */
-export function assertKnownCurrency(currency: string, rates: ReadonlyMap<string, string> | undefined): void {
-  if (currency !== 'EUR' && rates !== undefined && !rates.has(currency)) throw new UnknownCurrencyError(currency);
+export function assertKnownCurrency(
+  currency: string,
+  rates: ReadonlyMap<string, string> | undefined,
+): void {
+  if (currency !== 'EUR' && rates !== undefined && !rates.has(currency))
+    throw new UnknownCurrencyError(currency);
 }
 
 /** `fx.rates`: the day's file as numbers per currency. */
 export function ratesView(day: EcbRates): FxRates {
-  return { date: day.date, base: 'EUR', rates: Object.fromEntries([...day.rates].map(([currency, rate]) => [currency, Number(rate)])) };
+  return {
+    date: day.date,
+    base: 'EUR',
+    rates: Object.fromEntries([...day.rates].map(([currency, rate]) => [currency, Number(rate)])),
+  };
 }

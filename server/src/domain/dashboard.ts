@@ -61,21 +61,40 @@ export function dashboardView(parts: DashboardParts): Dashboard {
     };
   } else failed.add('cart');
 
-  const listed = (part: PartResult<Hydrated<unknown>>, name: 'wishlist' | 'recommendations', activeOnly: boolean) => {
+  const listed = (
+    part: PartResult<Hydrated<unknown>>,
+    name: 'wishlist' | 'recommendations',
+    activeOnly: boolean,
+  ) => {
     if (!part.ok) {
       failed.add(name);
       return [];
     }
-    return summariesOf(part.value.skus, part.value.products, pricesOf(part.value), convert, activeOnly);
+    return summariesOf(
+      part.value.skus,
+      part.value.products,
+      pricesOf(part.value),
+      convert,
+      activeOnly,
+    );
   };
   const wishlist = listed(parts.wishlist, 'wishlist', false);
-  const recommendations = listed(parts.recommendations, 'recommendations', true).slice(0, RECOMMENDATIONS_SHOWN);
+  const recommendations = listed(parts.recommendations, 'recommendations', true).slice(
+    0,
+    RECOMMENDATIONS_SHOWN,
+  );
   if (!parts.loyalty.ok) failed.add('loyalty');
   if (!parts.recentOrders.ok) failed.add('recentOrders');
   if (!parts.notifications.ok) failed.add('notifications');
 
   return {
-    profile: { id: profile.id, email: profile.email, firstName: profile.name.first, lastName: profile.name.last, tier: profile.tier },
+    profile: {
+      id: profile.id,
+      email: profile.email,
+      firstName: profile.name.first,
+      lastName: profile.name.last,
+      tier: profile.tier,
+    },
     loyalty: parts.loyalty.ok ? (parts.loyalty.value ?? null) : null,
     recentOrders: parts.recentOrders.ok ? parts.recentOrders.value.map(orderSummary) : [],
     cart,

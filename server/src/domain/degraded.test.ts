@@ -5,7 +5,11 @@ describe('degradedOf', () => {
   const ORDER = ['price', 'availability', 'reviews', 'recommendations'] as const;
 
   it('lists failed names in the declared order, whatever order they failed in', () => {
-    expect(degradedOf(ORDER, new Set(['recommendations', 'price', 'reviews'] as const))).toEqual(['price', 'reviews', 'recommendations']);
+    expect(degradedOf(ORDER, new Set(['recommendations', 'price', 'reviews'] as const))).toEqual([
+      'price',
+      'reviews',
+      'recommendations',
+    ]);
   });
 
   it('is empty when nothing failed', () => {

@@ -1,4 +1,9 @@
-import { PRODUCT_PAGE_PARTS, type ProductPage, type ProductSearch, type ProductSummary } from '@storefront/shared';
+import {
+  PRODUCT_PAGE_PARTS,
+  type ProductPage,
+  type ProductSearch,
+  type ProductSummary,
+} from '@storefront/shared';
 import type { PartResult } from '../kit/aggregate.js';
 import type { CatalogProduct, CatalogSummary, StockRow } from '../upstreams/erp/client.js';
 import type { Price } from '../upstreams/pricing/client.js';
@@ -43,14 +48,23 @@ export function priceView(price: Price | undefined, convert: Converter): Product
 }
 
 /** Stock on hand: negative rows (the ERP oversells) count as none; no rows at all is out of stock. */
-export function availabilityView(rows: readonly StockRow[]): NonNullable<ProductPage['availability']> {
-  const warehouses = rows.map((row) => ({ code: row.warehouse, quantity: Math.max(0, row.quantity) }));
+export function availabilityView(
+  rows: readonly StockRow[],
+): NonNullable<ProductPage['availability']> {
+  const warehouses = rows.map((row) => ({
+    code: row.warehouse,
+    quantity: Math.max(0, row.quantity),
+  }));
   const quantity = warehouses.reduce((total, row) => total + row.quantity, 0);
   return { inStock: quantity > 0, quantity, warehouses };
 }
 
 /** A summary for lists; `price` null when there is no price or no way to convert it. */
-export function summaryOf(product: CatalogProduct | CatalogSummary, price: Price | undefined, convert: Converter | undefined): ProductSummary {
+export function summaryOf(
+  product: CatalogProduct | CatalogSummary,
+  price: Price | undefined,
+  convert: Converter | undefined,
+): ProductSummary {
   return {
     sku: product.sku,
     name: product.name,
@@ -104,7 +118,10 @@ export function productPage(parts: ProductPageParts): ProductPage {
   if (parts.recommendations.ok) {
     const { skus, products } = parts.recommendations.value;
     const prices = parts.recommendationPrices.ok ? parts.recommendationPrices.value : undefined;
-    recommendations = summariesOf(skus, products, prices, convert, true).slice(0, RECOMMENDATIONS_SHOWN);
+    recommendations = summariesOf(skus, products, prices, convert, true).slice(
+      0,
+      RECOMMENDATIONS_SHOWN,
+    );
     if ((!prices || !convert) && recommendations.length > 0) failed.add('price');
   } else failed.add('recommendations');
   if (!parts.availability.ok) failed.add('availability');
@@ -130,7 +147,9 @@ export function searchView(
 ): ProductSearch {
   const priced = prices.ok && convert !== undefined;
   return {
-    items: results.products.map((product) => summaryOf(product, prices.ok ? prices.value.get(product.sku) : undefined, convert)),
+    items: results.products.map((product) =>
+      summaryOf(product, prices.ok ? prices.value.get(product.sku) : undefined, convert),
+    ),
     page: page.page,
     pageSize: page.pageSize,
     total: results.total,

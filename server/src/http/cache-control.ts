@@ -19,7 +19,13 @@ function isDegraded(result: unknown): boolean {
   const { result: inner } = result;
   if (typeof inner !== 'object' || inner === null || !('data' in inner)) return true;
   const { data } = inner;
-  return typeof data === 'object' && data !== null && 'degraded' in data && Array.isArray(data.degraded) && data.degraded.length > 0;
+  return (
+    typeof data === 'object' &&
+    data !== null &&
+    'degraded' in data &&
+    Array.isArray(data.degraded) &&
+    data.degraded.length > 0
+  );
 }
 
 /**
@@ -30,10 +36,21 @@ function isDegraded(result: unknown): boolean {
  */
 export function publicAnswerOf(
   metaOf: (path: string) => ProcedureMeta | undefined,
-  answer: { type: string; errors: readonly TRPCError[]; info: TRPCRequestInfo | undefined; data: readonly unknown[] },
+  answer: {
+    type: string;
+    errors: readonly TRPCError[];
+    info: TRPCRequestInfo | undefined;
+    data: readonly unknown[];
+  },
 ): PublicAnswer | undefined {
   const calls = answer.info?.calls ?? [];
-  if (answer.type !== 'query' || answer.errors.length > 0 || calls.length === 0 || answer.data.length !== calls.length) return undefined;
+  if (
+    answer.type !== 'query' ||
+    answer.errors.length > 0 ||
+    calls.length === 0 ||
+    answer.data.length !== calls.length
+  )
+    return undefined;
   let maxAgeSeconds = Infinity;
   const tags: string[] = [];
   for (const call of calls) {

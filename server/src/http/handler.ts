@@ -24,11 +24,21 @@ export interface HandlerOptions {
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 /** Refusals a client caused: logged at debug, not as failures. */
-const REFUSALS = new Set(['BAD_REQUEST', 'NOT_FOUND', 'UNAUTHORIZED', 'CONFLICT', 'CLIENT_CLOSED_REQUEST']);
+const REFUSALS = new Set([
+  'BAD_REQUEST',
+  'NOT_FOUND',
+  'UNAUTHORIZED',
+  'CONFLICT',
+  'CLIENT_CLOSED_REQUEST',
+]);
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  });
   res.end(text);
 }
 
@@ -47,7 +57,9 @@ function metaByPath(router: AppRouter): (path: string) => ProcedureMeta | undefi
  * 404. Before tRPC, a public query's kept answer is written when there is one; tRPC's
  * `responseMeta` decides the cache headers from the procedures' meta and keeps a public answer.
  */
-export function createHandler(options: HandlerOptions): (req: IncomingMessage, res: ServerResponse) => void {
+export function createHandler(
+  options: HandlerOptions,
+): (req: IncomingMessage, res: ServerResponse) => void {
   const metaOf = metaByPath(options.router);
   const { responses, log } = options;
 
@@ -89,7 +101,8 @@ export function createHandler(options: HandlerOptions): (req: IncomingMessage, r
       responseMeta({ type, errors, info, data }) {
         const answer = publicAnswerOf(metaOf, { type, errors, info, data });
         if (!answer) return { headers: { 'cache-control': PRIVATE } };
-        if (keptKey !== undefined) responses?.keep(keptKey, { results: data, batch: info?.isBatchCall ?? false }, answer);
+        if (keptKey !== undefined)
+          responses?.keep(keptKey, { results: data, batch: info?.isBatchCall ?? false }, answer);
         return { headers: { 'cache-control': publicCacheControl(answer.maxAgeSeconds) } };
       },
       onError({ error, path: procedure }) {
@@ -103,8 +116,17 @@ export function createHandler(options: HandlerOptions): (req: IncomingMessage, r
           requestId,
           procedure,
           code: error.code,
-          ...(cause instanceof UpstreamError ? { upstream: cause.service, kind: cause.kind, status: cause.status, faultCode: cause.faultCode } : {}),
-          ...(cause instanceof Error && !(cause instanceof UpstreamError) ? { cause: cause.message } : {}),
+          ...(cause instanceof UpstreamError
+            ? {
+                upstream: cause.service,
+                kind: cause.kind,
+                status: cause.status,
+                faultCode: cause.faultCode,
+              }
+            : {}),
+          ...(cause instanceof Error && !(cause instanceof UpstreamError)
+            ? { cause: cause.message }
+            : {}),
         });
       },
     });

@@ -24,7 +24,11 @@ export interface ResponseCache {
   /** Writes the kept answer of `key`, if one is fresh; true when it did. */
   serve(key: string, res: ServerResponse): boolean;
   /** Keeps the answer tRPC is about to send for `key`: its results, encoded as tRPC encodes them. */
-  keep(key: string, answer: { results: readonly unknown[]; batch: boolean }, policy: PublicAnswer): void;
+  keep(
+    key: string,
+    answer: { results: readonly unknown[]; batch: boolean },
+    policy: PublicAnswer,
+  ): void;
   dropTags(tags: readonly string[]): void;
   readonly memory: Pick<MemoryTier, 'size' | 'bytes'>;
 }
@@ -61,7 +65,12 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
 
   return {
     keyOf(req, procedures, query) {
-      if (req.method !== 'GET' || req.headers['trpc-accept'] !== undefined || (req.headers.accept ?? '').includes('application/jsonl')) return undefined;
+      if (
+        req.method !== 'GET' ||
+        req.headers['trpc-accept'] !== undefined ||
+        (req.headers.accept ?? '').includes('application/jsonl')
+      )
+        return undefined;
       const params = new URLSearchParams(query);
       const input = params.get('input');
       let canonical = '';
@@ -80,19 +89,31 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       const entry = memory.get(key);
       if (!entry || entry.freshUntil <= now()) return false;
       const kept = entry.value as Kept;
-      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': kept.cacheControl, 'content-length': kept.body.length });
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'cache-control': kept.cacheControl,
+        'content-length': kept.body.length,
+      });
       res.end(kept.body);
       return true;
     },
 
     keep(key, answer, policy) {
-      const encoded = answer.batch ? answer.results.map(encodeResult) : encodeResult(answer.results[0]);
+      const encoded = answer.batch
+        ? answer.results.map(encodeResult)
+        : encodeResult(answer.results[0]);
       const body = Buffer.from(JSON.stringify(encoded));
       const at = now();
       const until = at + policy.maxAgeSeconds * 1000;
       memory.set(
         key,
-        { kind: 'value', value: { body, cacheControl: publicCacheControl(policy.maxAgeSeconds) } satisfies Kept, freshUntil: until, staleUntil: until, tags: policy.tags },
+        {
+          kind: 'value',
+          value: { body, cacheControl: publicCacheControl(policy.maxAgeSeconds) } satisfies Kept,
+          freshUntil: until,
+          staleUntil: until,
+          tags: policy.tags,
+        },
         body.length + key.length,
       );
     },

@@ -1,5 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { aggregate, AggregateAbortedError, optional, PartTimeoutError, required } from './aggregate.js';
+import {
+  aggregate,
+  AggregateAbortedError,
+  optional,
+  PartTimeoutError,
+  required,
+} from './aggregate.js';
 import type { CallOptions } from './upstream/upstream.js';
 import { tracked } from '../testing/promises.js';
 
@@ -25,9 +31,13 @@ function honouring(): { run: (call: CallOptions) => Promise<never>; signal: () =
     run({ signal }) {
       given = signal;
       return new Promise<never>((_, reject) => {
-        signal?.addEventListener('abort', () => {
-          reject(new Error('cancelled'));
-        }, { once: true });
+        signal?.addEventListener(
+          'abort',
+          () => {
+            reject(new Error('cancelled'));
+          },
+          { once: true },
+        );
       });
     },
     signal() {
@@ -57,7 +67,6 @@ function expectTimedOut(result: { ok: boolean; error?: unknown }, part?: string)
   expect(result.error).toBeInstanceOf(PartTimeoutError);
   if (part !== undefined) expect(result.error).toMatchObject({ part });
 }
-
 
 describe('aggregate', () => {
   beforeEach(() => {
@@ -89,7 +98,10 @@ describe('aggregate', () => {
     await vi.advanceTimersByTimeAsync(299);
     expect(call.settled()).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
-    expect(await call.promise).toEqual({ product: 'product', reviews: { ok: true, value: 'reviews' } });
+    expect(await call.promise).toEqual({
+      product: 'product',
+      reviews: { ok: true, value: 'reviews' },
+    });
   });
 
   it('rejects with the error of a failed required part, at once, and aborts the signals of the other parts', async () => {
@@ -115,14 +127,19 @@ describe('aggregate', () => {
     const product = honouring();
     const call = tracked(
       aggregate({
-        product: required(1_000, (call) => Promise.race([after(100, 'product'), product.run(call)])),
+        product: required(1_000, (call) =>
+          Promise.race([after(100, 'product'), product.run(call)]),
+        ),
         reviews: optional(1_000, () => Promise.reject(failure)),
       }),
     );
     await vi.advanceTimersByTimeAsync(0);
     expect(product.signal().aborted).toBe(false);
     await vi.advanceTimersByTimeAsync(100);
-    expect(await call.promise).toEqual({ product: 'product', reviews: { ok: false, error: failure } });
+    expect(await call.promise).toEqual({
+      product: 'product',
+      reviews: { ok: false, error: failure },
+    });
   });
 
   it('fails an optional part past its budget with PartTimeoutError and aborts its signal', async () => {
@@ -231,7 +248,9 @@ describe('aggregate', () => {
     const caller = new AbortController();
     caller.abort();
     const run = vi.fn(() => Promise.resolve('product'));
-    await expect(aggregate({ product: required(1_000, run) }, { signal: caller.signal })).rejects.toBeInstanceOf(AggregateAbortedError);
+    await expect(
+      aggregate({ product: required(1_000, run) }, { signal: caller.signal }),
+    ).rejects.toBeInstanceOf(AggregateAbortedError);
     expect(run).not.toHaveBeenCalled();
   });
 
@@ -251,7 +270,12 @@ describe('aggregate', () => {
             resolve('done');
           }, 10);
         });
-      const parts = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`part${String(i)}`, optional(1_000, (call) => Promise.all([listening(call), listening(call)]))]));
+      const parts = Object.fromEntries(
+        Array.from({ length: 12 }, (_, i) => [
+          `part${String(i)}`,
+          optional(1_000, (call) => Promise.all([listening(call), listening(call)])),
+        ]),
+      );
       const call = aggregate(parts);
       await vi.advanceTimersByTimeAsync(10);
       await call;
@@ -269,7 +293,14 @@ describe('aggregate', () => {
       return Promise.resolve(name);
     };
     const scope = { requestId: 'req-42' };
-    await aggregate({ product: required(2_000, record('product')), price: optional(1_000, record('price')), stock: optional(1_000, record('stock')) }, { scope });
+    await aggregate(
+      {
+        product: required(2_000, record('product')),
+        price: optional(1_000, record('price')),
+        stock: optional(1_000, record('stock')),
+      },
+      { scope },
+    );
     expect(seen.product?.scope).toBe(scope);
     expect(seen.price?.scope).toBe(scope);
     expect(seen.price?.signal).toBeInstanceOf(AbortSignal);
@@ -279,7 +310,13 @@ describe('aggregate', () => {
   });
 
   it('leaves no timer behind once the call has settled', async () => {
-    await aggregate({ product: required(1_000, () => Promise.resolve('product')), reviews: optional(1_000, () => Promise.resolve([])) }, { deadlineMs: 2_000 });
+    await aggregate(
+      {
+        product: required(1_000, () => Promise.resolve('product')),
+        reviews: optional(1_000, () => Promise.resolve([])),
+      },
+      { deadlineMs: 2_000 },
+    );
     expect(vi.getTimerCount()).toBe(0);
   });
 });

@@ -33,14 +33,24 @@ export type OptionalPart<T> = PartSpec<T, false>;
 type AnyPart = PartSpec<unknown, boolean>;
 
 /** A part whose failure fails the call. */
-export const required = <T>(budgetMs: number, run: (call: CallOptions) => Promise<T>): RequiredPart<T> => ({ required: true, budgetMs, run });
+export const required = <T>(
+  budgetMs: number,
+  run: (call: CallOptions) => Promise<T>,
+): RequiredPart<T> => ({ required: true, budgetMs, run });
 /** A part whose failure leaves it out: its result says so. */
-export const optional = <T>(budgetMs: number, run: (call: CallOptions) => Promise<T>): OptionalPart<T> => ({ required: false, budgetMs, run });
+export const optional = <T>(
+  budgetMs: number,
+  run: (call: CallOptions) => Promise<T>,
+): OptionalPart<T> => ({ required: false, budgetMs, run });
 
 export type PartResult<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 export type AggregateResults<P extends Record<string, AnyPart>> = {
-  [K in keyof P]: P[K] extends RequiredPart<infer T> ? T : P[K] extends OptionalPart<infer T> ? PartResult<T> : never;
+  [K in keyof P]: P[K] extends RequiredPart<infer T>
+    ? T
+    : P[K] extends OptionalPart<infer T>
+      ? PartResult<T>
+      : never;
 };
 
 export interface AggregateOptions {
@@ -53,7 +63,10 @@ export interface AggregateOptions {
 }
 
 /** Runs every part at once; resolves when all have settled, rejects as soon as a required part fails. */
-export async function aggregate<P extends Record<string, AnyPart>>(parts: P, options: AggregateOptions = {}): Promise<AggregateResults<P>> {
+export async function aggregate<P extends Record<string, AnyPart>>(
+  parts: P,
+  options: AggregateOptions = {},
+): Promise<AggregateResults<P>> {
   const call = new AbortController();
   const cleanups: (() => void)[] = [];
   const onParentAbort = (): void => {
@@ -148,9 +161,13 @@ function startBudget(ms: number, call: AbortSignal, scope: RequestScope | undefi
   };
   call.addEventListener('abort', onCallAbort, { once: true });
   const aborted = new Promise<never>((_, reject) => {
-    controller.signal.addEventListener('abort', () => {
-      reject(controller.signal.reason as Error);
-    }, { once: true });
+    controller.signal.addEventListener(
+      'abort',
+      () => {
+        reject(controller.signal.reason as Error);
+      },
+      { once: true },
+    );
   });
   // Nobody may be racing it any more when it fires.
   aborted.catch(() => undefined);

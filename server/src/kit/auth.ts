@@ -1,4 +1,10 @@
-import { createRemoteJWKSet, errors, jwtVerify, type FlattenedJWSInput, type JWSHeaderParameters } from 'jose';
+import {
+  createRemoteJWKSet,
+  errors,
+  jwtVerify,
+  type FlattenedJWSInput,
+  type JWSHeaderParameters,
+} from 'jose';
 
 export interface TokenVerifierOptions {
   jwksUrl: string;
@@ -53,8 +59,15 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     try {
       return await jwks(header, token);
     } catch (error) {
-      if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) throw error;
-      throw new AuthError(error instanceof errors.JWKSTimeout ? 'keys-timeout' : 'keys-unavailable', { cause: error });
+      if (
+        error instanceof errors.JWKSNoMatchingKey ||
+        error instanceof errors.JWKSMultipleMatchingKeys
+      )
+        throw error;
+      throw new AuthError(
+        error instanceof errors.JWKSTimeout ? 'keys-timeout' : 'keys-unavailable',
+        { cause: error },
+      );
     }
   };
   return async (authorization) => {

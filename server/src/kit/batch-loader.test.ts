@@ -3,9 +3,11 @@ import { createBatchLoader, type BatchLoaderOptions } from './batch-loader.js';
 import { flush, tracked } from '../testing/promises.js';
 import type { CallOptions } from './upstream/upstream.js';
 
-
 /** A fetch that finds every key (value: the key in upper case) and records what it was asked. */
-function recordingFetch(): { fetch: BatchLoaderOptions<string, string>['fetch']; calls: string[][] } {
+function recordingFetch(): {
+  fetch: BatchLoaderOptions<string, string>['fetch'];
+  calls: string[][];
+} {
   const calls: string[][] = [];
   return {
     calls,
@@ -16,7 +18,6 @@ function recordingFetch(): { fetch: BatchLoaderOptions<string, string>['fetch'];
   };
 }
 
-
 describe('createBatchLoader', () => {
   it('makes one fetch for the keys of several tickets, each key once', async () => {
     const upstream = recordingFetch();
@@ -24,7 +25,11 @@ describe('createBatchLoader', () => {
     const cart = loader.ticket();
     const wishlist = loader.ticket();
     const recommendations = loader.ticket();
-    const loaded = await Promise.all([cart.load(['a', 'b']), wishlist.load(['b', 'c']), recommendations.load(['d'])]);
+    const loaded = await Promise.all([
+      cart.load(['a', 'b']),
+      wishlist.load(['b', 'c']),
+      recommendations.load(['d']),
+    ]);
     expect(upstream.calls).toHaveLength(1);
     expect([...(upstream.calls[0] ?? [])].sort()).toEqual(['a', 'b', 'c', 'd']);
     expect(loaded.map((values) => [...values.keys()])).toEqual([['a', 'b'], ['b', 'c'], ['d']]);
@@ -32,13 +37,24 @@ describe('createBatchLoader', () => {
 
   it('gives each ticket only the values of its own keys, and leaves out keys the fetch did not find', async () => {
     const loader = createBatchLoader<string, number>({
-      fetch: (keys) => Promise.resolve(new Map(keys.filter((key) => key !== 'unknown').map((key) => [key, key.length]))),
+      fetch: (keys) =>
+        Promise.resolve(
+          new Map(keys.filter((key) => key !== 'unknown').map((key) => [key, key.length])),
+        ),
     });
     const first = loader.ticket();
     const second = loader.ticket();
-    const [mine, theirs] = await Promise.all([first.load(['aa', 'unknown']), second.load(['bbb', 'c'])]);
+    const [mine, theirs] = await Promise.all([
+      first.load(['aa', 'unknown']),
+      second.load(['bbb', 'c']),
+    ]);
     expect(mine).toEqual(new Map([['aa', 2]]));
-    expect(theirs).toEqual(new Map([['bbb', 3], ['c', 1]]));
+    expect(theirs).toEqual(
+      new Map([
+        ['bbb', 3],
+        ['c', 1],
+      ]),
+    );
   });
 
   it('waits for every ticket before it fetches', async () => {
@@ -69,7 +85,7 @@ describe('createBatchLoader', () => {
     expect(upstream.calls).toEqual([['a']]);
   });
 
-  it("stops waiting for a ticket whose signal aborts", async () => {
+  it('stops waiting for a ticket whose signal aborts', async () => {
     const upstream = recordingFetch();
     const loader = createBatchLoader({ fetch: upstream.fetch });
     const part = new AbortController();
@@ -124,7 +140,10 @@ describe('createBatchLoader', () => {
   it('rejects every load when one chunk of several fails', async () => {
     const failure = new Error('pricing refused a chunk');
     const loader = createBatchLoader<string, string>({
-      fetch: (keys) => (keys.includes('c') ? Promise.reject(failure) : Promise.resolve(new Map(keys.map((key) => [key, key])))),
+      fetch: (keys) =>
+        keys.includes('c')
+          ? Promise.reject(failure)
+          : Promise.resolve(new Map(keys.map((key) => [key, key]))),
     });
     const first = loader.ticket();
     const second = loader.ticket();
@@ -133,7 +152,9 @@ describe('createBatchLoader', () => {
   });
 
   it('does not fetch when no ticket asked for a key', async () => {
-    const fetch = vi.fn<BatchLoaderOptions<string, string>['fetch']>(() => Promise.resolve(new Map()));
+    const fetch = vi.fn<BatchLoaderOptions<string, string>['fetch']>(() =>
+      Promise.resolve(new Map()),
+    );
     const loader = createBatchLoader({ fetch });
     const empty = loader.ticket();
     const released = loader.ticket();
@@ -144,7 +165,9 @@ describe('createBatchLoader', () => {
   });
 
   it('does not fetch when every ticket was released', async () => {
-    const fetch = vi.fn<BatchLoaderOptions<string, string>['fetch']>(() => Promise.resolve(new Map()));
+    const fetch = vi.fn<BatchLoaderOptions<string, string>['fetch']>(() =>
+      Promise.resolve(new Map()),
+    );
     const loader = createBatchLoader({ fetch });
     loader.ticket().release();
     loader.ticket().release();

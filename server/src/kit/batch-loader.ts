@@ -65,9 +65,14 @@ export function createBatchLoader<K, V>(options: BatchLoaderOptions<K, V>): Batc
       current.resolve(new Map());
       return;
     }
-    const signals = [options.call?.signal, options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs)].filter((s) => s !== undefined);
+    const signals = [
+      options.call?.signal,
+      options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs),
+    ].filter((s) => s !== undefined);
     const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
-    options.fetch([...current.keys], { signal, scope: options.call?.scope }).then(current.resolve, current.reject);
+    options
+      .fetch([...current.keys], { signal, scope: options.call?.scope })
+      .then(current.resolve, current.reject);
   };
 
   const settle = (): void => {
@@ -98,7 +103,11 @@ export function createBatchLoader<K, V>(options: BatchLoaderOptions<K, V>): Batc
           }
           const mine = round;
           for (const key of wanted) mine.keys.add(key);
-          if (mine.timer === undefined && options.gatherMs !== undefined && Number.isFinite(options.gatherMs)) {
+          if (
+            mine.timer === undefined &&
+            options.gatherMs !== undefined &&
+            Number.isFinite(options.gatherMs)
+          ) {
             mine.timer = setTimeout(() => {
               if (round === mine) dispatch();
             }, options.gatherMs);

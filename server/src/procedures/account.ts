@@ -20,10 +20,18 @@ export const accountRouter = router({
     .output(dashboardOutput)
     .query(async ({ input, ctx, signal }) => {
       const userId = ctx.user.id;
-      const { accounts, orders, cart, wishlist, notifications, recommendations, fx, erp, pricing } = ctx.upstreams;
+      const { accounts, orders, cart, wishlist, notifications, recommendations, fx, erp, pricing } =
+        ctx.upstreams;
       const { UPSTREAM_TIMEOUT_MS: requiredBudget, PART_TIMEOUT_MS: partBudget } = ctx.config;
       // A slow SKU source (or a hanging lookup) must not take the other parts down with it.
-      const lookup = createCatalogLookup({ erp, pricing }, { call: { signal, scope: ctx.scope }, gatherMs: partBudget / 4, timeoutMs: (partBudget * 3) / 5 });
+      const lookup = createCatalogLookup(
+        { erp, pricing },
+        {
+          call: { signal, scope: ctx.scope },
+          gatherMs: partBudget / 4,
+          timeoutMs: (partBudget * 3) / 5,
+        },
+      );
 
       const parts = await aggregate(
         {
@@ -32,7 +40,9 @@ export const accountRouter = router({
           rates: optional(partBudget, (call) => fx.getDailyRates(call)),
           loyalty: optional(partBudget, (call) => accounts.getLoyalty(userId, call)),
           recentOrders: optional(partBudget, (call) => orders.list(userId, RECENT_ORDERS, call)),
-          notifications: optional(partBudget, (call) => notifications.unread(userId, NOTIFICATIONS, call)),
+          notifications: optional(partBudget, (call) =>
+            notifications.unread(userId, NOTIFICATIONS, call),
+          ),
           cart: optional(
             partBudget,
             lookup.hydrated(
@@ -43,10 +53,22 @@ export const accountRouter = router({
               { products: false },
             ),
           ),
-          wishlist: optional(partBudget, lookup.hydrated(async (call) => ({ skus: await wishlist.get(userId, call), value: null }), { products: true })),
+          wishlist: optional(
+            partBudget,
+            lookup.hydrated(
+              async (call) => ({ skus: await wishlist.get(userId, call), value: null }),
+              { products: true },
+            ),
+          ),
           recommendations: optional(
             partBudget,
-            lookup.hydrated(async (call) => ({ skus: await recommendations.forUser(userId, RECOMMENDATIONS_ASKED, call), value: null }), { products: true }),
+            lookup.hydrated(
+              async (call) => ({
+                skus: await recommendations.forUser(userId, RECOMMENDATIONS_ASKED, call),
+                value: null,
+              }),
+              { products: true },
+            ),
           ),
         },
         { signal, scope: ctx.scope },

@@ -13,13 +13,20 @@ import { converterOf, converterPart, shopperCurrency } from './parts.js';
  * A stored cart made into what `cart.get` answers: one GetProducts, one GetStock and one prices
  * call for all its lines, and the currency's rates.
  */
-async function hydrateCart(ctx: Context, cart: StoredCart, currency: string, signal: AbortSignal | undefined): Promise<Cart> {
+async function hydrateCart(
+  ctx: Context,
+  cart: StoredCart,
+  currency: string,
+  signal: AbortSignal | undefined,
+): Promise<Cart> {
   const { erp, pricing, fx } = ctx.upstreams;
   const { ERP_TIMEOUT_MS: erpBudget, PART_TIMEOUT_MS: partBudget } = ctx.config;
   const skus = cart.items.map((item) => item.sku);
   const lookup = createCatalogLookup({ erp, pricing }, { call: { signal, scope: ctx.scope } });
   const load =
-    <V>(loader: { ticket(s?: AbortSignal): { load(keys: readonly string[]): Promise<Map<string, V>> } }) =>
+    <V>(loader: {
+      ticket(s?: AbortSignal): { load(keys: readonly string[]): Promise<Map<string, V>> };
+    }) =>
     (call: CallOptions) =>
       loader.ticket(call.signal).load(skus);
   const parts = await aggregate(
@@ -44,7 +51,9 @@ export const cartRouter = router({
       const { cart, currency } = await aggregate(
         {
           cart: required(budget, (call) => ctx.upstreams.cart.get(userId, call)),
-          currency: required(budget, (call) => shopperCurrency(ctx.upstreams.accounts, userId, input.currency, call)),
+          currency: required(budget, (call) =>
+            shopperCurrency(ctx.upstreams.accounts, userId, input.currency, call),
+          ),
         },
         { signal, scope: ctx.scope },
       );
@@ -59,15 +68,32 @@ export const cartRouter = router({
       const budget = ctx.config.UPSTREAM_TIMEOUT_MS;
       const { currency, known } = await aggregate(
         {
-          currency: required(budget, (call) => shopperCurrency(ctx.upstreams.accounts, userId, input.currency, call)),
+          currency: required(budget, (call) =>
+            shopperCurrency(ctx.upstreams.accounts, userId, input.currency, call),
+          ),
           // Only products the ERP knows go into a cart.
-          known: required(ctx.config.ERP_TIMEOUT_MS, async (call) => input.quantity === 0 || (await ctx.upstreams.erp.getProducts([input.sku], call)).has(input.sku)),
+          known: required(
+            ctx.config.ERP_TIMEOUT_MS,
+            async (call) =>
+              input.quantity === 0 ||
+              (await ctx.upstreams.erp.getProducts([input.sku], call)).has(input.sku),
+          ),
         },
         { signal, scope: ctx.scope },
       );
       if (!known) throw productNotFound(input.sku);
       const { change } = await aggregate(
-        { change: required(budget, (call) => ctx.upstreams.cart.setItem(userId, input.sku, input.quantity, input.expectedVersion, call)) },
+        {
+          change: required(budget, (call) =>
+            ctx.upstreams.cart.setItem(
+              userId,
+              input.sku,
+              input.quantity,
+              input.expectedVersion,
+              call,
+            ),
+          ),
+        },
         { signal, scope: ctx.scope },
       );
       // Changed or not, what is cached of the cart is stale now.

@@ -9,7 +9,14 @@ export const fxRouter = router({
     .meta({ publicMaxAgeSeconds: 300 })
     .output(fxRatesOutput)
     .query(async ({ ctx, signal }) => {
-      const { day } = await aggregate({ day: required(ctx.config.UPSTREAM_TIMEOUT_MS, (call) => ctx.upstreams.fx.getDailyRates(call)) }, { signal, scope: ctx.scope });
+      const { day } = await aggregate(
+        {
+          day: required(ctx.config.UPSTREAM_TIMEOUT_MS, (call) =>
+            ctx.upstreams.fx.getDailyRates(call),
+          ),
+        },
+        { signal, scope: ctx.scope },
+      );
       return ratesView(day);
     }),
 });

@@ -10,10 +10,16 @@ const ORDERS_LISTED = 20;
 export const ordersRouter = router({
   list: signedInProcedure.output(ordersListOutput).query(async ({ ctx, signal }) => {
     const { orders } = await aggregate(
-      { orders: required(ctx.config.UPSTREAM_TIMEOUT_MS, (call) => ctx.upstreams.orders.list(ctx.user.id, ORDERS_LISTED, call)) },
+      {
+        orders: required(ctx.config.UPSTREAM_TIMEOUT_MS, (call) =>
+          ctx.upstreams.orders.list(ctx.user.id, ORDERS_LISTED, call),
+        ),
+      },
       { signal, scope: ctx.scope },
     );
-    return { orders: orders.map((order) => ({ ...orderSummary(order), lineCount: order.lineCount })) };
+    return {
+      orders: orders.map((order) => ({ ...orderSummary(order), lineCount: order.lineCount })),
+    };
   }),
 
   /**
@@ -33,7 +39,9 @@ export const ordersRouter = router({
       const { current, earlier } = await aggregate(
         {
           current: required(ctx.config.UPSTREAM_TIMEOUT_MS, (call) => cart.get(userId, call)),
-          earlier: required(ctx.config.UPSTREAM_TIMEOUT_MS, (call) => ctx.upstreams.orders.list(userId, ORDERS_LISTED, call)),
+          earlier: required(ctx.config.UPSTREAM_TIMEOUT_MS, (call) =>
+            ctx.upstreams.orders.list(userId, ORDERS_LISTED, call),
+          ),
         },
         request,
       );
@@ -44,7 +52,15 @@ export const ordersRouter = router({
           outcome: required(ctx.config.ERP_TIMEOUT_MS, (call) =>
             // An empty cart still asks the ERP: a retried order (same reference) whose cart was
             // emptied by the first attempt gets its first confirmation back.
-            erp.placeOrder({ customerId: userId, lines, shipTo: input.shipTo, clientReference: input.clientReference }, call),
+            erp.placeOrder(
+              {
+                customerId: userId,
+                lines,
+                shipTo: input.shipTo,
+                clientReference: input.clientReference,
+              },
+              call,
+            ),
           ),
         },
         request,
@@ -60,12 +76,23 @@ export const ordersRouter = router({
         // is emptied even if the client has gone away meanwhile (no signal).
         try {
           const cleared = await cart.clear(userId, current.version, { scope: ctx.scope });
-          if (!cleared.changed) for (const line of lines) await cart.setItem(userId, line.sku, 0, undefined, { scope: ctx.scope });
+          if (!cleared.changed)
+            for (const line of lines)
+              await cart.setItem(userId, line.sku, 0, undefined, { scope: ctx.scope });
         } catch (error) {
-          ctx.log.warn('order placed, cart not emptied', { requestId: ctx.scope.requestId, orderNo: confirmation.orderNo, error: error instanceof Error ? error.message : 'unknown' });
+          ctx.log.warn('order placed, cart not emptied', {
+            requestId: ctx.scope.requestId,
+            orderNo: confirmation.orderNo,
+            error: error instanceof Error ? error.message : 'unknown',
+          });
         }
       }
-      await ctx.invalidate(tagsOf.order(userId, lines.map((line) => line.sku)));
+      await ctx.invalidate(
+        tagsOf.order(
+          userId,
+          lines.map((line) => line.sku),
+        ),
+      );
       return confirmationView(confirmation);
     }),
 });

@@ -1,4 +1,9 @@
-import { assertKnownCurrency, converterFor, UnknownCurrencyError, type Converter } from '../domain/currency.js';
+import {
+  assertKnownCurrency,
+  converterFor,
+  UnknownCurrencyError,
+  type Converter,
+} from '../domain/currency.js';
 import type { PartResult } from '../kit/aggregate.js';
 import type { CallOptions } from '../kit/upstream/upstream.js';
 import type { AccountsClient } from '../upstreams/accounts/client.js';
@@ -35,7 +40,12 @@ export function converterOf(result: PartResult<Converter | undefined>): Converte
 }
 
 /** The signed-in user's currency: the asked one, else the profile's, else EUR when the profile cannot be had. */
-export async function shopperCurrency(accounts: AccountsClient, userId: string, asked: string | undefined, call: CallOptions): Promise<string> {
+export async function shopperCurrency(
+  accounts: AccountsClient,
+  userId: string,
+  asked: string | undefined,
+  call: CallOptions,
+): Promise<string> {
   if (asked) return asked;
   try {
     return (await accounts.getUser(userId, call))?.currency ?? 'EUR';

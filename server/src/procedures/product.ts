@@ -1,5 +1,15 @@
-import { productPageInput, productPageOutput, productSearchInput, productSearchOutput } from '@storefront/shared';
-import { productPage, RECOMMENDATIONS_ASKED, REVIEWS_SHOWN, searchView } from '../domain/product.js';
+import {
+  productPageInput,
+  productPageOutput,
+  productSearchInput,
+  productSearchOutput,
+} from '@storefront/shared';
+import {
+  productPage,
+  RECOMMENDATIONS_ASKED,
+  REVIEWS_SHOWN,
+  searchView,
+} from '../domain/product.js';
 import { productNotFound } from '../errors.js';
 import { aggregate, optional, required } from '../kit/aggregate.js';
 import type { CallOptions } from '../kit/upstream/upstream.js';
@@ -26,16 +36,25 @@ export const productRouter = router({
       let recommended: Promise<string[]> | undefined;
       // Shared by two parts: asked once.
       const recommendedSkus = (call: CallOptions): Promise<string[]> =>
-        (recommended ??= recommendations.forSku(input.sku, RECOMMENDATIONS_ASKED, call).then((skus) => skus.filter((sku) => sku !== input.sku)));
+        (recommended ??= recommendations
+          .forSku(input.sku, RECOMMENDATIONS_ASKED, call)
+          .then((skus) => skus.filter((sku) => sku !== input.sku)));
 
       const parts = await aggregate(
         {
           product: required(erpBudget, (call) => erp.getProduct(input.sku, call)),
           // Shared by price and recommendations; a currency the ECB does not list fails the page.
           convert: optional(partBudget, converterPart(input.currency ?? 'EUR', fx)),
-          price: optional(partBudget, async (call) => (await pricing.getPrices([input.sku], call)).get(input.sku)),
-          availability: optional(partBudget, async (call) => (await erp.getStock([input.sku], call)).get(input.sku) ?? []),
-          reviews: optional(partBudget, (call) => reviews.getReviews(input.sku, REVIEWS_SHOWN, call)),
+          price: optional(partBudget, async (call) =>
+            (await pricing.getPrices([input.sku], call)).get(input.sku),
+          ),
+          availability: optional(
+            partBudget,
+            async (call) => (await erp.getStock([input.sku], call)).get(input.sku) ?? [],
+          ),
+          reviews: optional(partBudget, (call) =>
+            reviews.getReviews(input.sku, REVIEWS_SHOWN, call),
+          ),
           // Recommended SKUs are hydrated with one GetProducts and one prices call, never one call
           // per SKU; the two run as parts of their own, so that pricing trouble leaves the
           // recommendations shown without prices.
@@ -43,7 +62,9 @@ export const productRouter = router({
             const skus = await recommendedSkus(call);
             return { skus, products: await erp.getProducts(skus, call) };
           }),
-          recommendationPrices: optional(partBudget, async (call) => pricing.getPrices(await recommendedSkus(call), call)),
+          recommendationPrices: optional(partBudget, async (call) =>
+            pricing.getPrices(await recommendedSkus(call), call),
+          ),
         },
         { signal, scope: ctx.scope, deadlineMs: Math.max(erpBudget, partBudget) + 500 },
       );
@@ -64,13 +85,28 @@ export const productRouter = router({
         {
           convert: optional(partBudget, converterPart(input.currency ?? 'EUR', fx)),
           results: required(erpBudget, (call) =>
-            erp.searchProducts({ ...(query ? { query } : {}), ...(input.category ? { category: input.category } : {}), page: input.page, pageSize: input.pageSize }, call),
+            erp.searchProducts(
+              {
+                ...(query ? { query } : {}),
+                ...(input.category ? { category: input.category } : {}),
+                page: input.page,
+                pageSize: input.pageSize,
+              },
+              call,
+            ),
           ),
         },
         { signal, scope: ctx.scope },
       );
       const skus = found.results.products.map((product) => product.sku);
-      const { prices } = await aggregate({ prices: optional(partBudget, (call): Promise<ReadonlyMap<string, Price>> => pricing.getPrices(skus, call)) }, { signal, scope: ctx.scope });
+      const { prices } = await aggregate(
+        {
+          prices: optional(partBudget, (call): Promise<ReadonlyMap<string, Price>> =>
+            pricing.getPrices(skus, call),
+          ),
+        },
+        { signal, scope: ctx.scope },
+      );
       return searchView(found.results, input, prices, converterOf(found.convert));
     }),
 });

@@ -3,7 +3,10 @@ import type { CatalogProduct } from '../upstreams/erp/client.js';
 import type { Price } from '../upstreams/pricing/client.js';
 
 /** A product record as the ERP client answers it, with `overrides`. */
-export function catalogProduct(sku: string, overrides: Partial<CatalogProduct> = {}): CatalogProduct {
+export function catalogProduct(
+  sku: string,
+  overrides: Partial<CatalogProduct> = {},
+): CatalogProduct {
   return {
     sku,
     status: 'active',
@@ -23,4 +26,7 @@ export function catalogProduct(sku: string, overrides: Partial<CatalogProduct> =
 export const eur = (amount: string): Price => ({ amount, compareAt: null, promotion: null });
 
 export const ok = <T>(value: T): PartResult<T> => ({ ok: true, value });
-export const failed = <T>(): PartResult<T> => ({ ok: false, error: new Error('the upstream failed') });
+export const failed = <T>(): PartResult<T> => ({
+  ok: false,
+  error: new Error('the upstream failed'),
+});

@@ -16,19 +16,82 @@ export function cachePolicies(settings: { notFoundTtlMs: number; fxTtlMs: number
       // Requests for random SKUs must not hammer the ERP: an unknown SKU is remembered briefly.
       absentTtlMs: settings.notFoundTtlMs,
     },
-    stock: { name: 'erp.stock', ttlMs: 5_000, staleWhileRevalidateMs: 5_000, scope: 'public', tags: (sku) => [`stock:${sku}`] },
+    stock: {
+      name: 'erp.stock',
+      ttlMs: 5_000,
+      staleWhileRevalidateMs: 5_000,
+      scope: 'public',
+      tags: (sku) => [`stock:${sku}`],
+    },
     search: { name: 'erp.search', ttlMs: minute, staleWhileRevalidateMs: minute, scope: 'public' },
-    price: { name: 'pricing.price', ttlMs: 10_000, staleWhileRevalidateMs: 10_000, scope: 'public', absentTtlMs: 10_000 },
-    reviews: { name: 'reviews', ttlMs: 3 * minute, staleWhileRevalidateMs: minute, scope: 'public' },
-    recommendationsForSku: { name: 'recommendations.sku', ttlMs: 5 * minute, staleWhileRevalidateMs: minute, scope: 'public' },
-    recommendationsForUser: { name: 'recommendations.user', ttlMs: minute, staleWhileRevalidateMs: minute, scope: 'private' },
-    fx: { name: 'fx.daily', ttlMs: settings.fxTtlMs, staleWhileRevalidateMs: 24 * 60 * minute, scope: 'public' },
-    account: { name: 'accounts.user', ttlMs: minute, staleWhileRevalidateMs: minute, scope: 'private', tags: (_id, user) => [`account:${user ?? ''}`] },
-    loyalty: { name: 'accounts.loyalty', ttlMs: minute, scope: 'private', tags: (_id, user) => [`account:${user ?? ''}`] },
-    orders: { name: 'orders', ttlMs: 30_000, scope: 'private', tags: (_id, user) => [`orders:${user ?? ''}`] },
-    cart: { name: 'cart', ttlMs: 5_000, scope: 'private', tags: (_id, user) => [`cart:${user ?? ''}`] },
-    wishlist: { name: 'wishlist', ttlMs: 30_000, scope: 'private', tags: (_id, user) => [`wishlist:${user ?? ''}`] },
-    notifications: { name: 'notifications', ttlMs: 15_000, scope: 'private', tags: (_id, user) => [`notifications:${user ?? ''}`] },
+    price: {
+      name: 'pricing.price',
+      ttlMs: 10_000,
+      staleWhileRevalidateMs: 10_000,
+      scope: 'public',
+      absentTtlMs: 10_000,
+    },
+    reviews: {
+      name: 'reviews',
+      ttlMs: 3 * minute,
+      staleWhileRevalidateMs: minute,
+      scope: 'public',
+    },
+    recommendationsForSku: {
+      name: 'recommendations.sku',
+      ttlMs: 5 * minute,
+      staleWhileRevalidateMs: minute,
+      scope: 'public',
+    },
+    recommendationsForUser: {
+      name: 'recommendations.user',
+      ttlMs: minute,
+      staleWhileRevalidateMs: minute,
+      scope: 'private',
+    },
+    fx: {
+      name: 'fx.daily',
+      ttlMs: settings.fxTtlMs,
+      staleWhileRevalidateMs: 24 * 60 * minute,
+      scope: 'public',
+    },
+    account: {
+      name: 'accounts.user',
+      ttlMs: minute,
+      staleWhileRevalidateMs: minute,
+      scope: 'private',
+      tags: (_id, user) => [`account:${user ?? ''}`],
+    },
+    loyalty: {
+      name: 'accounts.loyalty',
+      ttlMs: minute,
+      scope: 'private',
+      tags: (_id, user) => [`account:${user ?? ''}`],
+    },
+    orders: {
+      name: 'orders',
+      ttlMs: 30_000,
+      scope: 'private',
+      tags: (_id, user) => [`orders:${user ?? ''}`],
+    },
+    cart: {
+      name: 'cart',
+      ttlMs: 5_000,
+      scope: 'private',
+      tags: (_id, user) => [`cart:${user ?? ''}`],
+    },
+    wishlist: {
+      name: 'wishlist',
+      ttlMs: 30_000,
+      scope: 'private',
+      tags: (_id, user) => [`wishlist:${user ?? ''}`],
+    },
+    notifications: {
+      name: 'notifications',
+      ttlMs: 15_000,
+      scope: 'private',
+      tags: (_id, user) => [`notifications:${user ?? ''}`],
+    },
   } satisfies Record<string, CachePolicy>;
 }
 
@@ -40,5 +103,9 @@ export const tagsOf = {
   orders: (userId: string) => [`orders:${userId}`],
   /** What a product page shows that an order changes at once: its stock. */
   productPage: (sku: string) => [`stock:${sku}`],
-  order: (userId: string, skus: readonly string[]) => [`cart:${userId}`, `orders:${userId}`, ...skus.map((sku) => `stock:${sku}`)],
+  order: (userId: string, skus: readonly string[]) => [
+    `cart:${userId}`,
+    `orders:${userId}`,
+    ...skus.map((sku) => `stock:${sku}`),
+  ],
 };

@@ -11,25 +11,83 @@ import type { Upstreams } from './index.js';
  * request that started it.
  */
 export function withCache(upstreams: Upstreams, cache: Cache, policies: CachePolicies): Upstreams {
-  const { erp, fx, pricing, reviews, recommendations, accounts, orders, cart, wishlist, notifications } = upstreams;
+  const {
+    erp,
+    fx,
+    pricing,
+    reviews,
+    recommendations,
+    accounts,
+    orders,
+    cart,
+    wishlist,
+    notifications,
+  } = upstreams;
   /** The call of a load: the cache's signal, the scope of the request that started it. */
-  const loadCall = (signal: AbortSignal, call: CallOptions | undefined): CallOptions => ({ signal, scope: call?.scope });
-  const waiting = (call: CallOptions | undefined, userId?: string) => ({ signal: call?.signal, ...(userId === undefined ? {} : { userId }) });
+  const loadCall = (signal: AbortSignal, call: CallOptions | undefined): CallOptions => ({
+    signal,
+    scope: call?.scope,
+  });
+  const waiting = (call: CallOptions | undefined, userId?: string) => ({
+    signal: call?.signal,
+    ...(userId === undefined ? {} : { userId }),
+  });
   /** A cached value of a load that always finds one (so the cache never remembers it as absent). */
-  const one = async <T>(policy: CachePolicy, id: string, load: (call: CallOptions) => Promise<T>, call: CallOptions | undefined, userId?: string): Promise<T> => {
-    const value = await cache.get(policy, id, (s) => load(loadCall(s, call)), waiting(call, userId));
-    if (value === undefined) throw new Error(`${policy.name}: the cache remembered nothing for a load that always answers`);
+  const one = async <T>(
+    policy: CachePolicy,
+    id: string,
+    load: (call: CallOptions) => Promise<T>,
+    call: CallOptions | undefined,
+    userId?: string,
+  ): Promise<T> => {
+    const value = await cache.get(
+      policy,
+      id,
+      (s) => load(loadCall(s, call)),
+      waiting(call, userId),
+    );
+    if (value === undefined)
+      throw new Error(
+        `${policy.name}: the cache remembered nothing for a load that always answers`,
+      );
     return value;
   };
 
   return {
     erp: {
-      getProduct: (sku, call) => cache.get(policies.product, sku, (s) => erp.getProduct(sku, loadCall(s, call)), waiting(call)),
-      getProducts: (skus, call) => cache.getMany(policies.product, skus, (missing, s) => erp.getProducts(missing, loadCall(s, call)), waiting(call)),
+      getProduct: (sku, call) =>
+        cache.get(
+          policies.product,
+          sku,
+          (s) => erp.getProduct(sku, loadCall(s, call)),
+          waiting(call),
+        ),
+      getProducts: (skus, call) =>
+        cache.getMany(
+          policies.product,
+          skus,
+          (missing, s) => erp.getProducts(missing, loadCall(s, call)),
+          waiting(call),
+        ),
       searchProducts: (query, call) =>
-        one(policies.search, JSON.stringify([query.query?.toLowerCase() ?? '', query.category ?? '', query.page, query.pageSize]), (c) => erp.searchProducts(query, c), call),
+        one(
+          policies.search,
+          JSON.stringify([
+            query.query?.toLowerCase() ?? '',
+            query.category ?? '',
+            query.page,
+            query.pageSize,
+          ]),
+          (c) => erp.searchProducts(query, c),
+          call,
+        ),
       async getStock(skus, call) {
-        const cached = await cache.getMany(policies.stock, skus, (missing, s) => erp.getStock(missing, loadCall(s, call)), waiting(call));
+        const cached = await cache.getMany(
+          policies.stock,
+          skus,
+          (missing, s) => erp.getStock(missing, loadCall(s, call)),
+          waiting(call),
+        );
         // getStock answers every SKU it was asked for: rows, or none.
         return new Map<string, StockRow[]>(skus.map((sku) => [sku, cached.get(sku) ?? []]));
       },
@@ -40,33 +98,80 @@ export function withCache(upstreams: Upstreams, cache: Cache, policies: CachePol
       getDailyRates: (call) => one(policies.fx, 'daily', (c) => fx.getDailyRates(c), call),
     },
     pricing: {
-      getPrices: (skus, call) => cache.getMany(policies.price, skus, (missing, s) => pricing.getPrices(missing, loadCall(s, call)), waiting(call)),
+      getPrices: (skus, call) =>
+        cache.getMany(
+          policies.price,
+          skus,
+          (missing, s) => pricing.getPrices(missing, loadCall(s, call)),
+          waiting(call),
+        ),
     },
     reviews: {
-      getReviews: (sku, limit, call) => one(policies.reviews, `${sku}|${String(limit)}`, (c) => reviews.getReviews(sku, limit, c), call),
+      getReviews: (sku, limit, call) =>
+        one(
+          policies.reviews,
+          `${sku}|${String(limit)}`,
+          (c) => reviews.getReviews(sku, limit, c),
+          call,
+        ),
     },
     recommendations: {
-      forSku: (sku, limit, call) => one(policies.recommendationsForSku, `${sku}|${String(limit)}`, (c) => recommendations.forSku(sku, limit, c), call),
-      forUser: (userId, limit, call) => one(policies.recommendationsForUser, String(limit), (c) => recommendations.forUser(userId, limit, c), call, userId),
+      forSku: (sku, limit, call) =>
+        one(
+          policies.recommendationsForSku,
+          `${sku}|${String(limit)}`,
+          (c) => recommendations.forSku(sku, limit, c),
+          call,
+        ),
+      forUser: (userId, limit, call) =>
+        one(
+          policies.recommendationsForUser,
+          String(limit),
+          (c) => recommendations.forUser(userId, limit, c),
+          call,
+          userId,
+        ),
     },
     accounts: {
-      getUser: (userId, call) => cache.get(policies.account, 'profile', (s) => accounts.getUser(userId, loadCall(s, call)), waiting(call, userId)),
-      getLoyalty: (userId, call) => cache.get(policies.loyalty, 'loyalty', (s) => accounts.getLoyalty(userId, loadCall(s, call)), waiting(call, userId)),
+      getUser: (userId, call) =>
+        cache.get(
+          policies.account,
+          'profile',
+          (s) => accounts.getUser(userId, loadCall(s, call)),
+          waiting(call, userId),
+        ),
+      getLoyalty: (userId, call) =>
+        cache.get(
+          policies.loyalty,
+          'loyalty',
+          (s) => accounts.getLoyalty(userId, loadCall(s, call)),
+          waiting(call, userId),
+        ),
     },
     orders: {
-      list: (userId, limit, call) => one(policies.orders, String(limit), (c) => orders.list(userId, limit, c), call, userId),
+      list: (userId, limit, call) =>
+        one(policies.orders, String(limit), (c) => orders.list(userId, limit, c), call, userId),
     },
     cart: {
       get: (userId, call) => one(policies.cart, 'cart', (c) => cart.get(userId, c), call, userId),
       // Mutations go straight through; the procedures invalidate what they make stale.
-      setItem: (userId, sku, quantity, expectedVersion, call) => cart.setItem(userId, sku, quantity, expectedVersion, call),
+      setItem: (userId, sku, quantity, expectedVersion, call) =>
+        cart.setItem(userId, sku, quantity, expectedVersion, call),
       clear: (userId, expectedVersion, call) => cart.clear(userId, expectedVersion, call),
     },
     wishlist: {
-      get: (userId, call) => one(policies.wishlist, 'wishlist', (c) => wishlist.get(userId, c), call, userId),
+      get: (userId, call) =>
+        one(policies.wishlist, 'wishlist', (c) => wishlist.get(userId, c), call, userId),
     },
     notifications: {
-      unread: (userId, limit, call) => one(policies.notifications, String(limit), (c) => notifications.unread(userId, limit, c), call, userId),
+      unread: (userId, limit, call) =>
+        one(
+          policies.notifications,
+          String(limit),
+          (c) => notifications.unread(userId, limit, c),
+          call,
+          userId,
+        ),
     },
   };
 }

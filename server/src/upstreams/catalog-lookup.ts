@@ -28,7 +28,10 @@ export interface CatalogLookup {
    * before it asks that upstream, so the shared look-ups wait for its SKUs; then the products
    * (with `products`) and prices of those SKUs.
    */
-  hydrated<T>(find: (call: CallOptions) => Promise<{ skus: string[]; value: T }>, options: { products: boolean }): (call: CallOptions) => Promise<Hydrated<T>>;
+  hydrated<T>(
+    find: (call: CallOptions) => Promise<{ skus: string[]; value: T }>,
+    options: { products: boolean },
+  ): (call: CallOptions) => Promise<Hydrated<T>>;
 }
 
 export interface CatalogLookupOptions {
@@ -40,15 +43,27 @@ export interface CatalogLookupOptions {
   timeoutMs?: number;
 }
 
-export function createCatalogLookup(upstreams: Pick<Upstreams, 'erp' | 'pricing'>, options: CatalogLookupOptions = {}): CatalogLookup {
+export function createCatalogLookup(
+  upstreams: Pick<Upstreams, 'erp' | 'pricing'>,
+  options: CatalogLookupOptions = {},
+): CatalogLookup {
   const shared = {
     ...(options.call ? { call: options.call } : {}),
     ...(options.gatherMs === undefined ? {} : { gatherMs: options.gatherMs }),
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
   };
-  const products = createBatchLoader<string, CatalogProduct>({ ...shared, fetch: (skus, call) => upstreams.erp.getProducts(skus, call) });
-  const stock = createBatchLoader<string, StockRow[]>({ ...shared, fetch: (skus, call) => upstreams.erp.getStock(skus, call) });
-  const prices = createBatchLoader<string, Price>({ ...shared, fetch: (skus, call) => upstreams.pricing.getPrices(skus, call) });
+  const products = createBatchLoader<string, CatalogProduct>({
+    ...shared,
+    fetch: (skus, call) => upstreams.erp.getProducts(skus, call),
+  });
+  const stock = createBatchLoader<string, StockRow[]>({
+    ...shared,
+    fetch: (skus, call) => upstreams.erp.getStock(skus, call),
+  });
+  const prices = createBatchLoader<string, Price>({
+    ...shared,
+    fetch: (skus, call) => upstreams.pricing.getPrices(skus, call),
+  });
 
   return {
     products,
@@ -61,7 +76,9 @@ export function createCatalogLookup(upstreams: Pick<Upstreams, 'erp' | 'pricing'
       try {
         const { skus, value } = await find(call);
         const [found, priced] = await Promise.all([
-          productTicket ? productTicket.load(skus) : Promise.resolve(new Map<string, CatalogProduct>()),
+          productTicket
+            ? productTicket.load(skus)
+            : Promise.resolve(new Map<string, CatalogProduct>()),
           priceTicket.load(skus).then(
             (map): PartResult<Map<string, Price>> => ({ ok: true, value: map }),
             (error: unknown): PartResult<Map<string, Price>> => ({ ok: false, error }),

@@ -8,7 +8,10 @@ import { createFxClient, type FxClient } from './fx/client.js';
 import { createNotificationsClient, type NotificationsClient } from './notifications/client.js';
 import { createOrdersClient, type OrdersClient } from './orders/client.js';
 import { createPricingClient, type PricingClient } from './pricing/client.js';
-import { createRecommendationsClient, type RecommendationsClient } from './recommendations/client.js';
+import {
+  createRecommendationsClient,
+  type RecommendationsClient,
+} from './recommendations/client.js';
 import { createReviewsClient, type ReviewsClient } from './reviews/client.js';
 import { createWishlistClient, type WishlistClient } from './wishlist/client.js';
 
@@ -52,15 +55,23 @@ export function createUpstreams(config: Config, options: UpstreamsOptions): Upst
       steps: options.stepsFor?.(name) ?? [],
     });
   return {
-    erp: createErpClient({ upstream: upstream('erp', urls.ERP_URL), apiKey: keys.ERP_API_KEY, clientId: config.upstreams.erpClientId }),
+    erp: createErpClient({
+      upstream: upstream('erp', urls.ERP_URL),
+      apiKey: keys.ERP_API_KEY,
+      clientId: config.upstreams.erpClientId,
+    }),
     fx: createFxClient(upstream('fx', urls.FX_URL)),
     pricing: createPricingClient(upstream('pricing', urls.PRICING_URL, keys.PRICING_API_KEY)),
     reviews: createReviewsClient(upstream('reviews', urls.REVIEWS_URL, keys.REVIEWS_API_KEY)),
-    recommendations: createRecommendationsClient(upstream('recommendations', urls.RECOMMENDATIONS_URL, keys.RECOMMENDATIONS_API_KEY)),
+    recommendations: createRecommendationsClient(
+      upstream('recommendations', urls.RECOMMENDATIONS_URL, keys.RECOMMENDATIONS_API_KEY),
+    ),
     accounts: createAccountsClient(upstream('accounts', urls.ACCOUNTS_URL, keys.ACCOUNTS_API_KEY)),
     orders: createOrdersClient(upstream('orders', urls.ORDERS_URL, keys.ORDERS_API_KEY)),
     cart: createCartClient(upstream('cart', urls.CART_URL, keys.CART_API_KEY)),
     wishlist: createWishlistClient(upstream('wishlist', urls.WISHLIST_URL, keys.WISHLIST_API_KEY)),
-    notifications: createNotificationsClient(upstream('notifications', urls.NOTIFICATIONS_URL, keys.NOTIFICATIONS_API_KEY)),
+    notifications: createNotificationsClient(
+      upstream('notifications', urls.NOTIFICATIONS_URL, keys.NOTIFICATIONS_API_KEY),
+    ),
   };
 }

@@ -9,7 +9,8 @@ const SOAP_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 
 const sandbox = useSandbox();
 
-const skuList = (skus: readonly string[]): string => skus.map((sku) => `<cat:Sku>${sku}</cat:Sku>`).join('');
+const skuList = (skus: readonly string[]): string =>
+  skus.map((sku) => `<cat:Sku>${sku}</cat:Sku>`).join('');
 const localPart = (qname: string): string | undefined => qname.split(':').at(-1);
 
 function expectClientFault(answer: SoapAnswer, code: string, sku?: string): void {
@@ -23,17 +24,29 @@ function expectClientFault(answer: SoapAnswer, code: string, sku?: string): void
 }
 
 /** The document's request envelope. */
-const envelopeXml = (sb: Sandbox, operation: string, inner: string): string => `<?xml version="1.0" encoding="utf-8"?>
+const envelopeXml = (
+  sb: Sandbox,
+  operation: string,
+  inner: string,
+): string => `<?xml version="1.0" encoding="utf-8"?>
 <soap:Envelope xmlns:soap="${SOAP_NS}" xmlns:cat="${NS}">
   <soap:Header><cat:Credentials><cat:ClientId>${sb.erpClientId}</cat:ClientId><cat:ApiKey>${sb.keys.erp}</cat:ApiKey></cat:Credentials></soap:Header>
   <soap:Body><cat:${operation}>${inner}</cat:${operation}></soap:Body>
 </soap:Envelope>`;
 
 /** A call whose answer may not be SOAP at all. */
-function post(sb: Sandbox, operation: string, inner: string, init: { signal?: AbortSignal } = {}): Promise<Response> {
+function post(
+  sb: Sandbox,
+  operation: string,
+  inner: string,
+  init: { signal?: AbortSignal } = {},
+): Promise<Response> {
   return fetch(`${sb.urls.erp}/soap/catalog`, {
     method: 'POST',
-    headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: `"urn:example:erp:catalog:v1#${operation}"` },
+    headers: {
+      'content-type': 'text/xml; charset=utf-8',
+      soapaction: `"urn:example:erp:catalog:v1#${operation}"`,
+    },
     body: envelopeXml(sb, operation, inner),
     ...init,
   });
@@ -65,21 +78,46 @@ describe('ERP soap:Client faults', () => {
   });
 
   it('faults AUTH_FAILED for a wrong key, a wrong ClientId and a missing Credentials header', async () => {
-    expectClientFault(await soapCall(sandbox(), 'GetProduct', skuList(['000123']), { apiKey: 'wrong-key' }), 'AUTH_FAILED');
-    expectClientFault(await soapCall(sandbox(), 'GetProduct', skuList(['000123']), { clientId: 'someone-else' }), 'AUTH_FAILED');
+    expectClientFault(
+      await soapCall(sandbox(), 'GetProduct', skuList(['000123']), { apiKey: 'wrong-key' }),
+      'AUTH_FAILED',
+    );
+    expectClientFault(
+      await soapCall(sandbox(), 'GetProduct', skuList(['000123']), { clientId: 'someone-else' }),
+      'AUTH_FAILED',
+    );
     const withoutHeader = `<soap:Envelope xmlns:soap="${SOAP_NS}" xmlns:cat="${NS}"><soap:Body><cat:GetProduct><cat:Sku>000123</cat:Sku></cat:GetProduct></soap:Body></soap:Envelope>`;
-    expectClientFault(await soapCall(sandbox(), 'GetProduct', '', { rawBody: withoutHeader }), 'AUTH_FAILED');
+    expectClientFault(
+      await soapCall(sandbox(), 'GetProduct', '', { rawBody: withoutHeader }),
+      'AUTH_FAILED',
+    );
   });
 
   it('faults INVALID_REQUEST for malformed XML, a missing or mismatching SOAPAction and a non-catalog body element', async () => {
     const get = skuList(['000123']);
     const malformed = envelopeXml(sandbox(), 'GetProduct', get).replace('</cat:GetProduct>', '');
-    expectClientFault(await soapCall(sandbox(), 'GetProduct', '', { rawBody: malformed }), 'INVALID_REQUEST');
-    expectClientFault(await soapCall(sandbox(), 'GetProduct', get, { soapAction: null }), 'INVALID_REQUEST');
-    expectClientFault(await soapCall(sandbox(), 'GetProduct', get, { soapAction: '"urn:example:erp:catalog:v1#GetStock"' }), 'INVALID_REQUEST');
+    expectClientFault(
+      await soapCall(sandbox(), 'GetProduct', '', { rawBody: malformed }),
+      'INVALID_REQUEST',
+    );
+    expectClientFault(
+      await soapCall(sandbox(), 'GetProduct', get, { soapAction: null }),
+      'INVALID_REQUEST',
+    );
+    expectClientFault(
+      await soapCall(sandbox(), 'GetProduct', get, {
+        soapAction: '"urn:example:erp:catalog:v1#GetStock"',
+      }),
+      'INVALID_REQUEST',
+    );
     expectClientFault(await soapCall(sandbox(), 'DeleteProduct', get), 'INVALID_REQUEST');
-    const otherNamespace = envelopeXml(sandbox(), 'GetProduct', get).replace(/cat:GetProduct>/g, 'o:GetProduct>').replace('<o:GetProduct>', '<o:GetProduct xmlns:o="urn:other">');
-    expectClientFault(await soapCall(sandbox(), 'GetProduct', '', { rawBody: otherNamespace }), 'INVALID_REQUEST');
+    const otherNamespace = envelopeXml(sandbox(), 'GetProduct', get)
+      .replace(/cat:GetProduct>/g, 'o:GetProduct>')
+      .replace('<o:GetProduct>', '<o:GetProduct xmlns:o="urn:other">');
+    expectClientFault(
+      await soapCall(sandbox(), 'GetProduct', '', { rawBody: otherNamespace }),
+      'INVALID_REQUEST',
+    );
   });
 });
 
@@ -121,7 +159,9 @@ describe('ERP injected faults', () => {
 
   it('never answers on hang, so only the caller can end the request', async () => {
     sandbox().faults.inject('erp', { kind: 'hang' });
-    await expect(post(sandbox(), 'GetProduct', skuList(['000123']), { signal: AbortSignal.timeout(300) })).rejects.toMatchObject({ name: 'TimeoutError' });
+    await expect(
+      post(sandbox(), 'GetProduct', skuList(['000123']), { signal: AbortSignal.timeout(300) }),
+    ).rejects.toMatchObject({ name: 'TimeoutError' });
   });
 
   it('adds injected latency and still answers', async () => {
@@ -142,7 +182,10 @@ describe('ERP injected faults', () => {
   });
 
   it('counts every call per operation, faulted ones included', async () => {
-    const before = { product: sandbox().calls.count('erp', 'GetProduct'), stock: sandbox().calls.count('erp', 'GetStock') };
+    const before = {
+      product: sandbox().calls.count('erp', 'GetProduct'),
+      stock: sandbox().calls.count('erp', 'GetStock'),
+    };
     expect((await soapCall(sandbox(), 'GetProduct', skuList(['000123']))).status).toBe(200);
     sandbox().faults.inject('erp', { kind: 'soap-fault' }, { times: 1 });
     expect((await soapCall(sandbox(), 'GetProduct', skuList(['000123']))).status).toBe(500);

@@ -14,9 +14,16 @@ const sandbox = useSandbox();
 
 /** XML text for a request (the five predefined entities). */
 const xmlText = (text: string): string =>
-  text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&apos;');
-const skuList = (skus: readonly string[]): string => skus.map((sku) => `<cat:Sku>${xmlText(sku)}</cat:Sku>`).join('');
-const generatedSkus = (count: number): string[] => Array.from({ length: count }, (_, i) => String(100000 + i));
+  text
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll("'", '&apos;');
+const skuList = (skus: readonly string[]): string =>
+  skus.map((sku) => `<cat:Sku>${xmlText(sku)}</cat:Sku>`).join('');
+const generatedSkus = (count: number): string[] =>
+  Array.from({ length: count }, (_, i) => String(100000 + i));
 
 /** Ascending by character code, written out rather than trusting a default sort. */
 function byCharCode(a: string, b: string): number {
@@ -44,8 +51,22 @@ function viewOf(product: XmlElement): Record<string, unknown> {
   set('description', child('Description')?.text);
   set('brand', child('Brand')?.text);
   set('category', category && { code: category.attributes.code, name: category.text });
-  set('attributes', attributes && childrenOf(attributes, 'Attribute', NS).map((a) => ({ name: a.attributes.name, value: a.text })));
-  set('images', images && childrenOf(images, 'Image', NS).map((i) => ({ role: i.attributes.role, href: i.attributes.href })));
+  set(
+    'attributes',
+    attributes &&
+      childrenOf(attributes, 'Attribute', NS).map((a) => ({
+        name: a.attributes.name,
+        value: a.text,
+      })),
+  );
+  set(
+    'images',
+    images &&
+      childrenOf(images, 'Image', NS).map((i) => ({
+        role: i.attributes.role,
+        href: i.attributes.href,
+      })),
+  );
   set('weight', weight && { unit: weight.attributes.unit, value: weight.text });
   set('ean', child('Ean')?.text);
   set('updatedAt', child('UpdatedAt')?.text);
@@ -69,7 +90,10 @@ function expectedView(p: CatalogProduct): Record<string, unknown> {
   };
 }
 
-async function getProduct(sku: string, sb: Sandbox = sandbox()): Promise<{ answer: SoapAnswer; product: XmlElement }> {
+async function getProduct(
+  sku: string,
+  sb: Sandbox = sandbox(),
+): Promise<{ answer: SoapAnswer; product: XmlElement }> {
   const answer = await soapCall(sb, 'GetProduct', skuList([sku]));
   expect(answer.status).toBe(200);
   expect(answer.contentType).toBe('text/xml; charset=utf-8');
@@ -99,15 +123,23 @@ const searchXml = ({ query, category, page = 1, pageSize = 100 }: SearchArgs): s
   (category === undefined ? '' : `<cat:CategoryCode>${xmlText(category)}</cat:CategoryCode>`) +
   `<cat:Page>${String(page)}</cat:Page><cat:PageSize>${String(pageSize)}</cat:PageSize>`;
 
-async function search(args: SearchArgs, sb: Sandbox = sandbox()): Promise<{ attributes: Record<string, string>; products: XmlElement[] }> {
+async function search(
+  args: SearchArgs,
+  sb: Sandbox = sandbox(),
+): Promise<{ attributes: Record<string, string>; products: XmlElement[] }> {
   const answer = await soapCall(sb, 'SearchProducts', searchXml(args));
   expect(answer.status).toBe(200);
   expect(answer.payload).toMatchObject({ ns: NS, name: 'SearchProductsResponse' });
-  return { attributes: answer.payload.attributes, products: childrenOf(answer.payload, 'Product', NS) };
+  return {
+    attributes: answer.payload.attributes,
+    products: childrenOf(answer.payload, 'Product', NS),
+  };
 }
 
 /** Every SKU a search finds, page by page, and the total it states. */
-async function searchAll(args: Omit<SearchArgs, 'page' | 'pageSize'>): Promise<{ total: number; skus: string[] }> {
+async function searchAll(
+  args: Omit<SearchArgs, 'page' | 'pageSize'>,
+): Promise<{ total: number; skus: string[] }> {
   const skus: string[] = [];
   for (let page = 1; ; page++) {
     const { attributes, products } = await search({ ...args, page, pageSize: 100 });
@@ -118,14 +150,23 @@ async function searchAll(args: Omit<SearchArgs, 'page' | 'pageSize'>): Promise<{
 
 /** My own computation of a search's answer from the catalog. */
 function expectedSearch(match: (p: CatalogProduct) => boolean): string[] {
-  return sandbox().store.catalog.ordered.filter(match).map((p) => p.sku).sort(byCharCode);
+  return sandbox()
+    .store.catalog.ordered.filter(match)
+    .map((p) => p.sku)
+    .sort(byCharCode);
 }
 
-async function getStock(skus: readonly string[]): Promise<{ sku?: string; warehouse?: string; quantity: string }[]> {
+async function getStock(
+  skus: readonly string[],
+): Promise<{ sku?: string; warehouse?: string; quantity: string }[]> {
   const answer = await soapCall(sandbox(), 'GetStock', skuList(skus));
   expect(answer.status).toBe(200);
   expect(answer.payload).toMatchObject({ ns: NS, name: 'GetStockResponse' });
-  return childrenOf(answer.payload, 'Stock', NS).map((row) => ({ sku: row.attributes.sku, warehouse: row.attributes.warehouse, quantity: row.text }));
+  return childrenOf(answer.payload, 'Stock', NS).map((row) => ({
+    sku: row.attributes.sku,
+    warehouse: row.attributes.warehouse,
+    quantity: row.text,
+  }));
 }
 
 function expectClientFault(answer: SoapAnswer, code: string, sku?: string): void {
@@ -158,31 +199,58 @@ describe('ERP GetProduct', () => {
     expect(answer.raw).toContain('<![CDATA[<p>Light <b>trail</b> shoe.</p>]]>');
   });
 
-  it.each(FIXTURE_PRODUCTS.map((p) => [p.sku, p] as const))('answers fixture %s exactly as its record', async (sku, record) => {
-    const { product } = await getProduct(sku);
-    expect(viewOf(product)).toStrictEqual(expectedView(record));
-  });
+  it.each(FIXTURE_PRODUCTS.map((p) => [p.sku, p] as const))(
+    'answers fixture %s exactly as its record',
+    async (sku, record) => {
+      const { product } = await getProduct(sku);
+      expect(viewOf(product)).toStrictEqual(expectedView(record));
+    },
+  );
 
   it('writes Attributes and Images with zero, one or many children, empty or missing', async () => {
     const many = viewOf((await getProduct(FIXTURE_SKUS.manyChildren)).product);
     expect(many.attributes).toHaveLength(4);
-    expect(many.images).toEqual(['side', 'back', 'main', 'detail'].map((role) => expect.objectContaining({ role }) as unknown));
+    expect(many.images).toEqual(
+      ['side', 'back', 'main', 'detail'].map(
+        (role) => expect.objectContaining({ role }) as unknown,
+      ),
+    );
     const empty = await getProduct(FIXTURE_SKUS.emptyLists);
     expect(empty.answer.raw).toMatch(/<(\w+:)?Attributes\/>/);
     expect(empty.answer.raw).toMatch(/<(\w+:)?Images\/>/);
     expect(viewOf(empty.product)).toMatchObject({ attributes: [], images: [] });
     const minimal = viewOf((await getProduct(FIXTURE_SKUS.minimal)).product);
-    expect(Object.keys(minimal).sort()).toEqual(['brand', 'category', 'name', 'sku', 'status', 'updatedAt']);
+    expect(Object.keys(minimal).sort()).toEqual([
+      'brand',
+      'category',
+      'name',
+      'sku',
+      'status',
+      'updatedAt',
+    ]);
   });
 
   it('writes weights in kg as decimal text', async () => {
-    expect(viewOf((await getProduct(FIXTURE_SKUS.weightKgExact)).product).weight).toStrictEqual({ unit: 'kg', value: '1.005' });
-    expect(viewOf((await getProduct(FIXTURE_SKUS.weightKg)).product).weight).toStrictEqual({ unit: 'kg', value: '0.35' });
+    expect(viewOf((await getProduct(FIXTURE_SKUS.weightKgExact)).product).weight).toStrictEqual({
+      unit: 'kg',
+      value: '1.005',
+    });
+    expect(viewOf((await getProduct(FIXTURE_SKUS.weightKg)).product).weight).toStrictEqual({
+      unit: 'kg',
+      value: '0.35',
+    });
   });
 
   it('keeps names that look like numbers as text, leading zeros included', async () => {
-    expect(viewOf((await getProduct(FIXTURE_SKUS.numericName)).product)).toMatchObject({ sku: '1984', name: '1984' });
-    expect(viewOf((await getProduct(FIXTURE_SKUS.zeroPaddedName)).product)).toMatchObject({ sku: '0042', name: '0042', brand: '0042 Prints' });
+    expect(viewOf((await getProduct(FIXTURE_SKUS.numericName)).product)).toMatchObject({
+      sku: '1984',
+      name: '1984',
+    });
+    expect(viewOf((await getProduct(FIXTURE_SKUS.zeroPaddedName)).product)).toMatchObject({
+      sku: '0042',
+      name: '0042',
+      brand: '0042 Prints',
+    });
   });
 
   it('treats 000123 and 123 as different products', async () => {
@@ -196,21 +264,33 @@ describe('ERP GetProduct', () => {
     const { answer, product } = await getProduct(FIXTURE_SKUS.escapedHtml);
     expect(answer.raw).toContain('&lt;script&gt;');
     expect(answer.raw).not.toContain('<script>');
-    expect(viewOf(product).description).toBe('<p onclick="steal()">Dotted pages</p><script>alert("x")</script> & "quotes" \'too\'');
-    expect(viewOf(product).attributes).toStrictEqual([{ name: 'format', value: '<A5> & "dotted"' }]);
+    expect(viewOf(product).description).toBe(
+      '<p onclick="steal()">Dotted pages</p><script>alert("x")</script> & "quotes" \'too\'',
+    );
+    expect(viewOf(product).attributes).toStrictEqual([
+      { name: 'format', value: '<A5> & "dotted"' },
+    ]);
   });
 
   it('writes non-ASCII as numeric character references that parse to the characters', async () => {
     const { answer, product } = await getProduct(FIXTURE_SKUS.numericReferences);
     expect(answer.raw).toContain('&#233;');
     expect(answer.raw).toContain('&#x2615;');
-    expect(viewOf(product)).toMatchObject({ name: 'Café Crème ☕ Set', brand: 'Maison Noël', attributes: [{ name: 'pièces', value: 'Tasse & soucoupe' }] });
+    expect(viewOf(product)).toMatchObject({
+      name: 'Café Crème ☕ Set',
+      brand: 'Maison Noël',
+      attributes: [{ name: 'pièces', value: 'Tasse & soucoupe' }],
+    });
   });
 
   it('writes plain UTF-8 non-ASCII text', async () => {
     const { answer, product } = await getProduct(FIXTURE_SKUS.nonAscii);
     expect(answer.raw).toContain('日本の茶碗 Café');
-    expect(viewOf(product)).toMatchObject({ name: '日本の茶碗 Café', brand: '京都陶器', attributes: [{ name: '色', value: '藍色' }] });
+    expect(viewOf(product)).toMatchObject({
+      name: '日本の茶碗 Café',
+      brand: '京都陶器',
+      attributes: [{ name: '色', value: '藍色' }],
+    });
   });
 
   it('keeps surrounding whitespace in text', async () => {
@@ -233,7 +313,10 @@ describe('ERP GetProduct', () => {
   });
 
   it('answers a discontinued product with status DISCONTINUED', async () => {
-    expect(viewOf((await getProduct(FIXTURE_SKUS.discontinued)).product)).toMatchObject({ sku: '000124', status: 'DISCONTINUED' });
+    expect(viewOf((await getProduct(FIXTURE_SKUS.discontinued)).product)).toMatchObject({
+      sku: '000124',
+      status: 'DISCONTINUED',
+    });
   });
 
   it('uses namespace prefixes other than the document examples', async () => {
@@ -244,24 +327,45 @@ describe('ERP GetProduct', () => {
 });
 
 describe.each([
-  ['the catalog namespace as the default namespace', { catalogPrefix: '' }, /<Product sku="000123"/],
-  ['single-quoted attributes', { quote: "'" as const }, /<[\w-]+:Product sku='000123' status='ACTIVE'>/],
+  [
+    'the catalog namespace as the default namespace',
+    { catalogPrefix: '' },
+    /<Product sku="000123"/,
+  ],
+  [
+    'single-quoted attributes',
+    { quote: "'" as const },
+    /<[\w-]+:Product sku='000123' status='ACTIVE'>/,
+  ],
 ])('ERP writing %s', (_label, erpXml, productPattern) => {
   const styled = useSandbox({ erpXml });
 
   it('answers products that parse to the same data as the default style', async () => {
     const { answer } = await getProduct(FIXTURE_SKUS.example, styled());
     expect(answer.raw).toMatch(productPattern);
-    for (const sku of [FIXTURE_SKUS.example, FIXTURE_SKUS.escapedHtml, FIXTURE_SKUS.numericReferences, FIXTURE_SKUS.extraElements]) {
-      expect(viewOf((await getProduct(sku, styled())).product)).toStrictEqual(viewOf((await getProduct(sku)).product));
+    for (const sku of [
+      FIXTURE_SKUS.example,
+      FIXTURE_SKUS.escapedHtml,
+      FIXTURE_SKUS.numericReferences,
+      FIXTURE_SKUS.extraElements,
+    ]) {
+      expect(viewOf((await getProduct(sku, styled())).product)).toStrictEqual(
+        viewOf((await getProduct(sku)).product),
+      );
     }
   });
 
   it('answers searches and faults that parse', async () => {
     const { attributes, products } = await search({ query: 'trail', pageSize: 5 }, styled());
     expect(attributes).toStrictEqual((await search({ query: 'trail', pageSize: 5 })).attributes);
-    expect(products.map(viewOf)).toStrictEqual((await search({ query: 'trail', pageSize: 5 })).products.map(viewOf));
-    expectClientFault(await soapCall(styled(), 'GetProduct', skuList(['999999'])), 'PRODUCT_NOT_FOUND', '999999');
+    expect(products.map(viewOf)).toStrictEqual(
+      (await search({ query: 'trail', pageSize: 5 })).products.map(viewOf),
+    );
+    expectClientFault(
+      await soapCall(styled(), 'GetProduct', skuList(['999999'])),
+      'PRODUCT_NOT_FOUND',
+      '999999',
+    );
   });
 });
 
@@ -270,7 +374,10 @@ describe('ERP GetProducts', () => {
     const skus = [FIXTURE_SKUS.example, FIXTURE_SKUS.sameDigits, FIXTURE_SKUS.numericReferences];
     const products = await getProducts(skus);
     expect(products.map((p) => p.attributes.sku).sort()).toEqual([...skus].sort());
-    for (const product of products) expect(viewOf(product)).toStrictEqual(viewOf((await getProduct(product.attributes.sku ?? '')).product));
+    for (const product of products)
+      expect(viewOf(product)).toStrictEqual(
+        viewOf((await getProduct(product.attributes.sku ?? '')).product),
+      );
   });
 
   it('answers every product of the catalog exactly as its record', async () => {
@@ -278,13 +385,18 @@ describe('ERP GetProducts', () => {
     expect(records).toHaveLength(500);
     for (let i = 0; i < records.length; i += 100) {
       const batch = records.slice(i, i + 100);
-      const views = new Map((await getProducts(batch.map((p) => p.sku))).map((p) => [p.attributes.sku, viewOf(p)]));
-      for (const record of batch) expect(views.get(record.sku), record.sku).toStrictEqual(expectedView(record));
+      const views = new Map(
+        (await getProducts(batch.map((p) => p.sku))).map((p) => [p.attributes.sku, viewOf(p)]),
+      );
+      for (const record of batch)
+        expect(views.get(record.sku), record.sku).toStrictEqual(expectedView(record));
     }
   });
 
   it('leaves unknown SKUs out instead of faulting', async () => {
-    expect((await getProducts([...UNKNOWN_SKUS, '000123'])).map((p) => p.attributes.sku)).toEqual(['000123']);
+    expect((await getProducts([...UNKNOWN_SKUS, '000123'])).map((p) => p.attributes.sku)).toEqual([
+      '000123',
+    ]);
     expect(await getProducts([...UNKNOWN_SKUS])).toEqual([]);
   });
 
@@ -293,14 +405,19 @@ describe('ERP GetProducts', () => {
     const backward = await getProducts(['1984', '123', '000123']);
     expect(forward.map(viewOf)).toEqual(expect.arrayContaining(backward.map(viewOf)));
     expect(forward).toHaveLength(3);
-    const duplicated = (await getProducts(['000123', '000123', '123'])).map((p) => p.attributes.sku);
+    const duplicated = (await getProducts(['000123', '000123', '123'])).map(
+      (p) => p.attributes.sku,
+    );
     expect(new Set(duplicated)).toEqual(new Set(['000123', '123']));
     expect(duplicated.length).toBeLessThanOrEqual(3);
   });
 
   it('takes 100 SKUs and faults 101 with TOO_MANY_ITEMS', async () => {
     expect(await getProducts(generatedSkus(100))).toHaveLength(100);
-    expectClientFault(await soapCall(sandbox(), 'GetProducts', skuList(generatedSkus(101))), 'TOO_MANY_ITEMS');
+    expectClientFault(
+      await soapCall(sandbox(), 'GetProducts', skuList(generatedSkus(101))),
+      'TOO_MANY_ITEMS',
+    );
   });
 });
 
@@ -309,9 +426,14 @@ describe('ERP SearchProducts', () => {
 
   it('matches a case-insensitive substring of the name or the brand', async () => {
     for (const query of ['TRAIL runner', 'northWIND', 'CAFÉ', 'paper & co']) {
-      const expected = expectedSearch((p) => lower(p.name).includes(lower(query)) || lower(p.brand).includes(lower(query)));
+      const expected = expectedSearch(
+        (p) => lower(p.name).includes(lower(query)) || lower(p.brand).includes(lower(query)),
+      );
       expect(expected.length).toBeGreaterThan(0);
-      expect(await searchAll({ query }), query).toStrictEqual({ total: expected.length, skus: expected });
+      expect(await searchAll({ query }), query).toStrictEqual({
+        total: expected.length,
+        skus: expected,
+      });
     }
     expect((await searchAll({ query: 'northwind' })).skus).toContain(FIXTURE_SKUS.lowStock); // by brand only
   });
@@ -322,34 +444,71 @@ describe('ERP SearchProducts', () => {
     expect(await searchAll({})).toStrictEqual({ total: 500, skus: all });
     expect(await searchAll({ query: '' })).toStrictEqual({ total: 500, skus: all });
     const at = (sku: string): number => all.indexOf(sku);
-    expect([at('000123'), at('0042'), at('100000'), at('123'), at('1984'), at(FIXTURE_SKUS.longest), at('TR-2-RED')]).toEqual(
-      [...[at('000123'), at('0042'), at('100000'), at('123'), at('1984'), at(FIXTURE_SKUS.longest), at('TR-2-RED')]].sort((a, b) => a - b),
+    expect([
+      at('000123'),
+      at('0042'),
+      at('100000'),
+      at('123'),
+      at('1984'),
+      at(FIXTURE_SKUS.longest),
+      at('TR-2-RED'),
+    ]).toEqual(
+      [
+        ...[
+          at('000123'),
+          at('0042'),
+          at('100000'),
+          at('123'),
+          at('1984'),
+          at(FIXTURE_SKUS.longest),
+          at('TR-2-RED'),
+        ],
+      ].sort((a, b) => a - b),
     );
   });
 
   it('matches CategoryCode exactly, alone and with a Query', async () => {
-    expect(await searchAll({ category: '0100' })).toStrictEqual({ total: expectedSearch((p) => p.category.code === '0100').length, skus: expectedSearch((p) => p.category.code === '0100') });
+    expect(await searchAll({ category: '0100' })).toStrictEqual({
+      total: expectedSearch((p) => p.category.code === '0100').length,
+      skus: expectedSearch((p) => p.category.code === '0100'),
+    });
     expect((await searchAll({ category: '010' })).total).toBe(0);
     const both = expectedSearch((p) => p.category.code === '0800' && lower(p.name).includes('pan'));
-    expect(await searchAll({ category: '0800', query: 'PAN' })).toStrictEqual({ total: both.length, skus: both });
+    expect(await searchAll({ category: '0800', query: 'PAN' })).toStrictEqual({
+      total: both.length,
+      skus: both,
+    });
     expect(both).toContain(FIXTURE_SKUS.weightKgExact);
   });
 
   it('includes discontinued products', async () => {
     const { products } = await search({ query: 'Trail Runner 1' });
-    expect(products.map(viewOf)).toContainEqual(expect.objectContaining({ sku: '000124', status: 'DISCONTINUED' }));
+    expect(products.map(viewOf)).toContainEqual(
+      expect.objectContaining({ sku: '000124', status: 'DISCONTINUED' }),
+    );
   });
 
   it('answers summary products: sku, status, Name, Brand, Category and only the main image', async () => {
     const { products } = await search({ query: 'Trail Runner 2 &' });
-    expect(products.find((p) => p.attributes.sku === '000123')?.children.map((c) => c.name)).toEqual(['Name', 'Brand', 'Category', 'Images']);
+    expect(
+      products.find((p) => p.attributes.sku === '000123')?.children.map((c) => c.name),
+    ).toEqual(['Name', 'Brand', 'Category', 'Images']);
     const records = new Map(sandbox().store.catalog.ordered.map((p) => [p.sku, p]));
     for (let page = 1; page <= 5; page++) {
       for (const summary of (await search({ page })).products) {
-        const { sku, status, name, brand, category, images } = records.get(summary.attributes.sku ?? '')!;
+        const { sku, status, name, brand, category, images } = records.get(
+          summary.attributes.sku ?? '',
+        )!;
         const view = viewOf(summary);
         // A product without a main image may answer an empty or no Images element.
-        expect({ ...view, images: view.images ?? [] }, sku).toStrictEqual({ sku, status, name, brand, category, images: (images ?? []).filter((i) => i.role === 'main') });
+        expect({ ...view, images: view.images ?? [] }, sku).toStrictEqual({
+          sku,
+          status,
+          name,
+          brand,
+          category,
+          images: (images ?? []).filter((i) => i.role === 'main'),
+        });
       }
     }
   });
@@ -361,14 +520,22 @@ describe('ERP SearchProducts', () => {
     expect(second.products.map((p) => p.attributes.sku)).toEqual(all.slice(3, 6));
     const past = await search({ query: 'trail', page: 50, pageSize: 20 });
     expect(past.products).toEqual([]);
-    expect(past.attributes.total).toBe(String(expectedSearch((p) => lower(p.name).includes('trail') || lower(p.brand).includes('trail')).length));
+    expect(past.attributes.total).toBe(
+      String(
+        expectedSearch((p) => lower(p.name).includes('trail') || lower(p.brand).includes('trail'))
+          .length,
+      ),
+    );
   });
 
   it('takes PageSize 100 and faults PageSize 101 and Page 0', async () => {
     expect((await search({ pageSize: 100 })).products).toHaveLength(100);
     for (const args of [{ pageSize: 101 }, { page: 0 }]) {
       const answer = await soapCall(sandbox(), 'SearchProducts', searchXml(args));
-      expectClientFault(answer, faultOf(answer).code === 'TOO_MANY_ITEMS' ? 'TOO_MANY_ITEMS' : 'INVALID_REQUEST');
+      expectClientFault(
+        answer,
+        faultOf(answer).code === 'TOO_MANY_ITEMS' ? 'TOO_MANY_ITEMS' : 'INVALID_REQUEST',
+      );
     }
   });
 });
@@ -403,6 +570,9 @@ describe('ERP GetStock', () => {
     const skus = generatedSkus(100);
     const expected = skus.flatMap((sku) => sandbox().store.stock.get(sku) ?? []).length;
     expect(await getStock(skus)).toHaveLength(expected);
-    expectClientFault(await soapCall(sandbox(), 'GetStock', skuList(generatedSkus(101))), 'TOO_MANY_ITEMS');
+    expectClientFault(
+      await soapCall(sandbox(), 'GetStock', skuList(generatedSkus(101))),
+      'TOO_MANY_ITEMS',
+    );
   });
 });

@@ -19,8 +19,20 @@ interface ShipTo {
   country: string;
 }
 
-const HOME: ShipTo = { name: 'Ann Lee', street: 'Hauptstraße 1', city: 'Berlin', postalCode: '10115', country: 'DE' };
-const SHIP_TO_ELEMENTS = { name: 'Name', street: 'Street', city: 'City', postalCode: 'PostalCode', country: 'Country' } as const;
+const HOME: ShipTo = {
+  name: 'Ann Lee',
+  street: 'Hauptstraße 1',
+  city: 'Berlin',
+  postalCode: '10115',
+  country: 'DE',
+};
+const SHIP_TO_ELEMENTS = {
+  name: 'Name',
+  street: 'Street',
+  city: 'City',
+  postalCode: 'PostalCode',
+  country: 'Country',
+} as const;
 
 interface Order {
   lines: readonly (readonly [sku: string, quantity: number])[];
@@ -34,7 +46,12 @@ interface Order {
 
 /** XML text for a request (the five predefined entities). */
 const xmlText = (text: string): string =>
-  text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&apos;');
+  text
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll("'", '&apos;');
 
 function orderXml(order: Order): string {
   const shipTo = { ...HOME, ...order.shipTo };
@@ -51,7 +68,8 @@ function orderXml(order: Order): string {
   );
 }
 
-const placeOrder = (sb: Sandbox, order: Order): Promise<SoapAnswer> => soapCall(sb, 'PlaceOrder', orderXml(order));
+const placeOrder = (sb: Sandbox, order: Order): Promise<SoapAnswer> =>
+  soapCall(sb, 'PlaceOrder', orderXml(order));
 
 /** The confirmation of an accepted order, as plain data. */
 function confirmationOf(answer: SoapAnswer): Record<string, string | undefined> {
@@ -79,16 +97,24 @@ function expectClientFault(answer: SoapAnswer, code: string, sku?: string): void
 
 /** GetStock rows as `sku warehouse` → quantity, in the order GetStock lists them. */
 async function stockOf(sb: Sandbox, skus: readonly string[]): Promise<[string, number][]> {
-  const answer = await soapCall(sb, 'GetStock', skus.map((sku) => `<cat:Sku>${sku}</cat:Sku>`).join(''));
+  const answer = await soapCall(
+    sb,
+    'GetStock',
+    skus.map((sku) => `<cat:Sku>${sku}</cat:Sku>`).join(''),
+  );
   expect(answer.status).toBe(200);
-  return childrenOf(answer.payload, 'Stock', NS).map((row) => [`${row.attributes.sku ?? ''} ${row.attributes.warehouse ?? ''}`, Number(row.text)]);
+  return childrenOf(answer.payload, 'Stock', NS).map((row) => [
+    `${row.attributes.sku ?? ''} ${row.attributes.warehouse ?? ''}`,
+    Number(row.text),
+  ]);
 }
 
 /** The orders service's list for a user, newest first. */
 async function ordersOf(sb: Sandbox, userId = ANN): Promise<unknown[]> {
   const { status, body } = await callJson(sb, 'orders', `/users/${userId}/orders`);
   expect(status).toBe(200);
-  const orders = typeof body === 'object' && body !== null && 'orders' in body ? body.orders : undefined;
+  const orders =
+    typeof body === 'object' && body !== null && 'orders' in body ? body.orders : undefined;
   if (!Array.isArray(orders)) throw new Error(`no orders list in ${JSON.stringify(body)}`);
   return orders as unknown[];
 }
@@ -96,23 +122,30 @@ async function ordersOf(sb: Sandbox, userId = ANN): Promise<unknown[]> {
 /** Current EUR amounts from the pricing service, in cents. */
 async function priceCents(sb: Sandbox, skus: readonly string[]): Promise<Map<string, number>> {
   const { body } = await callJson(sb, 'pricing', `/v2/prices?skus=${skus.join(',')}`);
-  const prices = typeof body === 'object' && body !== null && 'prices' in body && Array.isArray(body.prices) ? (body.prices as unknown[]) : [];
+  const prices =
+    typeof body === 'object' && body !== null && 'prices' in body && Array.isArray(body.prices)
+      ? (body.prices as unknown[])
+      : [];
   const cents = new Map<string, number>();
   for (const price of prices) {
-    if (typeof price !== 'object' || price === null || !('sku' in price) || !('amount' in price)) continue;
+    if (typeof price !== 'object' || price === null || !('sku' in price) || !('amount' in price))
+      continue;
     const [whole = '', fraction = ''] = String(price.amount).split('.');
     cents.set(String(price.sku), Number(whole) * 100 + Number(fraction.padEnd(2, '0')));
   }
   return cents;
 }
 
-const centsText = (cents: number): string => `${String(Math.floor(cents / 100))}.${String(cents % 100).padStart(2, '0')}`;
+const centsText = (cents: number): string =>
+  `${String(Math.floor(cents / 100))}.${String(cents % 100).padStart(2, '0')}`;
 
 describe('ERP PlaceOrder accepting an order', () => {
   const sandbox = useSandbox();
 
   it('confirms an order priced at quantity × the current amount in EUR', async () => {
-    const confirmation = confirmationOf(await placeOrder(sandbox(), { lines: [[FIXTURE_SKUS.example, 2]] }));
+    const confirmation = confirmationOf(
+      await placeOrder(sandbox(), { lines: [[FIXTURE_SKUS.example, 2]] }),
+    );
     expect(confirmation).toStrictEqual({
       orderNo: expect.stringMatching(/^SO-\d{4}-\d{6}$/) as unknown,
       status: 'ACCEPTED',
@@ -125,17 +158,40 @@ describe('ERP PlaceOrder accepting an order', () => {
 
   it('totals several lines at the pricing service amounts', async () => {
     const { prices: priced, stock } = sandbox().store.catalog;
-    const generated = sandbox().store.catalog.ordered.find((p) => /^1\d{5}$/.test(p.sku) && priced.has(p.sku) && (stock.get(p.sku) ?? []).some((row) => row.quantity >= 2));
-    const lines: [string, number][] = [[FIXTURE_SKUS.example, 1], [FIXTURE_SKUS.tenEuro, 3], [FIXTURE_SKUS.fiftyCent, 7], [generated!.sku, 2]];
-    const prices = await priceCents(sandbox(), lines.map(([sku]) => sku));
+    const generated = sandbox().store.catalog.ordered.find(
+      (p) =>
+        /^1\d{5}$/.test(p.sku) &&
+        priced.has(p.sku) &&
+        (stock.get(p.sku) ?? []).some((row) => row.quantity >= 2),
+    );
+    const lines: [string, number][] = [
+      [FIXTURE_SKUS.example, 1],
+      [FIXTURE_SKUS.tenEuro, 3],
+      [FIXTURE_SKUS.fiftyCent, 7],
+      [generated!.sku, 2],
+    ];
+    const prices = await priceCents(
+      sandbox(),
+      lines.map(([sku]) => sku),
+    );
     expect([...prices.keys()].sort()).toEqual(lines.map(([sku]) => sku).sort());
-    const expected = lines.reduce((sum, [sku, quantity]) => sum + quantity * (prices.get(sku) ?? 0), 0);
+    const expected = lines.reduce(
+      (sum, [sku, quantity]) => sum + quantity * (prices.get(sku) ?? 0),
+      0,
+    );
     expect(confirmationOf(await placeOrder(sandbox(), { lines })).total).toBe(centsText(expected));
   });
 
   it('records the order so that the orders service lists it first', async () => {
     const before = await ordersOf(sandbox());
-    const confirmation = confirmationOf(await placeOrder(sandbox(), { lines: [[FIXTURE_SKUS.tenEuro, 1], [FIXTURE_SKUS.fiftyCent, 2]] }));
+    const confirmation = confirmationOf(
+      await placeOrder(sandbox(), {
+        lines: [
+          [FIXTURE_SKUS.tenEuro, 1],
+          [FIXTURE_SKUS.fiftyCent, 2],
+        ],
+      }),
+    );
     const [first, ...rest] = await ordersOf(sandbox());
     expect(first).toStrictEqual({
       orderNo: confirmation.orderNo,
@@ -156,16 +212,42 @@ describe('ERP PlaceOrder accepting an order', () => {
       country: 'FR',
     };
     const reference = `ref & <${randomUUID()}> ]]>`;
-    const confirmation = confirmationOf(await placeOrder(sandbox(), { lines: [[FIXTURE_SKUS.tenEuro, 1]], shipTo, clientReference: reference }));
-    const placed = sandbox().store.placedOrders.find((order) => order.confirmation.orderNo === confirmation.orderNo);
-    expect(placed).toMatchObject({ clientReference: reference, customerId: ANN, currency: 'EUR', lines: [{ sku: '000219', quantity: 1 }], shipTo });
+    const confirmation = confirmationOf(
+      await placeOrder(sandbox(), {
+        lines: [[FIXTURE_SKUS.tenEuro, 1]],
+        shipTo,
+        clientReference: reference,
+      }),
+    );
+    const placed = sandbox().store.placedOrders.find(
+      (order) => order.confirmation.orderNo === confirmation.orderNo,
+    );
+    expect(placed).toMatchObject({
+      clientReference: reference,
+      customerId: ANN,
+      currency: 'EUR',
+      lines: [{ sku: '000219', quantity: 1 }],
+      shipTo,
+    });
   });
 
   it('reads CDATA and character references in ShipTo as their text', async () => {
-    const rawShipTo = { name: '<![CDATA[Ann & <Lee> ]]>', street: 'Stra&#xDF;e &#8470; 5', city: 'K&#246;ln' };
-    const confirmation = confirmationOf(await placeOrder(sandbox(), { lines: [[FIXTURE_SKUS.tenEuro, 1]], rawShipTo }));
-    const placed = sandbox().store.placedOrders.find((order) => order.confirmation.orderNo === confirmation.orderNo);
-    expect(placed?.shipTo).toMatchObject({ name: 'Ann & <Lee> ', street: 'Straße № 5', city: 'Köln' });
+    const rawShipTo = {
+      name: '<![CDATA[Ann & <Lee> ]]>',
+      street: 'Stra&#xDF;e &#8470; 5',
+      city: 'K&#246;ln',
+    };
+    const confirmation = confirmationOf(
+      await placeOrder(sandbox(), { lines: [[FIXTURE_SKUS.tenEuro, 1]], rawShipTo }),
+    );
+    const placed = sandbox().store.placedOrders.find(
+      (order) => order.confirmation.orderNo === confirmation.orderNo,
+    );
+    expect(placed?.shipTo).toMatchObject({
+      name: 'Ann & <Lee> ',
+      street: 'Straße № 5',
+      city: 'Köln',
+    });
   });
 });
 
@@ -173,12 +255,25 @@ describe('ERP PlaceOrder decrementing stock', () => {
   const sandbox = useSandbox();
 
   it('takes stock from the warehouses in the order GetStock lists them', async () => {
-    expect(await stockOf(sandbox(), ['000123'])).toStrictEqual([['000123 BER', 12], ['000123 HAM', 3]]);
+    expect(await stockOf(sandbox(), ['000123'])).toStrictEqual([
+      ['000123 BER', 12],
+      ['000123 HAM', 3],
+    ]);
     confirmationOf(await placeOrder(sandbox(), { lines: [['000123', 13]] }));
-    expect(await stockOf(sandbox(), ['000123'])).toStrictEqual([['000123 BER', 0], ['000123 HAM', 2]]);
+    expect(await stockOf(sandbox(), ['000123'])).toStrictEqual([
+      ['000123 BER', 0],
+      ['000123 HAM', 2],
+    ]);
     confirmationOf(await placeOrder(sandbox(), { lines: [['000123', 2]] }));
-    expect(await stockOf(sandbox(), ['000123'])).toStrictEqual([['000123 BER', 0], ['000123 HAM', 0]]);
-    expectClientFault(await placeOrder(sandbox(), { lines: [['000123', 1]] }), 'OUT_OF_STOCK', '000123');
+    expect(await stockOf(sandbox(), ['000123'])).toStrictEqual([
+      ['000123 BER', 0],
+      ['000123 HAM', 0],
+    ]);
+    expectClientFault(
+      await placeOrder(sandbox(), { lines: [['000123', 1]] }),
+      'OUT_OF_STOCK',
+      '000123',
+    );
   });
 
   it('accepts exactly the quantity on hand', async () => {
@@ -192,13 +287,27 @@ describe('ERP PlaceOrder idempotency by ClientReference', () => {
 
   it('answers the first confirmation for the same reference, whatever the new lines, and places nothing twice', async () => {
     const clientReference = randomUUID();
-    const first = confirmationOf(await placeOrder(sandbox(), { clientReference, lines: [['000123', 2]] }));
+    const first = confirmationOf(
+      await placeOrder(sandbox(), { clientReference, lines: [['000123', 2]] }),
+    );
     const placedAfterFirst = sandbox().store.placedOrders.length;
     const ordersAfterFirst = await ordersOf(sandbox());
     const stockAfterFirst = await stockOf(sandbox(), ['000123', '000219']);
-    expect(stockAfterFirst).toStrictEqual([['000123 BER', 10], ['000123 HAM', 3], ['000219 BER', 1000]]);
+    expect(stockAfterFirst).toStrictEqual([
+      ['000123 BER', 10],
+      ['000123 HAM', 3],
+      ['000219 BER', 1000],
+    ]);
 
-    const again = confirmationOf(await placeOrder(sandbox(), { clientReference, lines: [['000219', 5], ['000123', 1]] }));
+    const again = confirmationOf(
+      await placeOrder(sandbox(), {
+        clientReference,
+        lines: [
+          ['000219', 5],
+          ['000123', 1],
+        ],
+      }),
+    );
     expect(again).toStrictEqual(first);
     expect(sandbox().store.placedOrders).toHaveLength(placedAfterFirst);
     expect(await ordersOf(sandbox())).toStrictEqual(ordersAfterFirst);
@@ -218,7 +327,11 @@ describe('ERP PlaceOrder refusing an order', () => {
 
   /** Places the order, expects the fault, and that no stock, order or record changed. */
   async function expectRefused(order: Order, code: string, sku?: string): Promise<void> {
-    const before = { stock: await stockOf(sandbox(), watched), orders: await ordersOf(sandbox()), placed: sandbox().store.placedOrders.length };
+    const before = {
+      stock: await stockOf(sandbox(), watched),
+      orders: await ordersOf(sandbox()),
+      placed: sandbox().store.placedOrders.length,
+    };
     expectClientFault(await placeOrder(sandbox(), order), code, sku);
     expect(await stockOf(sandbox(), watched)).toStrictEqual(before.stock);
     expect(await ordersOf(sandbox())).toStrictEqual(before.orders);
@@ -226,16 +339,38 @@ describe('ERP PlaceOrder refusing an order', () => {
   }
 
   it('refuses OUT_OF_STOCK naming the first SKU short of stock', async () => {
-    await expectRefused({ lines: [['000219', 1], ['000216', 2], ['000215', 1]] }, 'OUT_OF_STOCK', '000216');
+    await expectRefused(
+      {
+        lines: [
+          ['000219', 1],
+          ['000216', 2],
+          ['000215', 1],
+        ],
+      },
+      'OUT_OF_STOCK',
+      '000216',
+    );
   });
 
   it('refuses UNKNOWN_SKU naming the SKU', async () => {
-    await expectRefused({ lines: [['000123', 1], ['999999', 1]] }, 'UNKNOWN_SKU', '999999');
+    await expectRefused(
+      {
+        lines: [
+          ['000123', 1],
+          ['999999', 1],
+        ],
+      },
+      'UNKNOWN_SKU',
+      '999999',
+    );
   });
 
-  it.each(Object.keys(SHIP_TO_ELEMENTS) as (keyof ShipTo)[])('refuses INVALID_ADDRESS when ShipTo %s is empty', async (field) => {
-    await expectRefused({ lines: [['000219', 1]], shipTo: { [field]: '' } }, 'INVALID_ADDRESS');
-  });
+  it.each(Object.keys(SHIP_TO_ELEMENTS) as (keyof ShipTo)[])(
+    'refuses INVALID_ADDRESS when ShipTo %s is empty',
+    async (field) => {
+      await expectRefused({ lines: [['000219', 1]], shipTo: { [field]: '' } }, 'INVALID_ADDRESS');
+    },
+  );
 
   it('refuses INVALID_ADDRESS for a country it does not ship to', async () => {
     await expectRefused({ lines: [['000219', 1]], shipTo: { country: 'US' } }, 'INVALID_ADDRESS');
@@ -252,6 +387,9 @@ describe('ERP PlaceOrder refusing an order', () => {
   it('does not remember the reference of a refused order', async () => {
     const clientReference = randomUUID();
     await expectRefused({ clientReference, lines: [['000216', 2]] }, 'OUT_OF_STOCK', '000216');
-    expect(confirmationOf(await placeOrder(sandbox(), { clientReference, lines: [['000216', 1]] })).status).toBe('ACCEPTED');
+    expect(
+      confirmationOf(await placeOrder(sandbox(), { clientReference, lines: [['000216', 1]] }))
+        .status,
+    ).toBe('ACCEPTED');
   });
 });

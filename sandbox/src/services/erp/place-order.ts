@@ -5,7 +5,24 @@ import { CATALOG_NS, CatalogFault, ERP_MAX_ITEMS, type SoapWriter } from './soap
 
 /** ISO 3166 alpha-2 codes of the countries the ERP ships to. */
 export const SHIPPING_COUNTRIES: ReadonlySet<string> = new Set([
-  'DE', 'AT', 'CH', 'FR', 'BE', 'NL', 'LU', 'IT', 'ES', 'PT', 'DK', 'SE', 'FI', 'NO', 'PL', 'CZ', 'IE', 'GB',
+  'DE',
+  'AT',
+  'CH',
+  'FR',
+  'BE',
+  'NL',
+  'LU',
+  'IT',
+  'ES',
+  'PT',
+  'DK',
+  'SE',
+  'FI',
+  'NO',
+  'PL',
+  'CZ',
+  'IE',
+  'GB',
 ]);
 
 /** One line's quantity is at most this. */
@@ -19,7 +36,8 @@ const SHIP_TO_FIELDS = ['Name', 'Street', 'City', 'PostalCode', 'Country'] as co
  * order; records the order where the orders service lists it first.
  */
 export function placeOrder(call: XmlElement, store: SandboxStore, soap: SoapWriter): string {
-  const field = (name: string, parent: XmlElement | undefined = call): string | undefined => childOf(parent, name, CATALOG_NS)?.text;
+  const field = (name: string, parent: XmlElement | undefined = call): string | undefined =>
+    childOf(parent, name, CATALOG_NS)?.text;
   const answer = (confirmation: OrderConfirmation): string =>
     soap.envelope('PlaceOrderResponse', {
       [soap.q('OrderConfirmation')]: {
@@ -31,7 +49,8 @@ export function placeOrder(call: XmlElement, store: SandboxStore, soap: SoapWrit
     });
 
   const clientReference = field('ClientReference')?.trim() ?? '';
-  if (clientReference === '') throw new CatalogFault('INVALID_REQUEST', 'ClientReference is required');
+  if (clientReference === '')
+    throw new CatalogFault('INVALID_REQUEST', 'ClientReference is required');
   const earlier = store.confirmations.get(clientReference);
   if (earlier) return answer(earlier);
 
@@ -41,26 +60,44 @@ export function placeOrder(call: XmlElement, store: SandboxStore, soap: SoapWrit
   if (currency !== 'EUR') throw new CatalogFault('INVALID_REQUEST', 'Currency must be EUR');
 
   const lineElements = childrenOf(childOf(call, 'Lines', CATALOG_NS), 'Line', CATALOG_NS);
-  if (lineElements.length === 0) throw new CatalogFault('INVALID_REQUEST', 'An order needs at least one Line');
-  if (lineElements.length > ERP_MAX_ITEMS) throw new CatalogFault('TOO_MANY_ITEMS', `At most ${String(ERP_MAX_ITEMS)} lines per order`);
+  if (lineElements.length === 0)
+    throw new CatalogFault('INVALID_REQUEST', 'An order needs at least one Line');
+  if (lineElements.length > ERP_MAX_ITEMS)
+    throw new CatalogFault('TOO_MANY_ITEMS', `At most ${String(ERP_MAX_ITEMS)} lines per order`);
   const lines = lineElements.map((line) => {
     const sku = line.attributes.sku?.trim() ?? '';
     const quantityText = line.attributes.quantity?.trim() ?? '';
     const quantity = /^\d{1,4}$/.test(quantityText) ? Number(quantityText) : 0;
-    if (sku === '' || quantity < 1 || quantity > ORDER_MAX_QUANTITY) throw new CatalogFault('INVALID_REQUEST', 'Each Line needs a sku and a quantity of 1 to 999');
+    if (sku === '' || quantity < 1 || quantity > ORDER_MAX_QUANTITY)
+      throw new CatalogFault('INVALID_REQUEST', 'Each Line needs a sku and a quantity of 1 to 999');
     return { sku, quantity };
   });
 
   const shipToElement = childOf(call, 'ShipTo', CATALOG_NS);
-  const [name, street, city, postalCode, country] = SHIP_TO_FIELDS.map((f) => field(f, shipToElement) ?? '');
-  const shipTo = { name: name ?? '', street: street ?? '', city: city ?? '', postalCode: postalCode ?? '', country: country ?? '' };
-  if (Object.values(shipTo).some((value) => value.trim() === '') || !SHIPPING_COUNTRIES.has(shipTo.country.trim())) {
-    throw new CatalogFault('INVALID_ADDRESS', 'The address is incomplete or outside the shipping area');
+  const [name, street, city, postalCode, country] = SHIP_TO_FIELDS.map(
+    (f) => field(f, shipToElement) ?? '',
+  );
+  const shipTo = {
+    name: name ?? '',
+    street: street ?? '',
+    city: city ?? '',
+    postalCode: postalCode ?? '',
+    country: country ?? '',
+  };
+  if (
+    Object.values(shipTo).some((value) => value.trim() === '') ||
+    !SHIPPING_COUNTRIES.has(shipTo.country.trim())
+  ) {
+    throw new CatalogFault(
+      'INVALID_ADDRESS',
+      'The address is incomplete or outside the shipping area',
+    );
   }
 
   const needed = new Map<string, number>();
   for (const line of lines) {
-    if (!store.catalog.bySku.has(line.sku)) throw new CatalogFault('UNKNOWN_SKU', 'Unknown SKU', line.sku);
+    if (!store.catalog.bySku.has(line.sku))
+      throw new CatalogFault('UNKNOWN_SKU', 'Unknown SKU', line.sku);
     needed.set(line.sku, (needed.get(line.sku) ?? 0) + line.quantity);
   }
   for (const [sku, quantity] of needed) {

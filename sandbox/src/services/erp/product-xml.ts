@@ -6,12 +6,38 @@ export function productXml(product: CatalogProduct, q: (name: string) => string)
   const text = (value: string): string => escapeXml(value, product.numericReferences);
   const parts: [string, unknown][] = [
     [q('Name'), text(product.name)],
-    [q('Description'), product.description && (product.description.encoding === 'cdata' ? cdata(product.description.text) : text(product.description.text))],
+    [
+      q('Description'),
+      product.description &&
+        (product.description.encoding === 'cdata'
+          ? cdata(product.description.text)
+          : text(product.description.text)),
+    ],
     [q('Brand'), text(product.brand)],
-    [q('Category'), { '@_code': text(product.category.code), '#text': text(product.category.name) }],
-    [q('Attributes'), product.attributes && listXml(q('Attribute'), product.attributes.map((a) => ({ '@_name': text(a.name), '#text': text(a.value) })))],
-    [q('Images'), product.images && listXml(q('Image'), product.images.map((i) => ({ '@_role': text(i.role), '@_href': text(i.href) })))],
-    [q('Weight'), product.weight && { '@_unit': product.weight.unit, '#text': text(product.weight.value) }],
+    [
+      q('Category'),
+      { '@_code': text(product.category.code), '#text': text(product.category.name) },
+    ],
+    [
+      q('Attributes'),
+      product.attributes &&
+        listXml(
+          q('Attribute'),
+          product.attributes.map((a) => ({ '@_name': text(a.name), '#text': text(a.value) })),
+        ),
+    ],
+    [
+      q('Images'),
+      product.images &&
+        listXml(
+          q('Image'),
+          product.images.map((i) => ({ '@_role': text(i.role), '@_href': text(i.href) })),
+        ),
+    ],
+    [
+      q('Weight'),
+      product.weight && { '@_unit': product.weight.unit, '#text': text(product.weight.value) },
+    ],
     [q('Ean'), product.ean && text(product.ean)],
     [q('UpdatedAt'), text(product.updatedAt)],
   ];
@@ -39,8 +65,18 @@ export function summaryXml(product: CatalogProduct, q: (name: string) => string)
     '@_status': product.status,
     [q('Name')]: text(product.name),
     [q('Brand')]: text(product.brand),
-    [q('Category')]: { '@_code': text(product.category.code), '#text': text(product.category.name) },
-    ...(main ? { [q('Images')]: listXml(q('Image'), main.map((i) => ({ '@_role': text(i.role), '@_href': text(i.href) }))) } : {}),
+    [q('Category')]: {
+      '@_code': text(product.category.code),
+      '#text': text(product.category.name),
+    },
+    ...(main
+      ? {
+          [q('Images')]: listXml(
+            q('Image'),
+            main.map((i) => ({ '@_role': text(i.role), '@_href': text(i.href) })),
+          ),
+        }
+      : {}),
   };
 }
 

@@ -49,7 +49,10 @@ export function createSoapWriter(style: ErpXmlStyle = {}): SoapWriter {
   const q = (name: string): string => (prefix ? `${prefix}:${name}` : name);
   const nsDeclaration = prefix ? `@_xmlns:${prefix}` : '@_xmlns';
   const wrap = (body: XmlNode): string =>
-    buildXml({ [`${env}:Envelope`]: { [`@_xmlns:${env}`]: SOAP_ENVELOPE_NS, [`${env}:Body`]: body } }, style);
+    buildXml(
+      { [`${env}:Envelope`]: { [`@_xmlns:${env}`]: SOAP_ENVELOPE_NS, [`${env}:Body`]: body } },
+      style,
+    );
   const fault = (code: 'Client' | 'Server', message: string, detail?: XmlNode): string =>
     wrap({
       [`${env}:Fault`]: {
@@ -61,7 +64,8 @@ export function createSoapWriter(style: ErpXmlStyle = {}): SoapWriter {
 
   return {
     q,
-    envelope: (bodyElement, content) => wrap({ [q(bodyElement)]: { [nsDeclaration]: CATALOG_NS, ...content } }),
+    envelope: (bodyElement, content) =>
+      wrap({ [q(bodyElement)]: { [nsDeclaration]: CATALOG_NS, ...content } }),
     clientFault: (error) =>
       fault('Client', error.message, {
         [q('CatalogFault')]: {

@@ -5,8 +5,6 @@ import { createCache } from './cache.js';
 import type { CachePolicy } from './policy.js';
 import { flush, tracked } from '../../testing/promises.js';
 
-
-
 interface PendingCall<T> {
   signal: AbortSignal;
   resolve: (value: T) => void;
@@ -14,7 +12,10 @@ interface PendingCall<T> {
 }
 
 /** A loader whose calls wait until the test settles them (or their signal aborts); records every call. */
-function pendingLoader<T>(): { load: (signal: AbortSignal) => Promise<T>; calls: PendingCall<T>[] } {
+function pendingLoader<T>(): {
+  load: (signal: AbortSignal) => Promise<T>;
+  calls: PendingCall<T>[];
+} {
   const calls: PendingCall<T>[] = [];
   return {
     calls,
@@ -29,7 +30,10 @@ function pendingLoader<T>(): { load: (signal: AbortSignal) => Promise<T>; calls:
 }
 
 /** A loader answering at once: `value(n)` on its n-th call, or throwing what `value` throws. */
-function countingLoader<T>(value: (call: number) => T): { load: (signal: AbortSignal) => Promise<T>; calls: () => number } {
+function countingLoader<T>(value: (call: number) => T): {
+  load: (signal: AbortSignal) => Promise<T>;
+  calls: () => number;
+} {
   let calls = 0;
   return {
     calls: () => calls,
@@ -45,13 +49,18 @@ function countingLoader<T>(value: (call: number) => T): { load: (signal: AbortSi
 }
 
 /** A batch loader that finds every id except those starting with `missing` (value: the id in upper case). */
-function batchLoader(): { loadMissing: (ids: string[], signal: AbortSignal) => Promise<Map<string, string>>; calls: string[][] } {
+function batchLoader(): {
+  loadMissing: (ids: string[], signal: AbortSignal) => Promise<Map<string, string>>;
+  calls: string[][];
+} {
   const calls: string[][] = [];
   return {
     calls,
     loadMissing: (ids) => {
       calls.push([...ids]);
-      return Promise.resolve(new Map(ids.filter((id) => !id.startsWith('missing')).map((id) => [id, id.toUpperCase()])));
+      return Promise.resolve(
+        new Map(ids.filter((id) => !id.startsWith('missing')).map((id) => [id, id.toUpperCase()])),
+      );
     },
   };
 }
@@ -66,7 +75,12 @@ function setup(maxBytes = 1_000_000) {
 }
 
 const plain: CachePolicy = { name: 'test.plain', ttlMs: 1_000, scope: 'public' };
-const swr: CachePolicy = { name: 'test.swr', ttlMs: 1_000, staleWhileRevalidateMs: 5_000, scope: 'public' };
+const swr: CachePolicy = {
+  name: 'test.swr',
+  ttlMs: 1_000,
+  staleWhileRevalidateMs: 5_000,
+  scope: 'public',
+};
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -106,7 +120,9 @@ describe('createCache', () => {
 
       const refresh = pendingLoader<string>();
       // The refresh is still pending: every caller is answered with the stale value.
-      const stale = await Promise.all(Array.from({ length: 50 }, () => cache.get(swr, 'k', refresh.load)));
+      const stale = await Promise.all(
+        Array.from({ length: 50 }, () => cache.get(swr, 'k', refresh.load)),
+      );
       expect(stale.every((value) => value === 'v1')).toBe(true);
       vi.advanceTimersByTime(1_000);
       expect(await cache.get(swr, 'k', refresh.load)).toBe('v1');
@@ -148,7 +164,14 @@ describe('createCache', () => {
       expect(await cache.get(swr, 'k', failing.load)).toBe('v1');
       await flush();
       expect(failing.calls()).toBe(1);
-      expect(logged()).toContainEqual(expect.objectContaining({ level: 'debug', msg: 'background refresh failed; the stale entry stays until it expires', key: 'test.swr', error: 'upstream down' }));
+      expect(logged()).toContainEqual(
+        expect.objectContaining({
+          level: 'debug',
+          msg: 'background refresh failed; the stale entry stays until it expires',
+          key: 'test.swr',
+          error: 'upstream down',
+        }),
+      );
 
       // Still stale, not an error: answered again, with another (single) refresh attempt.
       vi.advanceTimersByTime(4_499); // 5 999 ms after the first load, 1 ms before it expires
@@ -196,11 +219,30 @@ describe('createCache', () => {
       // Each batch is one call; the order in which they reach the loader is not specified.
       const asked = batches.map((batch) => batch.ids.join(','));
       expect(asked.sort()).toEqual(['a,b,c', 'd', 'e']);
-      for (const batch of batches) batch.resolve(new Map(batch.ids.map((id) => [id, id.toUpperCase()])));
+      for (const batch of batches)
+        batch.resolve(new Map(batch.ids.map((id) => [id, id.toUpperCase()])));
 
-      expect(await first).toEqual(new Map([['a', 'A'], ['b', 'B'], ['c', 'C']]));
-      expect(await second).toEqual(new Map([['b', 'B'], ['c', 'C'], ['d', 'D']]));
-      expect(await third).toEqual(new Map([['a', 'A'], ['d', 'D'], ['e', 'E']]));
+      expect(await first).toEqual(
+        new Map([
+          ['a', 'A'],
+          ['b', 'B'],
+          ['c', 'C'],
+        ]),
+      );
+      expect(await second).toEqual(
+        new Map([
+          ['b', 'B'],
+          ['c', 'C'],
+          ['d', 'D'],
+        ]),
+      );
+      expect(await third).toEqual(
+        new Map([
+          ['a', 'A'],
+          ['d', 'D'],
+          ['e', 'E'],
+        ]),
+      );
       expect(batches).toHaveLength(3);
     });
 
@@ -208,8 +250,19 @@ describe('createCache', () => {
       const { cache } = setup();
       const loader = batchLoader();
       await cache.getMany(plain, ['a', 'b'], loader.loadMissing);
-      expect(await cache.getMany(plain, ['a', 'b', 'c'], loader.loadMissing)).toEqual(new Map([['a', 'A'], ['b', 'B'], ['c', 'C']]));
-      expect(await cache.getMany(plain, ['c', 'a'], loader.loadMissing)).toEqual(new Map([['c', 'C'], ['a', 'A']]));
+      expect(await cache.getMany(plain, ['a', 'b', 'c'], loader.loadMissing)).toEqual(
+        new Map([
+          ['a', 'A'],
+          ['b', 'B'],
+          ['c', 'C'],
+        ]),
+      );
+      expect(await cache.getMany(plain, ['c', 'a'], loader.loadMissing)).toEqual(
+        new Map([
+          ['c', 'C'],
+          ['a', 'A'],
+        ]),
+      );
       expect(loader.calls).toEqual([['a', 'b'], ['c']]);
     });
 
@@ -223,7 +276,12 @@ describe('createCache', () => {
       expect(batch.calls).toEqual([['b']]);
       loader.calls[0]?.resolve('from get');
       expect(await single).toBe('from get');
-      expect(await many).toEqual(new Map([['a', 'from get'], ['b', 'B']]));
+      expect(await many).toEqual(
+        new Map([
+          ['a', 'from get'],
+          ['b', 'B'],
+        ]),
+      );
     });
   });
 
@@ -231,8 +289,12 @@ describe('createCache', () => {
     it('asks again for ids the loader did not answer when absentTtlMs is not set', async () => {
       const { cache } = setup();
       const loader = batchLoader();
-      expect(await cache.getMany(plain, ['a', 'missing-1'], loader.loadMissing)).toEqual(new Map([['a', 'A']]));
-      expect(await cache.getMany(plain, ['a', 'missing-1'], loader.loadMissing)).toEqual(new Map([['a', 'A']]));
+      expect(await cache.getMany(plain, ['a', 'missing-1'], loader.loadMissing)).toEqual(
+        new Map([['a', 'A']]),
+      );
+      expect(await cache.getMany(plain, ['a', 'missing-1'], loader.loadMissing)).toEqual(
+        new Map([['a', 'A']]),
+      );
       expect(loader.calls).toEqual([['a', 'missing-1'], ['missing-1']]);
       expect(cache.memory.size).toBe(1);
     });
@@ -241,12 +303,18 @@ describe('createCache', () => {
       const { cache } = setup();
       const policy: CachePolicy = { ...plain, ttlMs: 10_000, absentTtlMs: 500 };
       const loader = batchLoader();
-      expect(await cache.getMany(policy, ['a', 'missing-1'], loader.loadMissing)).toEqual(new Map([['a', 'A']]));
+      expect(await cache.getMany(policy, ['a', 'missing-1'], loader.loadMissing)).toEqual(
+        new Map([['a', 'A']]),
+      );
       vi.advanceTimersByTime(499);
-      expect(await cache.getMany(policy, ['a', 'missing-1'], loader.loadMissing)).toEqual(new Map([['a', 'A']]));
+      expect(await cache.getMany(policy, ['a', 'missing-1'], loader.loadMissing)).toEqual(
+        new Map([['a', 'A']]),
+      );
       expect(loader.calls).toEqual([['a', 'missing-1']]);
       vi.advanceTimersByTime(1);
-      expect(await cache.getMany(policy, ['a', 'missing-1'], loader.loadMissing)).toEqual(new Map([['a', 'A']]));
+      expect(await cache.getMany(policy, ['a', 'missing-1'], loader.loadMissing)).toEqual(
+        new Map([['a', 'A']]),
+      );
       expect(loader.calls).toEqual([['a', 'missing-1'], ['missing-1']]);
     });
   });
@@ -269,11 +337,21 @@ describe('createCache', () => {
       const calls: string[][] = [];
       const loadMissing = (ids: string[]): Promise<Map<string, string>> => {
         calls.push([...ids]);
-        return calls.length === 1 ? Promise.reject(new Error('upstream down')) : Promise.resolve(new Map(ids.map((id) => [id, id])));
+        return calls.length === 1
+          ? Promise.reject(new Error('upstream down'))
+          : Promise.resolve(new Map(ids.map((id) => [id, id])));
       };
       await expect(cache.getMany(plain, ['a', 'b'], loadMissing)).rejects.toThrow('upstream down');
-      expect(await cache.getMany(plain, ['a', 'b'], loadMissing)).toEqual(new Map([['a', 'a'], ['b', 'b']]));
-      expect(calls).toEqual([['a', 'b'], ['a', 'b']]);
+      expect(await cache.getMany(plain, ['a', 'b'], loadMissing)).toEqual(
+        new Map([
+          ['a', 'a'],
+          ['b', 'b'],
+        ]),
+      );
+      expect(calls).toEqual([
+        ['a', 'b'],
+        ['a', 'b'],
+      ]);
     });
 
     it('shares a failure with every concurrent waiter, then forgets it', async () => {
@@ -296,7 +374,9 @@ describe('createCache', () => {
 
     it('remembers a get that found nothing for absentTtlMs, answering undefined without loading, and forgets it after that', async () => {
       const { cache } = setup();
-      const loader = countingLoader((n): string | undefined => (n === 1 ? undefined : 'the product'));
+      const loader = countingLoader((n): string | undefined =>
+        n === 1 ? undefined : 'the product',
+      );
       expect(await cache.get(product, 'X-1', loader.load)).toBeUndefined();
       vi.advanceTimersByTime(1_999);
       expect(await cache.get(product, 'X-1', loader.load)).toBeUndefined();
@@ -328,16 +408,22 @@ describe('createCache', () => {
 
     it('leaves an id a get found nothing for out of a later getMany, without asking for it', async () => {
       const { cache } = setup();
-      expect(await cache.get(product, 'X-1', countingLoader((): string | undefined => undefined).load)).toBeUndefined();
+      expect(
+        await cache.get(product, 'X-1', countingLoader((): string | undefined => undefined).load),
+      ).toBeUndefined();
       const batch = batchLoader();
-      expect(await cache.getMany(product, ['X-1', 'x-2'], batch.loadMissing)).toEqual(new Map([['x-2', 'X-2']]));
+      expect(await cache.getMany(product, ['X-1', 'x-2'], batch.loadMissing)).toEqual(
+        new Map([['x-2', 'X-2']]),
+      );
       expect(batch.calls).toEqual([['x-2']]);
     });
 
     it('answers undefined, without loading, to a get of an id a getMany found absent', async () => {
       const { cache } = setup();
       const batch = batchLoader();
-      expect(await cache.getMany(product, ['x-1', 'missing-1'], batch.loadMissing)).toEqual(new Map([['x-1', 'X-1']]));
+      expect(await cache.getMany(product, ['x-1', 'missing-1'], batch.loadMissing)).toEqual(
+        new Map([['x-1', 'X-1']]),
+      );
       const loader = countingLoader(() => 'found after all');
       expect(await cache.get(product, 'missing-1', loader.load)).toBeUndefined();
       expect(loader.calls()).toBe(0);
@@ -356,10 +442,18 @@ describe('createCache', () => {
         loads.push(user);
         return Promise.resolve(`profile of ${user}`);
       };
-      expect(await cache.get(account, 'profile', profileOf('A'), { userId: 'A' })).toBe('profile of A');
-      expect(await cache.get(account, 'profile', profileOf('B'), { userId: 'B' })).toBe('profile of B');
-      expect(await cache.get(account, 'profile', profileOf('A'), { userId: 'A' })).toBe('profile of A');
-      expect(await cache.get(account, 'profile', profileOf('B'), { userId: 'B' })).toBe('profile of B');
+      expect(await cache.get(account, 'profile', profileOf('A'), { userId: 'A' })).toBe(
+        'profile of A',
+      );
+      expect(await cache.get(account, 'profile', profileOf('B'), { userId: 'B' })).toBe(
+        'profile of B',
+      );
+      expect(await cache.get(account, 'profile', profileOf('A'), { userId: 'A' })).toBe(
+        'profile of A',
+      );
+      expect(await cache.get(account, 'profile', profileOf('B'), { userId: 'B' })).toBe(
+        'profile of B',
+      );
       expect(loads).toEqual(['A', 'B']);
       expect(cache.memory.size).toBe(2);
     });
@@ -382,7 +476,9 @@ describe('createCache', () => {
     it('throws for a private get or getMany without a user, and loads nothing', async () => {
       const { cache } = setup();
       const loader = countingLoader(() => 'anything');
-      await expect(cache.get(account, 'profile', loader.load)).rejects.toThrow('test.account is private: its keys need the user');
+      await expect(cache.get(account, 'profile', loader.load)).rejects.toThrow(
+        'test.account is private: its keys need the user',
+      );
       const batch = batchLoader();
       await expect(cache.getMany(account, ['a'], batch.loadMissing)).rejects.toThrow('private');
       expect(loader.calls()).toBe(0);
@@ -393,8 +489,18 @@ describe('createCache', () => {
   describe('tags', () => {
     it('invalidate drops exactly the tagged entries', async () => {
       const { cache } = setup();
-      const stock: CachePolicy = { name: 'test.stock', ttlMs: 60_000, scope: 'public', tags: (sku) => [`stock:${sku}`] };
-      const cart: CachePolicy = { name: 'test.cart', ttlMs: 60_000, scope: 'private', tags: (_id, user) => [`cart:${user ?? ''}`] };
+      const stock: CachePolicy = {
+        name: 'test.stock',
+        ttlMs: 60_000,
+        scope: 'public',
+        tags: (sku) => [`stock:${sku}`],
+      };
+      const cart: CachePolicy = {
+        name: 'test.cart',
+        ttlMs: 60_000,
+        scope: 'private',
+        tags: (_id, user) => [`cart:${user ?? ''}`],
+      };
       const loads: string[] = [];
       const loader = (name: string) => () => {
         loads.push(name);
@@ -539,7 +645,9 @@ describe('createCache', () => {
       const loader = pendingLoader<string>();
       const controller = new AbortController();
       controller.abort();
-      await expect(cache.get(plain, 'k', loader.load, { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+      await expect(
+        cache.get(plain, 'k', loader.load, { signal: controller.signal }),
+      ).rejects.toMatchObject({ name: 'AbortError' });
       await flush();
       expect(loader.calls.every((call) => call.signal.aborted)).toBe(true);
       expect(cache.memory.size).toBe(0);

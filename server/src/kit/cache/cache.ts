@@ -26,12 +26,22 @@ export interface Cache {
    * The cached value, or one load shared by every concurrent caller of the same key. A load that
    * finds nothing (undefined) is remembered as absent for the policy's `absentTtlMs`.
    */
-  get<T>(policy: CachePolicy, id: string, load: (signal: AbortSignal) => Promise<T | undefined>, options?: CallOptions): Promise<T | undefined>;
+  get<T>(
+    policy: CachePolicy,
+    id: string,
+    load: (signal: AbortSignal) => Promise<T | undefined>,
+    options?: CallOptions,
+  ): Promise<T | undefined>;
   /**
    * Values of many ids: cached ones at once, the others with one `loadMissing` call (which answers
    * only what exists; with `absentTtlMs`, the rest is remembered as absent).
    */
-  getMany<T>(policy: CachePolicy, ids: readonly string[], loadMissing: (ids: string[], signal: AbortSignal) => Promise<Map<string, T>>, options?: CallOptions): Promise<Map<string, T>>;
+  getMany<T>(
+    policy: CachePolicy,
+    ids: readonly string[],
+    loadMissing: (ids: string[], signal: AbortSignal) => Promise<Map<string, T>>,
+    options?: CallOptions,
+  ): Promise<Map<string, T>>;
   /** Forgets every entry with one of these tags, in this instance and (through the shared tier) in all. */
   invalidate(tags: readonly string[]): Promise<void>;
   /** Called with the tags of every invalidation, this instance's and (through the shared tier) the others'. */
@@ -54,7 +64,11 @@ interface Flight {
   group: Group;
 }
 
-function waitFor<T>(promise: Promise<T>, signal: AbortSignal | undefined, onLeave: () => void): Promise<T> {
+function waitFor<T>(
+  promise: Promise<T>,
+  signal: AbortSignal | undefined,
+  onLeave: () => void,
+): Promise<T> {
   if (!signal) return promise;
   if (signal.aborted) {
     onLeave();
@@ -102,10 +116,25 @@ export function createCache(options: CacheOptions): Cache {
     void options.shared?.set(key, serialized, entry.staleUntil - now(), entry.tags);
   };
 
-  const entryOf = (policy: CachePolicy, id: string, userId: string | undefined, kind: Entry['kind'], value: unknown): Entry => {
+  const entryOf = (
+    policy: CachePolicy,
+    id: string,
+    userId: string | undefined,
+    kind: Entry['kind'],
+    value: unknown,
+  ): Entry => {
     const at = now();
-    const [ttl, stale] = kind === 'value' ? [policy.ttlMs, policy.staleWhileRevalidateMs ?? 0] : [policy.absentTtlMs ?? 0, 0];
-    return { kind, value, freshUntil: at + ttl, staleUntil: at + ttl + stale, tags: policy.tags?.(id, userId) ?? [] };
+    const [ttl, stale] =
+      kind === 'value'
+        ? [policy.ttlMs, policy.staleWhileRevalidateMs ?? 0]
+        : [policy.absentTtlMs ?? 0, 0];
+    return {
+      kind,
+      value,
+      freshUntil: at + ttl,
+      staleUntil: at + ttl + stale,
+      tags: policy.tags?.(id, userId) ?? [],
+    };
   };
   const keeps = (entry: Entry): boolean => entry.staleUntil > now();
 
@@ -120,7 +149,11 @@ export function createCache(options: CacheOptions): Cache {
   };
 
   /** Starts (or joins) the flight of `keys`, all loaded by one `run` that answers an entry per key. */
-  const launch = (keys: readonly string[], run: (signal: AbortSignal) => Promise<Map<string, Entry>>, background: boolean): Map<string, Flight> => {
+  const launch = (
+    keys: readonly string[],
+    run: (signal: AbortSignal) => Promise<Map<string, Entry>>,
+    background: boolean,
+  ): Map<string, Flight> => {
     const group: Group = { waiters: background ? 1 : 0, controller: new AbortController() };
     const batch = run(group.controller.signal);
     batch.catch(() => undefined);
@@ -140,7 +173,11 @@ export function createCache(options: CacheOptions): Cache {
         },
         (error: unknown) => {
           if (flights.get(key) === flight) flights.delete(key);
-          if (background) options.log.debug('background refresh failed; the stale entry stays until it expires', { key: key.split('|')[0], error: error instanceof Error ? error.message : 'unknown' });
+          if (background)
+            options.log.debug('background refresh failed; the stale entry stays until it expires', {
+              key: key.split('|')[0],
+              error: error instanceof Error ? error.message : 'unknown',
+            });
         },
       );
     }
@@ -151,7 +188,10 @@ export function createCache(options: CacheOptions): Cache {
    * Waits for several flights with one abort listener (not one per key): when the caller leaves,
    * each group it waited on loses a waiter, and a group nobody waits on any more is aborted.
    */
-  const joinAll = (joined: readonly { flight: Flight; onEntry: (entry: Entry) => void }[], signal: AbortSignal | undefined): Promise<unknown> => {
+  const joinAll = (
+    joined: readonly { flight: Flight; onEntry: (entry: Entry) => void }[],
+    signal: AbortSignal | undefined,
+  ): Promise<unknown> => {
     for (const { flight } of joined) flight.group.waiters += 1;
     let left = false;
     const all = Promise.all(joined.map(({ flight, onEntry }) => flight.promise.then(onEntry)));
@@ -169,7 +209,13 @@ export function createCache(options: CacheOptions): Cache {
 
   /** Loads entries for keys: the shared tier first (unless refreshing), then the upstream for the rest; stores what it loads. */
   const loader =
-    (policy: CachePolicy, ids: Map<string, string>, userId: string | undefined, load: (ids: string[], signal: AbortSignal) => Promise<Map<string, unknown>>, skipShared: boolean) =>
+    (
+      policy: CachePolicy,
+      ids: Map<string, string>,
+      userId: string | undefined,
+      load: (ids: string[], signal: AbortSignal) => Promise<Map<string, unknown>>,
+      skipShared: boolean,
+    ) =>
     async (signal: AbortSignal): Promise<Map<string, Entry>> => {
       const entries = new Map<string, Entry>();
       const missing: string[] = [];
@@ -185,7 +231,10 @@ export function createCache(options: CacheOptions): Cache {
         for (const [key, id] of ids) {
           if (entries.has(key)) continue;
           const value = values.get(id);
-          const entry = value === undefined ? entryOf(policy, id, userId, 'absent', null) : entryOf(policy, id, userId, 'value', value);
+          const entry =
+            value === undefined
+              ? entryOf(policy, id, userId, 'absent', null)
+              : entryOf(policy, id, userId, 'value', value);
           entries.set(key, entry);
           if (entry.staleUntil > now()) store(key, entry);
         }
@@ -221,26 +270,50 @@ export function createCache(options: CacheOptions): Cache {
       } else {
         const flight = flights.get(key);
         // A flight whose waiters have all aborted is about to fail: a new caller starts its own load.
-        if (flight && !flight.group.controller.signal.aborted) joined.push({ flight, onEntry: (entry) => { take(id, entry); } });
+        if (flight && !flight.group.controller.signal.aborted)
+          joined.push({
+            flight,
+            onEntry: (entry) => {
+              take(id, entry);
+            },
+          });
         else toLoad.set(key, id);
       }
     }
-    const load = loadMissing as (ids: string[], signal: AbortSignal) => Promise<Map<string, unknown>>;
+    const load = loadMissing as (
+      ids: string[],
+      signal: AbortSignal,
+    ) => Promise<Map<string, unknown>>;
     if (toLoad.size > 0) {
-      for (const [key, flight] of launch([...toLoad.keys()], loader(policy, toLoad, userId, load, false), false)) {
+      for (const [key, flight] of launch(
+        [...toLoad.keys()],
+        loader(policy, toLoad, userId, load, false),
+        false,
+      )) {
         const id = toLoad.get(key) ?? '';
-        joined.push({ flight, onEntry: (entry) => { take(id, entry); } });
+        joined.push({
+          flight,
+          onEntry: (entry) => {
+            take(id, entry);
+          },
+        });
       }
     }
     // Stale entries were answered; exactly one background refresh runs for them.
-    if (toRefresh.size > 0) launch([...toRefresh.keys()], loader(policy, toRefresh, userId, load, true), true);
+    if (toRefresh.size > 0)
+      launch([...toRefresh.keys()], loader(policy, toRefresh, userId, load, true), true);
 
     if (joined.length > 0) await joinAll(joined, signal);
     return result;
   };
 
   return {
-    async get<T>(policy: CachePolicy, id: string, load: (signal: AbortSignal) => Promise<T | undefined>, callOptions: CallOptions = {}): Promise<T | undefined> {
+    async get<T>(
+      policy: CachePolicy,
+      id: string,
+      load: (signal: AbortSignal) => Promise<T | undefined>,
+      callOptions: CallOptions = {},
+    ): Promise<T | undefined> {
       const values = await lookupMany<T>(
         policy,
         [id],
@@ -253,7 +326,8 @@ export function createCache(options: CacheOptions): Cache {
       return values.get(id);
     },
 
-    getMany: (policy, ids, loadMissing, callOptions = {}) => lookupMany(policy, ids, loadMissing, callOptions),
+    getMany: (policy, ids, loadMissing, callOptions = {}) =>
+      lookupMany(policy, ids, loadMissing, callOptions),
 
     async invalidate(tags) {
       drop(tags);

@@ -17,7 +17,11 @@ export function serializeEntry(entry: Entry): string {
 export function parseEntry(text: string): Entry | undefined {
   try {
     const entry = superjson.parse<Entry>(text);
-    return typeof entry.freshUntil === 'number' && typeof entry.staleUntil === 'number' && Array.isArray(entry.tags) ? entry : undefined;
+    return typeof entry.freshUntil === 'number' &&
+      typeof entry.staleUntil === 'number' &&
+      Array.isArray(entry.tags)
+      ? entry
+      : undefined;
   } catch {
     return undefined;
   }

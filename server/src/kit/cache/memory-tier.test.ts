@@ -126,7 +126,8 @@ describe('createMemoryTier', () => {
       expect(memory.get('a')?.value).toBe('new');
 
       memory.set('evicted', entry('E', clock.now() + 60_000, ['evicted-tag']), 10);
-      for (let i = 0; i < 20; i += 1) memory.set(`filler${String(i)}`, entry(i, clock.now() + 60_000), 10);
+      for (let i = 0; i < 20; i += 1)
+        memory.set(`filler${String(i)}`, entry(i, clock.now() + 60_000), 10);
       expect(memory.get('evicted')).toBeUndefined();
       expect(memory.dropTags(['evicted-tag'])).toBe(0);
 

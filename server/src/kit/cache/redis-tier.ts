@@ -55,7 +55,12 @@ export function createRedisTier(options: RedisTierOptions): SharedTier {
   };
   const client = new Redis(options.url, connection);
   // The subscriber needs its offline queue: its SUBSCRIBE is replayed after every reconnect.
-  const subscriber = new Redis(options.url, { ...connection, enableOfflineQueue: true, autoResubscribe: true, commandTimeout: undefined });
+  const subscriber = new Redis(options.url, {
+    ...connection,
+    enableOfflineQueue: true,
+    autoResubscribe: true,
+    commandTimeout: undefined,
+  });
   const listeners: ((tags: string[]) => void)[] = [];
 
   let healthy = true;
@@ -64,7 +69,9 @@ export function createRedisTier(options: RedisTierOptions): SharedTier {
     settled = true;
     if (!healthy) return;
     healthy = false;
-    options.log.warn('redis unavailable: serving from memory and the upstreams until it is back', { error: error instanceof Error ? error.message : String(error) });
+    options.log.warn('redis unavailable: serving from memory and the upstreams until it is back', {
+      error: error instanceof Error ? error.message : String(error),
+    });
   };
   /** A command that failed: trouble, unless the first connection is simply not made yet. */
   const failed = (error: unknown): void => {
@@ -82,7 +89,8 @@ export function createRedisTier(options: RedisTierOptions): SharedTier {
   subscriber.on('message', (_channel: string, message: string) => {
     try {
       const { tags } = JSON.parse(message) as { tags?: unknown; from?: string };
-      if (Array.isArray(tags) && tags.every((tag) => typeof tag === 'string')) for (const listener of listeners) listener(tags);
+      if (Array.isArray(tags) && tags.every((tag) => typeof tag === 'string'))
+        for (const listener of listeners) listener(tags);
     } catch {
       // not one of ours
     }
@@ -104,7 +112,11 @@ export function createRedisTier(options: RedisTierOptions): SharedTier {
       try {
         const ttl = Math.max(1, Math.ceil(ttlMs));
         const batch = client.multi().set(valueKey(key), serialized, 'PX', ttl);
-        for (const tag of tags) batch.sadd(tagKey(tag), valueKey(key)).pexpire(tagKey(tag), ttl, 'GT').pexpire(tagKey(tag), ttl, 'NX');
+        for (const tag of tags)
+          batch
+            .sadd(tagKey(tag), valueKey(key))
+            .pexpire(tagKey(tag), ttl, 'GT')
+            .pexpire(tagKey(tag), ttl, 'NX');
         await batch.exec();
       } catch (error) {
         failed(error);

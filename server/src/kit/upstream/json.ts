@@ -8,15 +8,23 @@ import { UpstreamError } from './upstream-error.js';
  * "no such user", "no reviews") is the caller's to decide before calling this.
  */
 export function decodeJson<S extends z.ZodType>(answer: UpstreamAnswer, schema: S): z.output<S> {
-  if (answer.status < 200 || answer.status > 299) throw new UpstreamError(answer.upstream, 'http', { status: answer.status });
+  if (answer.status < 200 || answer.status > 299)
+    throw new UpstreamError(answer.upstream, 'http', { status: answer.status });
   let body: unknown;
   try {
     body = JSON.parse(answer.text);
   } catch (error) {
-    throw new UpstreamError(answer.upstream, 'invalid-response', { status: answer.status, cause: error });
+    throw new UpstreamError(answer.upstream, 'invalid-response', {
+      status: answer.status,
+      cause: error,
+    });
   }
   const result = schema.safeParse(body);
-  if (!result.success) throw new UpstreamError(answer.upstream, 'invalid-response', { status: answer.status, cause: result.error });
+  if (!result.success)
+    throw new UpstreamError(answer.upstream, 'invalid-response', {
+      status: answer.status,
+      cause: result.error,
+    });
   return result.data;
 }
 

@@ -46,14 +46,21 @@ function readBounded(body: Body, maxBytes: number): Promise<string> {
     body.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > maxBytes) {
-        body.destroy(new AnswerTooLargeError(`the answer is longer than ${String(maxBytes)} bytes`));
+        body.destroy(
+          new AnswerTooLargeError(`the answer is longer than ${String(maxBytes)} bytes`),
+        );
         return;
       }
       chunks.push(chunk);
     });
     body.once('error', reject);
     body.once('end', () => {
-      resolve((chunks.length === 1 ? (chunks[0] ?? Buffer.alloc(0)) : Buffer.concat(chunks, size)).toString('utf8'));
+      resolve(
+        (chunks.length === 1
+          ? (chunks[0] ?? Buffer.alloc(0))
+          : Buffer.concat(chunks, size)
+        ).toString('utf8'),
+      );
     });
   });
 }
@@ -81,7 +88,9 @@ export function createTransport(options: TransportOptions = {}): Transport {
       const declared = Number(answer.headers['content-length']);
       if (declared > outgoing.maxBytes) {
         answer.body.destroy();
-        throw new AnswerTooLargeError(`the answer announces ${String(declared)} bytes, more than ${String(outgoing.maxBytes)}`);
+        throw new AnswerTooLargeError(
+          `the answer announces ${String(declared)} bytes, more than ${String(outgoing.maxBytes)}`,
+        );
       }
       const contentType = answer.headers['content-type'];
       return {

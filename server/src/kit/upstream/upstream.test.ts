@@ -1,7 +1,20 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTransport, type Transport } from './transport.js';
-import { createUpstream, type CallOptions, type Upstream, type UpstreamAnswer, type UpstreamRequest, type UpstreamStep } from './upstream.js';
+import {
+  createUpstream,
+  type CallOptions,
+  type Upstream,
+  type UpstreamAnswer,
+  type UpstreamRequest,
+  type UpstreamStep,
+} from './upstream.js';
 import { UpstreamError } from './upstream-error.js';
 
 interface Received {
@@ -60,7 +73,8 @@ async function startServer(handler: Handler): Promise<TestServer> {
 /** A server that never answers. */
 function portOf(server: Server): number {
   const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('the server does not listen on TCP');
+  if (address === null || typeof address === 'string')
+    throw new Error('the server does not listen on TCP');
   return address.port;
 }
 
@@ -85,7 +99,10 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-function upstreamAt(baseUrl: string, options: { timeoutMs?: number; maxBytes?: number; steps?: UpstreamStep[] } = {}): Upstream {
+function upstreamAt(
+  baseUrl: string,
+  options: { timeoutMs?: number; maxBytes?: number; steps?: UpstreamStep[] } = {},
+): Upstream {
   return createUpstream({
     name: 'erp',
     baseUrl,
@@ -101,8 +118,12 @@ function upstreamAt(baseUrl: string, options: { timeoutMs?: number; maxBytes?: n
 const raw = (answer: UpstreamAnswer): UpstreamAnswer => answer;
 
 /** One call of `upstream` that answers the raw answer. */
-const send = (upstream: Upstream, path: string, request: Partial<UpstreamRequest> = {}, call: CallOptions = {}): Promise<UpstreamAnswer> =>
-  upstream.call({ operation: 'Test', path, ...request }, raw, call);
+const send = (
+  upstream: Upstream,
+  path: string,
+  request: Partial<UpstreamRequest> = {},
+  call: CallOptions = {},
+): Promise<UpstreamAnswer> => upstream.call({ operation: 'Test', path, ...request }, raw, call);
 
 /** A client of the test server whose calls answer the raw answer. */
 function client(baseUrl: string, timeoutMs = 2_000) {
@@ -127,7 +148,8 @@ async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
 
 /** Asserts that nothing a client must not see (URL, host, port, API key) is in the error's text or JSON. */
 function expectNoLeak(error: unknown, port: number): void {
-  if (!(error instanceof UpstreamError)) throw new Error('expected an UpstreamError', { cause: error });
+  if (!(error instanceof UpstreamError))
+    throw new Error('expected an UpstreamError', { cause: error });
   for (const text of [String(error), error.message, JSON.stringify(error)]) {
     expect(text).not.toContain('http://');
     expect(text).not.toContain('127.0.0.1');
@@ -160,7 +182,9 @@ describe('createUpstream: the call path of one upstream', () => {
     const server = await startServer((_req, res) => {
       res.end('ok');
     });
-    const response = await client(`${server.origin}/api/v1/`).request('/items', { query: { skus: '1,2', q: 'a b&c' } });
+    const response = await client(`${server.origin}/api/v1/`).request('/items', {
+      query: { skus: '1,2', q: 'a b&c' },
+    });
 
     expect(response).toMatchObject({ status: 200, text: 'ok' });
     expect(server.received).toHaveLength(1);
@@ -176,9 +200,18 @@ describe('createUpstream: the call path of one upstream', () => {
     const server = await startServer((_req, res) => {
       res.end();
     });
-    await send(upstreamAt(server.origin), '/h', { headers: { accept: 'text/xml' } }, { scope: { requestId: 'req-42' } });
+    await send(
+      upstreamAt(server.origin),
+      '/h',
+      { headers: { accept: 'text/xml' } },
+      { scope: { requestId: 'req-42' } },
+    );
 
-    expect(server.received[0]?.headers).toMatchObject({ 'x-api-key': API_KEY, accept: 'text/xml', 'x-request-id': 'req-42' });
+    expect(server.received[0]?.headers).toMatchObject({
+      'x-api-key': API_KEY,
+      accept: 'text/xml',
+      'x-request-id': 'req-42',
+    });
   });
 
   it('sends a POST body exactly, non-ASCII text included, with its content-type', async () => {
@@ -215,7 +248,12 @@ describe('createUpstream: the call path of one upstream', () => {
       contentType: 'application/json',
       text: '{"error":"not found"}',
     });
-    await expect(http.request('/broken')).resolves.toEqual({ upstream: 'erp', status: 500, contentType: 'text/plain', text: 'upstream exploded' });
+    await expect(http.request('/broken')).resolves.toEqual({
+      upstream: 'erp',
+      status: 500,
+      contentType: 'text/plain',
+      text: 'upstream exploded',
+    });
   });
 
   it('returns a 302 as it is and never follows its Location', async () => {
@@ -244,7 +282,9 @@ describe('createUpstream: the call path of one upstream', () => {
 
   it('rejects with kind timeout when the caller signal aborts with a TimeoutError', async () => {
     const server = await hangingServer();
-    const error = await rejectionOf(client(server.origin, 5_000).request('/slow', { signal: AbortSignal.timeout(100) }));
+    const error = await rejectionOf(
+      client(server.origin, 5_000).request('/slow', { signal: AbortSignal.timeout(100) }),
+    );
 
     expect(error).toBeInstanceOf(UpstreamError);
     expect(error).toMatchObject({ service: 'erp', kind: 'timeout' });
@@ -254,7 +294,9 @@ describe('createUpstream: the call path of one upstream', () => {
   it('rejects with kind network when the caller aborts its signal', async () => {
     const server = await hangingServer();
     const controller = new AbortController();
-    const call = rejectionOf(client(server.origin, 5_000).request('/slow', { signal: controller.signal }));
+    const call = rejectionOf(
+      client(server.origin, 5_000).request('/slow', { signal: controller.signal }),
+    );
     await expect.poll(() => server.received.length).toBe(1);
     controller.abort();
     const error = await call;
@@ -299,7 +341,9 @@ describe('createUpstream: the call path of one upstream', () => {
       });
     });
     const controller = new AbortController();
-    const call = rejectionOf(client(server.origin, 5_000).request('/slow', { signal: controller.signal }));
+    const call = rejectionOf(
+      client(server.origin, 5_000).request('/slow', { signal: controller.signal }),
+    );
     await expect.poll(() => server.received.length).toBe(1);
     controller.abort();
 
@@ -338,7 +382,9 @@ describe('createUpstream: the call path of one upstream', () => {
         clearInterval(timer);
       });
     });
-    const error = await rejectionOf(send(upstreamAt(server.origin, { maxBytes: 100_000, timeoutMs: 5_000 }), '/endless'));
+    const error = await rejectionOf(
+      send(upstreamAt(server.origin, { maxBytes: 100_000, timeoutMs: 5_000 }), '/endless'),
+    );
 
     expect(error).toBeInstanceOf(UpstreamError);
     expect(error).toMatchObject({ service: 'erp', kind: 'invalid-response' });
@@ -354,15 +400,22 @@ describe('createUpstream: the call path of one upstream', () => {
       res.writeHead(200, { 'content-length': 2_000_000 });
       res.write(Buffer.alloc(1_000, 'x'));
     });
-    const error = await rejectionOf(send(upstreamAt(server.origin, { maxBytes: 100_000 }), '/huge'));
-    expect(error).toMatchObject({ kind: 'invalid-response', cause: { name: 'AnswerTooLargeError' } });
+    const error = await rejectionOf(
+      send(upstreamAt(server.origin, { maxBytes: 100_000 }), '/huge'),
+    );
+    expect(error).toMatchObject({
+      kind: 'invalid-response',
+      cause: { name: 'AnswerTooLargeError' },
+    });
   });
 
   it('accepts an answer of exactly maxBytes', async () => {
     const server = await startServer((_req, res) => {
       res.end('x'.repeat(100_000));
     });
-    expect((await send(upstreamAt(server.origin, { maxBytes: 100_000 }), '/exact')).text).toHaveLength(100_000);
+    expect(
+      (await send(upstreamAt(server.origin, { maxBytes: 100_000 }), '/exact')).text,
+    ).toHaveLength(100_000);
   });
 
   it('bounds the whole answer, not only its headers: an answer still arriving at timeoutMs fails with timeout', async () => {
@@ -385,7 +438,11 @@ describe('createUpstream: the call path of one upstream', () => {
       res.writeHead(404).end();
     });
     const upstream = upstreamAt(server.origin);
-    await expect(upstream.call({ operation: 'GetThing', path: '/thing' }, (answer) => (answer.status === 404 ? 'no such thing' : 'found'))).resolves.toBe('no such thing');
+    await expect(
+      upstream.call({ operation: 'GetThing', path: '/thing' }, (answer) =>
+        answer.status === 404 ? 'no such thing' : 'found',
+      ),
+    ).resolves.toBe('no such thing');
   });
 
   it("turns a decoder's own throw into invalid-response with the status, and passes an UpstreamError it throws as it is", async () => {
@@ -393,7 +450,12 @@ describe('createUpstream: the call path of one upstream', () => {
       res.writeHead(200).end('not json');
     });
     const upstream = upstreamAt(server.origin);
-    const broken = await rejectionOf(upstream.call({ operation: 'GetThing', path: '/thing' }, (answer) => JSON.parse(answer.text) as unknown));
+    const broken = await rejectionOf(
+      upstream.call(
+        { operation: 'GetThing', path: '/thing' },
+        (answer) => JSON.parse(answer.text) as unknown,
+      ),
+    );
     expect(broken).toMatchObject({ service: 'erp', kind: 'invalid-response', status: 200 });
     expect((broken as Error).cause).toBeInstanceOf(SyntaxError);
     const own = new UpstreamError('erp', 'fault', { status: 500, faultCode: 'Server' });
@@ -408,13 +470,17 @@ describe('createUpstream: the call path of one upstream', () => {
     /** A step that records what it saw, calling next once. */
     function recorder(name: string, seen: string[]): UpstreamStep {
       return async (call, next) => {
-        seen.push(`${name} before ${call.upstream} ${call.request.operation} ${call.options.scope?.requestId ?? '-'}`);
+        seen.push(
+          `${name} before ${call.upstream} ${call.request.operation} ${call.options.scope?.requestId ?? '-'}`,
+        );
         try {
           const value = await next();
           seen.push(`${name} after: value`);
           return value;
         } catch (error) {
-          seen.push(`${name} after: ${error instanceof UpstreamError ? `UpstreamError ${error.kind}` : 'other'}`);
+          seen.push(
+            `${name} after: ${error instanceof UpstreamError ? `UpstreamError ${error.kind}` : 'other'}`,
+          );
           throw error;
         }
       };
@@ -425,9 +491,18 @@ describe('createUpstream: the call path of one upstream', () => {
         res.end('ok');
       });
       const seen: string[] = [];
-      const upstream = upstreamAt(server.origin, { steps: [recorder('outer', seen), recorder('inner', seen)] });
-      await upstream.call({ operation: 'GetProduct', path: '/p' }, raw, { scope: { requestId: 'req-7' } });
-      expect(seen).toEqual(['outer before erp GetProduct req-7', 'inner before erp GetProduct req-7', 'inner after: value', 'outer after: value']);
+      const upstream = upstreamAt(server.origin, {
+        steps: [recorder('outer', seen), recorder('inner', seen)],
+      });
+      await upstream.call({ operation: 'GetProduct', path: '/p' }, raw, {
+        scope: { requestId: 'req-7' },
+      });
+      expect(seen).toEqual([
+        'outer before erp GetProduct req-7',
+        'inner before erp GetProduct req-7',
+        'inner after: value',
+        'outer after: value',
+      ]);
     });
 
     it('shows a step an expected outcome as a value and a failure as an UpstreamError', async () => {
@@ -442,8 +517,13 @@ describe('createUpstream: the call path of one upstream', () => {
         throw new UpstreamError(answer.upstream, 'http', { status: answer.status });
       };
       await upstream.call({ operation: 'GetThing', path: '/missing' }, decode);
-      await expect(upstream.call({ operation: 'GetThing', path: '/down' }, decode)).rejects.toBeInstanceOf(UpstreamError);
-      expect(seen.filter((line) => line.includes('after'))).toEqual(['breaker after: value', 'breaker after: UpstreamError http']);
+      await expect(
+        upstream.call({ operation: 'GetThing', path: '/down' }, decode),
+      ).rejects.toBeInstanceOf(UpstreamError);
+      expect(seen.filter((line) => line.includes('after'))).toEqual([
+        'breaker after: value',
+        'breaker after: UpstreamError http',
+      ]);
     });
 
     it('sends what a step adds to the headers', async () => {
@@ -473,10 +553,16 @@ describe('createUpstream: the call path of one upstream', () => {
         }
       };
       const decode = (answer: UpstreamAnswer): string => {
-        if (answer.status !== 200) throw new UpstreamError(answer.upstream, 'http', { status: answer.status });
+        if (answer.status !== 200)
+          throw new UpstreamError(answer.upstream, 'http', { status: answer.status });
         return answer.text;
       };
-      await expect(upstreamAt(server.origin, { steps: [retryOnce] }).call({ operation: 'GetThing', path: '/x' }, decode)).resolves.toBe('2');
+      await expect(
+        upstreamAt(server.origin, { steps: [retryOnce] }).call(
+          { operation: 'GetThing', path: '/x' },
+          decode,
+        ),
+      ).resolves.toBe('2');
       expect(server.received).toHaveLength(2);
     });
 
@@ -484,8 +570,11 @@ describe('createUpstream: the call path of one upstream', () => {
       const server = await startServer((_req, res) => {
         res.end();
       });
-      const open: UpstreamStep = () => Promise.reject(new UpstreamError('erp', 'network', { cause: new Error('breaker open') }));
-      await expect(send(upstreamAt(server.origin, { steps: [open] }), '/x')).rejects.toMatchObject({ kind: 'network' });
+      const open: UpstreamStep = () =>
+        Promise.reject(new UpstreamError('erp', 'network', { cause: new Error('breaker open') }));
+      await expect(send(upstreamAt(server.origin, { steps: [open] }), '/x')).rejects.toMatchObject({
+        kind: 'network',
+      });
       expect(server.received).toHaveLength(0);
     });
   });

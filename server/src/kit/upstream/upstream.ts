@@ -75,7 +75,11 @@ export interface Upstream {
    * Sends `request` and hands the answer to `decode`, which turns it into a value (an expected
    * outcome too) or throws; a throw that is not an UpstreamError becomes `invalid-response`.
    */
-  call<T>(request: UpstreamRequest, decode: (answer: UpstreamAnswer) => T, options?: CallOptions): Promise<T>;
+  call<T>(
+    request: UpstreamRequest,
+    decode: (answer: UpstreamAnswer) => T,
+    options?: CallOptions,
+  ): Promise<T>;
 }
 
 /** The time bound of one attempt ran out before the whole answer had arrived. */
@@ -84,7 +88,10 @@ export class AttemptTimeoutError extends Error {
 }
 
 /** A signal that aborts after `ms`, or with the caller's reason when the caller's signal aborts first (no AbortSignal.any: it is costly on Node 20). */
-function boundedSignal(ms: number, caller: AbortSignal | undefined): { signal: AbortSignal; stop: () => void } {
+function boundedSignal(
+  ms: number,
+  caller: AbortSignal | undefined,
+): { signal: AbortSignal; stop: () => void } {
   const controller = new AbortController();
   const timer = setTimeout(() => {
     controller.abort(new AttemptTimeoutError(`no whole answer within ${String(ms)} ms`));
@@ -103,13 +110,22 @@ function boundedSignal(ms: number, caller: AbortSignal | undefined): { signal: A
 }
 
 /** A caller's abort reason that means "out of time" (a part's budget, a deadline, AbortSignal.timeout). */
-const isTimeoutReason = (reason: unknown): boolean => reason instanceof Error && reason.name.endsWith('TimeoutError');
+const isTimeoutReason = (reason: unknown): boolean =>
+  reason instanceof Error && reason.name.endsWith('TimeoutError');
 
-function failureOf(upstream: string, error: unknown, bound: AbortSignal, caller: AbortSignal | undefined): UpstreamError {
-  if (error instanceof AnswerTooLargeError) return new UpstreamError(upstream, 'invalid-response', { cause: error });
+function failureOf(
+  upstream: string,
+  error: unknown,
+  bound: AbortSignal,
+  caller: AbortSignal | undefined,
+): UpstreamError {
+  if (error instanceof AnswerTooLargeError)
+    return new UpstreamError(upstream, 'invalid-response', { cause: error });
   if (caller?.aborted) {
     const reason: unknown = caller.reason;
-    return new UpstreamError(upstream, isTimeoutReason(reason) ? 'timeout' : 'network', { cause: reason });
+    return new UpstreamError(upstream, isTimeoutReason(reason) ? 'timeout' : 'network', {
+      cause: reason,
+    });
   }
   if (bound.aborted) return new UpstreamError(upstream, 'timeout', { cause: bound.reason });
   return new UpstreamError(upstream, 'network', { cause: error });
@@ -139,7 +155,10 @@ export function createUpstream(options: UpstreamOptions): Upstream {
   const defaults = options.headers ?? {};
   const run = compose(options.steps ?? []);
 
-  const attempt = async <T>(call: UpstreamCall, decode: (answer: UpstreamAnswer) => T): Promise<T> => {
+  const attempt = async <T>(
+    call: UpstreamCall,
+    decode: (answer: UpstreamAnswer) => T,
+  ): Promise<T> => {
     const { request, options: callOptions } = call;
     const caller = callOptions.signal;
     if (caller?.aborted) throw failureOf(name, caller.reason, caller, caller);
@@ -151,7 +170,12 @@ export function createUpstream(options: UpstreamOptions): Upstream {
       const incoming = await transport.send({
         url: `${baseUrl}${request.path}${query}`,
         method: request.method ?? 'GET',
-        headers: { ...defaults, ...request.headers, ...call.headers, ...(requestId === undefined ? {} : { 'x-request-id': requestId }) },
+        headers: {
+          ...defaults,
+          ...request.headers,
+          ...call.headers,
+          ...(requestId === undefined ? {} : { 'x-request-id': requestId }),
+        },
         ...(request.body === undefined ? {} : { body: request.body }),
         signal: bound.signal,
         maxBytes,

@@ -41,11 +41,17 @@ describe('assertBalanced', () => {
       '<Envelope xmlns="http://schemas.xmlsoap.org/soap/envelope/"><Body><Ok xmlns="urn:x">yes</Ok></Body></Envelope>',
     ],
     ['single-quoted attributes', `<a b='1' c='two words'><d e='3'/></a>`],
-    ['attribute values holding > and /', `<a href="http://x/y?z=1>0" rule='a > b / c'><b c="/>"/></a>`],
+    [
+      'attribute values holding > and /',
+      `<a href="http://x/y?z=1>0" rule='a > b / c'><b c="/>"/></a>`,
+    ],
     ['self-closing elements', '<a><b/><c x="1" /><d\n/></a>'],
     ['a self-closing root', '<a/>'],
     ['an XML declaration', '<?xml version="1.0" encoding="utf-8"?>\n<a>1</a>'],
-    ['comments before, inside and after the root', '<!-- before --><a><!-- <b> inside --></a><!-- after -->'],
+    [
+      'comments before, inside and after the root',
+      '<!-- before --><a><!-- <b> inside --></a><!-- after -->',
+    ],
     ['CDATA holding <, > and </x>', '<a><![CDATA[ 1 < 2 > 0 </x> <y> ]]></a>'],
     ['a DOCTYPE without an internal subset', '<!DOCTYPE a SYSTEM "a.dtd">\n<a/>'],
     [
@@ -128,7 +134,9 @@ describe('createXmlReader', () => {
   const read = createXmlReader({ arrays: ['item'] });
 
   it('throws an XmlShapeError for a truncated document instead of parsing it', () => {
-    expect(() => read(soapDocument.slice(0, soapDocument.indexOf('</p:item>')))).toThrow(XmlShapeError);
+    expect(() => read(soapDocument.slice(0, soapDocument.indexOf('</p:item>')))).toThrow(
+      XmlShapeError,
+    );
   });
 
   it('parses a whole document with prefixes removed and 000123 left as a string', () => {
@@ -137,7 +145,13 @@ describe('createXmlReader', () => {
       Envelope: {
         Body: {
           GetPriceResponse: {
-            item: [{ '@_sku': '000123', price: { '#text': '12.50', '@_currency': 'EUR' }, label: '<b>Sale</b> </x> 5 > 3' }],
+            item: [
+              {
+                '@_sku': '000123',
+                price: { '#text': '12.50', '@_currency': 'EUR' },
+                label: '<b>Sale</b> </x> 5 > 3',
+              },
+            ],
           },
         },
       },

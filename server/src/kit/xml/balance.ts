@@ -1,12 +1,16 @@
 /** Thrown when a document is not one element with balanced tags. */
 export class XmlShapeError extends Error {
   override readonly name = 'XmlShapeError';
-  constructor(message: string, readonly position: number) {
+  constructor(
+    message: string,
+    readonly position: number,
+  ) {
     super(`${message} at ${String(position)}`);
   }
 }
 
-const isSpace = (code: number): boolean => code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
+const isSpace = (code: number): boolean =>
+  code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
 /** Where a tag's name ends: at whitespace, `/` or `>`. */
 const isNameEnd = (code: number): boolean => isSpace(code) || code === 0x2f || code === 0x3e;
 
@@ -31,7 +35,8 @@ export function assertBalanced(xml: string): void {
       const end = lt === -1 ? xml.length : lt;
       for (let i = at; i < end; i += 1) {
         const code = xml.charCodeAt(i);
-        if (!isSpace(code) && !(i === 0 && code === 0xfeff)) throw new XmlShapeError('text outside the root element', i);
+        if (!isSpace(code) && !(i === 0 && code === 0xfeff))
+          throw new XmlShapeError('text outside the root element', i);
       }
     }
     if (lt === -1) break;
@@ -42,7 +47,8 @@ export function assertBalanced(xml: string): void {
       const expected = open.pop();
       if (expected === undefined) throw new XmlShapeError('end tag without a start tag', lt);
       const nameEnd = lt + 2 + expected.length;
-      if (!xml.startsWith(expected, lt + 2) || xml.slice(nameEnd, end).trim() !== '') throw new XmlShapeError(`end tag does not close <${expected}>`, lt);
+      if (!xml.startsWith(expected, lt + 2) || xml.slice(nameEnd, end).trim() !== '')
+        throw new XmlShapeError(`end tag does not close <${expected}>`, lt);
       at = end + 1;
     } else if (next === 0x3f /* ? */) {
       const end = xml.indexOf('?>', lt + 2);
@@ -64,7 +70,8 @@ export function assertBalanced(xml: string): void {
   }
   if (!rootSeen) throw new XmlShapeError('no root element', 0);
   const unclosed = open.at(-1);
-  if (unclosed !== undefined) throw new XmlShapeError(`<${unclosed}> is not closed (the document ends early)`, xml.length);
+  if (unclosed !== undefined)
+    throw new XmlShapeError(`<${unclosed}> is not closed (the document ends early)`, xml.length);
 }
 
 /** The `>` that ends a start tag, past quoted attribute values; -1 when there is none. */

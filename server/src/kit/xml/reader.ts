@@ -30,7 +30,10 @@ export function createXmlReader(options: XmlReaderOptions): XmlReader {
     // isArray looks at the name only: the parser need not build a path string for every element.
     jPath: false,
     isArray: (name) => arrays.has(name),
-    entityDecoder: new EntityDecoder({ numericAllowed: true, limit: { maxTotalExpansions: 10_000, maxExpandedLength: 1_000_000 } }),
+    entityDecoder: new EntityDecoder({
+      numericAllowed: true,
+      limit: { maxTotalExpansions: 10_000, maxExpandedLength: 1_000_000 },
+    }),
     processEntities: { enabled: true, maxEntityCount: 10, maxEntitySize: 1_000 },
   });
   return (xml) => {

@@ -29,7 +29,11 @@ export interface AccountsClient {
 export function createAccountsClient(upstream: Upstream): AccountsClient {
   return {
     getUser: (userId, call) =>
-      upstream.call({ operation: 'getUser', path: `/users/${segment(userId)}` }, (answer) => (answer.status === 404 ? undefined : decodeJson(answer, accountSchema)), call),
+      upstream.call(
+        { operation: 'getUser', path: `/users/${segment(userId)}` },
+        (answer) => (answer.status === 404 ? undefined : decodeJson(answer, accountSchema)),
+        call,
+      ),
     getLoyalty: (userId, call) =>
       upstream.call(
         { operation: 'getLoyalty', path: `/users/${segment(userId)}/loyalty` },

@@ -50,14 +50,18 @@ export type OrderRefusal =
   | { reason: 'out-of-stock' | 'unknown-sku'; sku: string | undefined }
   | { reason: 'invalid-address' | 'too-many-items' | 'invalid-request' };
 
-export type OrderOutcome = { placed: true; confirmation: OrderConfirmation } | { placed: false; refusal: OrderRefusal };
+export type OrderOutcome =
+  { placed: true; confirmation: OrderConfirmation } | { placed: false; refusal: OrderRefusal };
 
 export interface ErpClient {
   /** The product, or undefined when the ERP has no such SKU. */
   getProduct(sku: string, call?: CallOptions): Promise<CatalogProduct | undefined>;
   /** Products by SKU; unknown SKUs are absent. Split into parallel calls of at most 100 SKUs. */
   getProducts(skus: readonly string[], call?: CallOptions): Promise<Map<string, CatalogProduct>>;
-  searchProducts(query: SearchQuery, call?: CallOptions): Promise<{ total: number; products: CatalogSummary[] }>;
+  searchProducts(
+    query: SearchQuery,
+    call?: CallOptions,
+  ): Promise<{ total: number; products: CatalogSummary[] }>;
   /** Stock rows by SKU: every SKU asked has an entry, with no rows when nothing is on hand. Split like getProducts. */
   getStock(skus: readonly string[], call?: CallOptions): Promise<Map<string, StockRow[]>>;
   /** Places an order, idempotent by `clientReference` (so it may be sent again); a refusal is an outcome. */
@@ -67,27 +71,46 @@ export interface ErpClient {
 const readXml = createXmlReader({ arrays: ['Product', 'Attribute', 'Image', 'Stock'] });
 
 /** A SOAP answer: the Body's content, or the fault the ERP answered (its detail code, or `Server`). */
-type SoapAnswer = { ok: true; body: Record<string, unknown> } | { ok: false; code: string; sku: string | undefined };
+type SoapAnswer =
+  | { ok: true; body: Record<string, unknown> }
+  | { ok: false; code: string; sku: string | undefined };
 
-function parse<S extends z.ZodType>(answer: UpstreamAnswer, schema: S, value: unknown): z.output<S> {
+function parse<S extends z.ZodType>(
+  answer: UpstreamAnswer,
+  schema: S,
+  value: unknown,
+): z.output<S> {
   const result = schema.safeParse(value);
-  if (!result.success) throw new UpstreamError(answer.upstream, 'invalid-response', { status: answer.status, cause: result.error });
+  if (!result.success)
+    throw new UpstreamError(answer.upstream, 'invalid-response', {
+      status: answer.status,
+      cause: result.error,
+    });
   return result.data;
 }
 
 function readSoap(answer: UpstreamAnswer): SoapAnswer {
   const fault = answer.status === 500 && /\bxml\b/i.test(answer.contentType);
-  if (answer.status !== 200 && !fault) throw new UpstreamError(answer.upstream, 'http', { status: answer.status });
+  if (answer.status !== 200 && !fault)
+    throw new UpstreamError(answer.upstream, 'http', { status: answer.status });
   const body = parse(answer, soapEnvelope, readXml(answer.text));
   if (!fault) return { ok: true, body };
   const read = faultResponse.safeParse(body);
-  if (!read.success) throw new UpstreamError(answer.upstream, 'http', { status: 500, cause: read.error });
+  if (!read.success)
+    throw new UpstreamError(answer.upstream, 'http', { status: 500, cause: read.error });
   return { ok: false, code: read.data.code, sku: read.data.sku };
 }
 
 /** A fault no caller expects (`soap:Server`, AUTH_FAILED, …): a failure of the ERP. */
-const faultError = (answer: UpstreamAnswer, fault: { code: string; sku: string | undefined }): UpstreamError =>
-  new UpstreamError(answer.upstream, 'fault', { status: 500, faultCode: fault.code, ...(fault.sku === undefined ? {} : { sku: fault.sku }) });
+const faultError = (
+  answer: UpstreamAnswer,
+  fault: { code: string; sku: string | undefined },
+): UpstreamError =>
+  new UpstreamError(answer.upstream, 'fault', {
+    status: 500,
+    faultCode: fault.code,
+    ...(fault.sku === undefined ? {} : { sku: fault.sku }),
+  });
 
 const REFUSALS: Record<string, OrderRefusal['reason']> = {
   OUT_OF_STOCK: 'out-of-stock',
@@ -105,18 +128,29 @@ const REFUSALS: Record<string, OrderRefusal['reason']> = {
 export function createErpClient(options: ErpClientOptions): ErpClient {
   const { upstream } = options;
 
-  const soap = <T>(operation: string, content: Record<string, unknown>, read: (answer: UpstreamAnswer, soap: SoapAnswer) => T, call: CallOptions | undefined, idempotent = true): Promise<T> =>
+  const soap = <T>(
+    operation: string,
+    content: Record<string, unknown>,
+    read: (answer: UpstreamAnswer, soap: SoapAnswer) => T,
+    call: CallOptions | undefined,
+    idempotent = true,
+  ): Promise<T> =>
     upstream.call(
       {
         operation,
         method: 'POST',
         path: '/soap/catalog',
-        headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${CATALOG_NS}#${operation}"` },
+        headers: {
+          'content-type': 'text/xml; charset=utf-8',
+          soapaction: `"${CATALOG_NS}#${operation}"`,
+        },
         body: buildXml({
           'soap:Envelope': {
             '@_xmlns:soap': SOAP_NS,
             '@_xmlns:cat': CATALOG_NS,
-            'soap:Header': { 'cat:Credentials': { 'cat:ClientId': options.clientId, 'cat:ApiKey': options.apiKey } },
+            'soap:Header': {
+              'cat:Credentials': { 'cat:ClientId': options.clientId, 'cat:ApiKey': options.apiKey },
+            },
             'soap:Body': { [`cat:${operation}`]: content },
           },
         }),
@@ -136,8 +170,10 @@ export function createErpClient(options: ErpClientOptions): ErpClient {
 
   const skuList = (skus: readonly string[]) => ({ 'cat:Sku': [...skus] });
   /** Distinct SKUs in chunks of the ERP's maximum, asked in parallel. */
-  const inChunks = <T>(skus: readonly string[], ask: (part: string[]) => Promise<T>): Promise<T[]> =>
-    Promise.all(chunk([...new Set(skus)], ERP_MAX_SKUS_PER_CALL).map(ask));
+  const inChunks = <T>(
+    skus: readonly string[],
+    ask: (part: string[]) => Promise<T>,
+  ): Promise<T[]> => Promise.all(chunk([...new Set(skus)], ERP_MAX_SKUS_PER_CALL).map(ask));
 
   return {
     getProduct: (sku, call) =>
@@ -154,7 +190,9 @@ export function createErpClient(options: ErpClientOptions): ErpClient {
     async getProducts(skus, call) {
       const found = new Map<string, CatalogProduct>();
       if (skus.length === 0) return found;
-      const parts = await inChunks(skus, (part) => soap('GetProducts', skuList(part), expect(getProductsResponse), call));
+      const parts = await inChunks(skus, (part) =>
+        soap('GetProducts', skuList(part), expect(getProductsResponse), call),
+      );
       for (const part of parts) for (const product of part) found.set(product.sku, product);
       return found;
     },
@@ -175,8 +213,12 @@ export function createErpClient(options: ErpClientOptions): ErpClient {
     async getStock(skus, call) {
       const stock = new Map<string, StockRow[]>(skus.map((sku) => [sku, []]));
       if (skus.length === 0) return stock;
-      const parts = await inChunks(skus, (part) => soap('GetStock', skuList(part), expect(getStockResponse), call));
-      for (const part of parts) for (const row of part) stock.get(row.sku)?.push({ warehouse: row.warehouse, quantity: row.quantity });
+      const parts = await inChunks(skus, (part) =>
+        soap('GetStock', skuList(part), expect(getStockResponse), call),
+      );
+      for (const part of parts)
+        for (const row of part)
+          stock.get(row.sku)?.push({ warehouse: row.warehouse, quantity: row.quantity });
       return stock;
     },
 
@@ -188,7 +230,12 @@ export function createErpClient(options: ErpClientOptions): ErpClient {
         {
           'cat:CustomerId': order.customerId,
           'cat:Currency': 'EUR',
-          'cat:Lines': { 'cat:Line': order.lines.map((line) => ({ '@_sku': line.sku, '@_quantity': String(line.quantity) })) },
+          'cat:Lines': {
+            'cat:Line': order.lines.map((line) => ({
+              '@_sku': line.sku,
+              '@_quantity': String(line.quantity),
+            })),
+          },
           'cat:ShipTo': {
             'cat:Name': order.shipTo.name,
             'cat:Street': order.shipTo.street,
@@ -199,10 +246,17 @@ export function createErpClient(options: ErpClientOptions): ErpClient {
           'cat:ClientReference': order.clientReference,
         },
         (answer, read): OrderOutcome => {
-          if (read.ok) return { placed: true, confirmation: parse(answer, placeOrderResponse, read.body) };
+          if (read.ok)
+            return { placed: true, confirmation: parse(answer, placeOrderResponse, read.body) };
           const reason = REFUSALS[read.code];
           if (reason === undefined) throw faultError(answer, read);
-          return { placed: false, refusal: reason === 'out-of-stock' || reason === 'unknown-sku' ? { reason, sku: read.sku } : { reason } };
+          return {
+            placed: false,
+            refusal:
+              reason === 'out-of-stock' || reason === 'unknown-sku'
+                ? { reason, sku: read.sku }
+                : { reason },
+          };
         },
         call,
         // Idempotent by its ClientReference: sending it again places nothing twice.

@@ -27,7 +27,10 @@ export interface CatalogProduct {
 }
 
 /** What a search result holds of a product (its images: the main one only). */
-export type CatalogSummary = Pick<CatalogProduct, 'sku' | 'status' | 'name' | 'brand' | 'category' | 'images'>;
+export type CatalogSummary = Pick<
+  CatalogProduct,
+  'sku' | 'status' | 'name' | 'brand' | 'category' | 'images'
+>;
 
 /** Units of one SKU in one warehouse (may be negative: the ERP oversells). */
 export interface StockRow {
@@ -43,7 +46,9 @@ export interface OrderConfirmation {
 }
 
 /** The text of an element, whichever way the parser shaped it; trimmed. */
-const text = z.union([z.string(), z.object({ '#text': z.string() }).transform((node) => node['#text'])]).transform((value) => value.trim());
+const text = z
+  .union([z.string(), z.object({ '#text': z.string() }).transform((node) => node['#text'])])
+  .transform((value) => value.trim());
 const attribute = z.string().transform((value) => value.trim());
 /**
  * An element that may be absent, empty (`<X/>`) or hold children. (Union options are tried in
@@ -53,15 +58,24 @@ const list = <T extends z.ZodType>(name: string, child: T) =>
   z
     .union([z.object({ [name]: z.array(child).optional() }), z.literal('')])
     .optional()
-    .transform((value): z.output<T>[] => (value === undefined || value === '' ? [] : (value[name] ?? [])));
+    .transform((value): z.output<T>[] =>
+      value === undefined || value === '' ? [] : (value[name] ?? []),
+    );
 
-const textWithAttributes = <S extends z.ZodRawShape>(shape: S) => z.object({ '#text': z.string().optional(), ...shape });
+const textWithAttributes = <S extends z.ZodRawShape>(shape: S) =>
+  z.object({ '#text': z.string().optional(), ...shape });
 
-const status = attribute.pipe(z.enum(['ACTIVE', 'DISCONTINUED'])).transform((value) => (value === 'ACTIVE' ? 'active' : 'discontinued'));
-const category = textWithAttributes({ '@_code': attribute }).transform((c) => ({ code: c['@_code'], name: (c['#text'] ?? '').trim() }));
-const images = list('Image', z.object({ '@_role': attribute.optional(), '@_href': attribute })).transform((all) =>
-  all.map((image) => ({ role: image['@_role'] ?? null, url: image['@_href'] })),
-);
+const status = attribute
+  .pipe(z.enum(['ACTIVE', 'DISCONTINUED']))
+  .transform((value) => (value === 'ACTIVE' ? 'active' : 'discontinued'));
+const category = textWithAttributes({ '@_code': attribute }).transform((c) => ({
+  code: c['@_code'],
+  name: (c['#text'] ?? '').trim(),
+}));
+const images = list(
+  'Image',
+  z.object({ '@_role': attribute.optional(), '@_href': attribute }),
+).transform((all) => all.map((image) => ({ role: image['@_role'] ?? null, url: image['@_href'] })));
 const weight = textWithAttributes({ '@_unit': attribute.pipe(z.enum(['g', 'kg'])) })
   .optional()
   .transform((node, ctx) => {
@@ -88,52 +102,88 @@ const productElement = z.object({
   UpdatedAt: text.pipe(z.iso.datetime({ offset: true })),
 });
 
-const product = productElement.transform(
-  (p): CatalogProduct => ({
-    sku: p['@_sku'],
-    status: p['@_status'],
-    name: p.Name,
-    description: p.Description ?? null,
-    brand: p.Brand,
-    category: p.Category,
-    attributes: p.Attributes.map((a) => ({ name: a['@_name'], value: (a['#text'] ?? '').trim() })),
-    images: p.Images,
-    weightGrams: p.Weight,
-    ean: p.Ean ?? null,
-    updatedAt: new Date(p.UpdatedAt),
-  }),
-);
+const product = productElement.transform((p): CatalogProduct => ({
+  sku: p['@_sku'],
+  status: p['@_status'],
+  name: p.Name,
+  description: p.Description ?? null,
+  brand: p.Brand,
+  category: p.Category,
+  attributes: p.Attributes.map((a) => ({ name: a['@_name'], value: (a['#text'] ?? '').trim() })),
+  images: p.Images,
+  weightGrams: p.Weight,
+  ean: p.Ean ?? null,
+  updatedAt: new Date(p.UpdatedAt),
+}));
 
 const summary = productElement
   .pick({ '@_sku': true, '@_status': true, Name: true, Brand: true, Category: true, Images: true })
-  .transform((p): CatalogSummary => ({ sku: p['@_sku'], status: p['@_status'], name: p.Name, brand: p.Brand, category: p.Category, images: p.Images }));
+  .transform((p): CatalogSummary => ({
+    sku: p['@_sku'],
+    status: p['@_status'],
+    name: p.Name,
+    brand: p.Brand,
+    category: p.Category,
+    images: p.Images,
+  }));
 
 /** A SOAP envelope: its Body is read by one of the schemas below. */
-export const soapEnvelope = z.object({ Envelope: z.object({ Body: z.record(z.string(), z.unknown()) }) }).transform((doc) => doc.Envelope.Body);
+export const soapEnvelope = z
+  .object({ Envelope: z.object({ Body: z.record(z.string(), z.unknown()) }) })
+  .transform((doc) => doc.Envelope.Body);
 
-export const getProductResponse = z.object({ GetProductResponse: z.object({ Product: z.tuple([product]) }) }).transform((b) => b.GetProductResponse.Product[0]);
+export const getProductResponse = z
+  .object({ GetProductResponse: z.object({ Product: z.tuple([product]) }) })
+  .transform((b) => b.GetProductResponse.Product[0]);
 
 /** An empty response element parses as '' (the rarer shape: second). */
-const responseOf = <S extends z.ZodRawShape>(shape: S) => z.union([z.object(shape), z.literal('').transform(() => ({}))]);
+const responseOf = <S extends z.ZodRawShape>(shape: S) =>
+  z.union([z.object(shape), z.literal('').transform(() => ({}))]);
 
 export const getProductsResponse = z
   .object({ GetProductsResponse: responseOf({ Product: z.array(product).optional() }) })
-  .transform((b) => ('Product' in b.GetProductsResponse ? (b.GetProductsResponse.Product ?? []) : []));
+  .transform((b) =>
+    'Product' in b.GetProductsResponse ? (b.GetProductsResponse.Product ?? []) : [],
+  );
 
-const count = z.string().trim().regex(/^\d{1,9}$/).transform(Number);
+const count = z
+  .string()
+  .trim()
+  .regex(/^\d{1,9}$/)
+  .transform(Number);
 
 export const searchProductsResponse = z
   .object({
-    SearchProductsResponse: z.object({ '@_total': count, '@_page': count, '@_pageSize': count, Product: z.array(summary).optional() }),
+    SearchProductsResponse: z.object({
+      '@_total': count,
+      '@_page': count,
+      '@_pageSize': count,
+      Product: z.array(summary).optional(),
+    }),
   })
-  .transform((b) => ({ total: b.SearchProductsResponse['@_total'], products: b.SearchProductsResponse.Product ?? [] }));
+  .transform((b) => ({
+    total: b.SearchProductsResponse['@_total'],
+    products: b.SearchProductsResponse.Product ?? [],
+  }));
 
-const stockRow = z.object({ '@_sku': attribute, '@_warehouse': attribute, '#text': z.string().trim().regex(/^-?\d{1,9}$/).transform(Number) });
+const stockRow = z.object({
+  '@_sku': attribute,
+  '@_warehouse': attribute,
+  '#text': z
+    .string()
+    .trim()
+    .regex(/^-?\d{1,9}$/)
+    .transform(Number),
+});
 
 export const getStockResponse = z
   .object({ GetStockResponse: responseOf({ Stock: z.array(stockRow).optional() }) })
   .transform((b) =>
-    ('Stock' in b.GetStockResponse ? (b.GetStockResponse.Stock ?? []) : []).map((row) => ({ sku: row['@_sku'], warehouse: row['@_warehouse'], quantity: row['#text'] })),
+    ('Stock' in b.GetStockResponse ? (b.GetStockResponse.Stock ?? []) : []).map((row) => ({
+      sku: row['@_sku'],
+      warehouse: row['@_warehouse'],
+      quantity: row['#text'],
+    })),
   );
 
 export const faultResponse = z
@@ -141,7 +191,12 @@ export const faultResponse = z
     Fault: z.object({
       faultcode: text,
       faultstring: text.optional(),
-      detail: z.union([z.string(), z.object({ CatalogFault: z.object({ Code: text, Sku: text.optional() }).optional() })]).optional(),
+      detail: z
+        .union([
+          z.string(),
+          z.object({ CatalogFault: z.object({ Code: text, Sku: text.optional() }).optional() }),
+        ])
+        .optional(),
     }),
   })
   .transform((b) => {
@@ -169,7 +224,10 @@ export const placeOrderResponse = z
     return {
       orderNo: confirmation['@_orderNo'],
       status: confirmation['@_status'],
-      total: { amount: (confirmation.Total['#text'] ?? '').trim(), currency: confirmation.Total['@_currency'] },
+      total: {
+        amount: (confirmation.Total['#text'] ?? '').trim(),
+        currency: confirmation.Total['@_currency'],
+      },
       estimatedDelivery: confirmation.EstimatedDelivery ?? null,
     };
   });

@@ -12,7 +12,10 @@ export interface EcbRates {
 
 const readXml = createXmlReader({ arrays: ['Cube'] });
 
-const decimal = z.string().trim().regex(/^\d{1,12}(\.\d{1,12})?$/);
+const decimal = z
+  .string()
+  .trim()
+  .regex(/^\d{1,12}(\.\d{1,12})?$/);
 const ecbSchema = z
   .object({
     Envelope: z.object({
@@ -21,7 +24,17 @@ const ecbSchema = z
           Cube: z.tuple([
             z.object({
               '@_time': z.iso.date(),
-              Cube: z.array(z.object({ '@_currency': z.string().trim().regex(/^[A-Z]{3}$/), '@_rate': decimal })).min(1),
+              Cube: z
+                .array(
+                  z.object({
+                    '@_currency': z
+                      .string()
+                      .trim()
+                      .regex(/^[A-Z]{3}$/),
+                    '@_rate': decimal,
+                  }),
+                )
+                .min(1),
             }),
           ]),
         }),
@@ -30,7 +43,10 @@ const ecbSchema = z
   })
   .transform((doc): EcbRates => {
     const day = doc.Envelope.Cube[0].Cube[0];
-    return { date: day['@_time'], rates: new Map(day.Cube.map((cube) => [cube['@_currency'], cube['@_rate']])) };
+    return {
+      date: day['@_time'],
+      rates: new Map(day.Cube.map((cube) => [cube['@_currency'], cube['@_rate']])),
+    };
   });
 
 export interface FxClient {
@@ -44,9 +60,14 @@ export function createFxClient(upstream: Upstream): FxClient {
       upstream.call(
         { operation: 'getDailyRates', path: '/stats/eurofxref/eurofxref-daily.xml' },
         (answer) => {
-          if (answer.status !== 200) throw new UpstreamError(answer.upstream, 'http', { status: answer.status });
+          if (answer.status !== 200)
+            throw new UpstreamError(answer.upstream, 'http', { status: answer.status });
           const result = ecbSchema.safeParse(readXml(answer.text));
-          if (!result.success) throw new UpstreamError(answer.upstream, 'invalid-response', { status: 200, cause: result.error });
+          if (!result.success)
+            throw new UpstreamError(answer.upstream, 'invalid-response', {
+              status: 200,
+              cause: result.error,
+            });
           return result.data;
         },
         call,

@@ -4,7 +4,14 @@ import type { CallOptions, Upstream } from '../../kit/upstream/upstream.js';
 
 const notificationsSchema = z.object({
   unread: z.number().int().min(0),
-  items: z.array(z.object({ id: z.string(), kind: z.string(), text: z.string(), createdAt: z.iso.datetime({ offset: true }).transform((value) => new Date(value)) })),
+  items: z.array(
+    z.object({
+      id: z.string(),
+      kind: z.string(),
+      text: z.string(),
+      createdAt: z.iso.datetime({ offset: true }).transform((value) => new Date(value)),
+    }),
+  ),
 });
 /** How many notifications are unread, and the newest of them. */
 export type Notifications = z.output<typeof notificationsSchema>;
@@ -17,8 +24,15 @@ export function createNotificationsClient(upstream: Upstream): NotificationsClie
   return {
     unread: (userId, limit, call) =>
       upstream.call(
-        { operation: 'getNotifications', path: `/users/${segment(userId)}/notifications`, query: { unread: 'true', limit: String(limit) } },
-        (answer) => (answer.status === 404 ? { unread: 0, items: [] } : decodeJson(answer, notificationsSchema)),
+        {
+          operation: 'getNotifications',
+          path: `/users/${segment(userId)}/notifications`,
+          query: { unread: 'true', limit: String(limit) },
+        },
+        (answer) =>
+          answer.status === 404
+            ? { unread: 0, items: [] }
+            : decodeJson(answer, notificationsSchema),
         call,
       ),
   };

@@ -6,7 +6,13 @@ const orderSchema = z.object({
   orderNo: z.string(),
   placedAt: z.iso.datetime({ offset: true }).transform((value) => new Date(value)),
   status: z.enum(['ACCEPTED', 'PICKING', 'SHIPPED', 'DELIVERED', 'CANCELLED']),
-  total: z.object({ amount: z.string().trim().regex(/^-?\d{1,12}(\.\d{1,6})?$/), currency: z.string().regex(/^[A-Z]{3}$/) }),
+  total: z.object({
+    amount: z
+      .string()
+      .trim()
+      .regex(/^-?\d{1,12}(\.\d{1,6})?$/),
+    currency: z.string().regex(/^[A-Z]{3}$/),
+  }),
   lineCount: z.number().int().min(0),
 });
 /** A placed order; its total stays in the currency it was placed in. */
@@ -23,7 +29,11 @@ export function createOrdersClient(upstream: Upstream): OrdersClient {
   return {
     list: (userId, limit, call) =>
       upstream.call(
-        { operation: 'listOrders', path: `/users/${segment(userId)}/orders`, query: { limit: String(limit) } },
+        {
+          operation: 'listOrders',
+          path: `/users/${segment(userId)}/orders`,
+          query: { limit: String(limit) },
+        },
         (answer) => (answer.status === 404 ? [] : decodeJson(answer, ordersSchema).orders),
         call,
       ),

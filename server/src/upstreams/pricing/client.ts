@@ -12,7 +12,10 @@ export interface Price {
   promotion: { code: string; label: string } | null;
 }
 
-const decimal = z.string().trim().regex(/^\d{1,12}(\.\d{1,6})?$/);
+const decimal = z
+  .string()
+  .trim()
+  .regex(/^\d{1,12}(\.\d{1,6})?$/);
 const pricesSchema = z.object({
   prices: z.array(
     z.object({
@@ -20,7 +23,10 @@ const pricesSchema = z.object({
       currency: z.literal('EUR'),
       amount: decimal,
       compareAt: decimal.nullish().transform((v) => v ?? null),
-      promotion: z.object({ code: z.string(), label: z.string() }).nullish().transform((v) => v ?? null),
+      promotion: z
+        .object({ code: z.string(), label: z.string() })
+        .nullish()
+        .transform((v) => v ?? null),
     }),
   ),
 });
@@ -38,11 +44,16 @@ export function createPricingClient(upstream: Upstream): PricingClient {
       if (unique.length === 0) return prices;
       const parts = await Promise.all(
         chunk(unique, PRICING_MAX_SKUS_PER_CALL).map((part) =>
-          upstream.call({ operation: 'getPrices', path: '/v2/prices', query: { skus: part.join(',') } }, (answer) => decodeJson(answer, pricesSchema), call),
+          upstream.call(
+            { operation: 'getPrices', path: '/v2/prices', query: { skus: part.join(',') } },
+            (answer) => decodeJson(answer, pricesSchema),
+            call,
+          ),
         ),
       );
       for (const part of parts) {
-        for (const { sku, amount, compareAt, promotion } of part.prices) prices.set(sku, { amount, compareAt, promotion });
+        for (const { sku, amount, compareAt, promotion } of part.prices)
+          prices.set(sku, { amount, compareAt, promotion });
       }
       return prices;
     },

@@ -28,8 +28,15 @@ export function createReviewsClient(upstream: Upstream): ReviewsClient {
   return {
     getReviews: (sku, limit, call) =>
       upstream.call(
-        { operation: 'getReviews', path: `/products/${segment(sku)}/reviews`, query: { limit: String(limit), sort: 'recent' } },
-        (answer) => (answer.status === 404 ? { summary: { average: 0, count: 0 }, reviews: [] } : decodeJson(answer, reviewsSchema)),
+        {
+          operation: 'getReviews',
+          path: `/products/${segment(sku)}/reviews`,
+          query: { limit: String(limit), sort: 'recent' },
+        },
+        (answer) =>
+          answer.status === 404
+            ? { summary: { average: 0, count: 0 }, reviews: [] }
+            : decodeJson(answer, reviewsSchema),
         call,
       ),
   };

@@ -15,7 +15,10 @@ export function createWishlistClient(upstream: Upstream): WishlistClient {
     get: (userId, call) =>
       upstream.call(
         { operation: 'getWishlist', path: `/users/${segment(userId)}/wishlist` },
-        (answer) => (answer.status === 404 ? [] : decodeJson(answer, wishlistSchema).skus.filter((sku) => SKU_PATTERN.test(sku))),
+        (answer) =>
+          answer.status === 404
+            ? []
+            : decodeJson(answer, wishlistSchema).skus.filter((sku) => SKU_PATTERN.test(sku)),
         call,
       ),
   };
