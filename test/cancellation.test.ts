@@ -6,7 +6,7 @@ import { useBff, type Bff } from './helpers/bff.js';
 const LONG_BUDGET_MS = '20000';
 /** Well within LONG_BUDGET_MS: how long the BFF may take to cancel the upstream calls of a client gone away. */
 const CANCELLED_WITHIN_MS = 3_000;
-/** PART_TIMEOUT_MS's default (API.md: "about a second") and some slack for the cancellation to reach the upstream. */
+/** PART_TIMEOUT_MS's default (docs/api.md: "about a second") and some slack for the cancellation to reach the upstream. */
 const DEFAULT_BUDGET_BOUND_MS = 2_500;
 
 /** Settles to 'answered' or the error, so that an aborted call never goes unhandled while the test polls. */

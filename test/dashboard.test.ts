@@ -290,7 +290,7 @@ describe('account.dashboard', () => {
     expect(dashboard.degraded).toEqual(['prices']);
   });
 
-  it("lists several degraded parts in API.md's declared order, whatever order they fail in", async () => {
+  it("lists several degraded parts in docs/api.md's declared order, whatever order they fail in", async () => {
     const { sandbox } = bff();
     sandbox.faults.inject('pricing', { kind: 'malformed' });
     sandbox.faults.inject('recommendations', { kind: 'reset' });

@@ -352,7 +352,7 @@ describe('orders.place input', () => {
     const { userId, client } = await shopperWith(bff(), [[SKU.tenEuro, 1]]);
     const ordersBefore = sandbox.store.placedOrders.length;
     const { data } = await errorOf(place(client, shipTo));
-    // The schema or the ERP (INVALID_ADDRESS) may refuse it: API.md allows either.
+    // The schema or the ERP (INVALID_ADDRESS) may refuse it: docs/api.md allows either.
     expect(data).toMatchObject({ code: 'BAD_REQUEST', httpStatus: 400 });
     expect(sandbox.store.placedOrders.length).toBe(ordersBefore);
     expect(storedCart(bff(), userId)).toEqual([{ sku: '000219', quantity: 1 }]);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { useBff } from './helpers/bff.js';
 import { useExtraBffs } from './helpers/wire.js';
 
-/** API.md: an optional part's budget is "about a second" (PART_TIMEOUT_MS, default 1000). */
+/** docs/api.md: an optional part's budget is "about a second" (PART_TIMEOUT_MS, default 1000). */
 const PAGE_BOUND_MS = 1_800;
 
 const ORDINARY_AVAILABILITY = {

@@ -1,7 +1,7 @@
 import { startSandbox, type Sandbox } from '@storefront/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-/** The configuration variables of API.md that the BFF needs when upstreams are configured. */
+/** The configuration variables of docs/api.md that the BFF needs when upstreams are configured. */
 const REQUIRED_WITH_URLS = [
   'ERP_URL',
   'FX_URL',
@@ -36,7 +36,7 @@ describe('the sandbox as the BFF sees it', () => {
     await sandbox.close();
   });
 
-  it('gives every variable API.md requires with the upstream URLs, each URL under the base path', () => {
+  it('gives every variable docs/api.md requires with the upstream URLs, each URL under the base path', () => {
     const env = sandbox.env();
     expect(Object.keys(env)).toEqual(expect.arrayContaining(REQUIRED_WITH_URLS));
     for (const [name, value] of Object.entries(env)) {

@@ -383,7 +383,7 @@ describe('sign-in when the identity provider is down', () => {
     ['answers 500', { kind: 'status', status: 500 }, ['BAD_GATEWAY']],
     ['resets the connection', { kind: 'reset' }, ['BAD_GATEWAY']],
     ['answers a malformed JWKS', { kind: 'malformed' }, ['BAD_GATEWAY']],
-    // API.md: a required upstream past its budget is GATEWAY_TIMEOUT, one that fails BAD_GATEWAY; either is UPSTREAM_UNAVAILABLE.
+    // docs/api.md: a required upstream past its budget is GATEWAY_TIMEOUT, one that fails BAD_GATEWAY; either is UPSTREAM_UNAVAILABLE.
     ['hangs', { kind: 'hang' }, ['BAD_GATEWAY', 'GATEWAY_TIMEOUT']],
   ];
 

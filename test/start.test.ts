@@ -46,7 +46,7 @@ async function answers(url: string): Promise<boolean> {
 }
 
 describe('npm start: the development entry (dev/) and the server', () => {
-  it('needs a build', () => {
+  it('finds the compiled server and development entry (npm test builds them first)', () => {
     expect(
       existsSync(main),
       'server/dist/main.js is missing: `npm test` builds it, or run `npm run build`',

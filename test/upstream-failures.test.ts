@@ -6,7 +6,7 @@ import { expectNoLeak, rawRequest, useExtraBffs, wireError } from './helpers/wir
 const HTTP_STATUS = { BAD_GATEWAY: 502, GATEWAY_TIMEOUT: 504 } as const;
 
 /**
- * A required upstream's failure as API.md's errors table has it, both through the typed client and
+ * A required upstream's failure as docs/api.md's errors table has it, both through the typed client and
  * on the wire: the code, UPSTREAM_UNAVAILABLE, no stack, and nothing of the upstream in the answer.
  */
 async function expectUpstreamUnavailable(

@@ -65,7 +65,7 @@ export interface Sandbox {
   calls: CallCounter;
   store: SandboxStore;
   users: readonly { username: string; password: string; userId: string }[];
-  /** The BFF's environment variables (API.md) that point at this sandbox. */
+  /** The BFF's environment variables (docs/api.md) that point at this sandbox. */
   env(): Record<string, string>;
   close(): Promise<void>;
 }
@@ -84,7 +84,7 @@ function realisticLatency(service: ServiceName): () => number {
   }
 }
 
-/** Starts every upstream of UPSTREAMS.md and the identity provider in this process, on free ports. */
+/** Starts every upstream of docs/upstreams.md and the identity provider in this process, on free ports. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const store = createStore(options);
   const keys = Object.fromEntries(

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** The upstream URL variables of API.md: all or none. */
+/** The upstream URL variables of docs/api.md: all or none. */
 export const UPSTREAM_URL_VARIABLES = [
   'ERP_URL',
   'FX_URL',

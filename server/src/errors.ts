@@ -8,7 +8,7 @@ import type { OrderRefusal } from './upstreams/erp/client.js';
 
 type Code = TRPCError['code'];
 
-/** A TRPCError with API.md's `appCode` (and, for CONFLICT at orders.place, the SKU). */
+/** A TRPCError with docs/api.md's `appCode` (and, for CONFLICT at orders.place, the SKU). */
 export class ApiError extends TRPCError {
   readonly appCode: AppErrorCode | null;
   readonly sku: string | undefined;
@@ -97,7 +97,7 @@ const unavailable = (code: Code, message: string, cause: unknown): ApiError =>
   new ApiError({ code, message, appCode: 'UPSTREAM_UNAVAILABLE', cause });
 
 /**
- * The one mapping from what went wrong to what a client sees (API.md's error table). Messages are
+ * The one mapping from what went wrong to what a client sees (docs/api.md's error table). Messages are
  * ours: an upstream's URL, key, body or stack never reaches a client.
  */
 export function toApiError(error: unknown): TRPCError {

@@ -61,7 +61,7 @@ const t = initTRPC
     },
   });
 
-/** Turns whatever a procedure threw into API.md's errors, in one place. */
+/** Turns whatever a procedure threw into docs/api.md's errors, in one place. */
 const mapErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok) throw toApiError(result.error);

@@ -1,4 +1,4 @@
-/** `error.data.appCode` values of API.md's error table. */
+/** `error.data.appCode` values of docs/api.md's error table. */
 export const APP_ERROR_CODES = [
   'PRODUCT_NOT_FOUND',
   'OUT_OF_STOCK',

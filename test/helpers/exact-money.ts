@@ -1,7 +1,7 @@
 import { FX_RATES } from '@storefront/sandbox';
 
 /**
- * An independent oracle of API.md's money rules for expected values in tests: exact decimal
+ * An independent oracle of docs/api.md's money rules for expected values in tests: exact decimal
  * arithmetic on BigInt (never binary floating point), rounding half away from zero to the
  * currency's minor unit (0 digits for JPY, KRW and ISK, 2 for every other).
  */
@@ -76,7 +76,7 @@ export function sum(amounts: readonly string[], currency: string): string {
   );
 }
 
-/** `{ amount, currencyCode }` as API.md's Money. */
+/** `{ amount, currencyCode }` as docs/api.md's Money. */
 export const money = (
   amount: string,
   currencyCode: string,

@@ -42,7 +42,7 @@ export interface SignedInCall {
   input?: unknown;
 }
 
-/** Every signed-in procedure of API.md, each with valid input (so only the token can be what is wrong). */
+/** Every signed-in procedure of docs/api.md, each with valid input (so only the token can be what is wrong). */
 export const SIGNED_IN_CALLS: readonly SignedInCall[] = [
   { path: 'cart.get', type: 'query', input: {} },
   { path: 'cart.setItem', type: 'mutation', input: { sku: '000219', quantity: 1 } },

@@ -60,7 +60,7 @@ export function wireError(
 }
 
 /**
- * Asserts that a raw answer carries nothing API.md keeps from clients: the sandbox's upstream URLs,
+ * Asserts that a raw answer carries nothing docs/api.md keeps from clients: the sandbox's upstream URLs,
  * hosts and ports, any API key, stack traces, and raw upstream (SOAP/XML or HTML) body fragments.
  */
 export function expectNoLeak(bff: Bff, text: string): void {

@@ -99,7 +99,7 @@ async function part<T>(
   }
 }
 
-/** product.page per API.md, in EUR: one GetProduct, prices, GetStock, reviews and recommendations in parallel. */
+/** product.page per docs/api.md, in EUR: one GetProduct, prices, GetStock, reviews and recommendations in parallel. */
 export async function productPage(config: BaselineConfig, sku: string) {
   const recommended = part((signal) =>
     getRecommendations(config, sku, 12, signal).then((skus) =>
@@ -181,7 +181,7 @@ export interface SearchInput {
   pageSize: number;
 }
 
-/** product.search per API.md, in EUR: one SearchProducts, then one prices call for the page's SKUs. */
+/** product.search per docs/api.md, in EUR: one SearchProducts, then one prices call for the page's SKUs. */
 export async function productSearch(config: BaselineConfig, input: SearchInput) {
   const query = input.query?.trim();
   const inner =

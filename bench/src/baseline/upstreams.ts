@@ -1,7 +1,7 @@
 import { EntityDecoder } from '@nodable/entities';
 import { XMLParser } from 'fast-xml-parser';
 
-/** Where the upstreams are: the same variables as the BFF's (API.md). */
+/** Where the upstreams are: the same variables as the BFF's (docs/api.md). */
 export interface BaselineConfig {
   erpUrl: string;
   erpKey: string;

@@ -1,7 +1,7 @@
 import type { CatalogProduct, DemoUser, PriceRecord, Recommendation, StockRow } from './model.js';
 
 /**
- * Named products that tests and the README can rely on: one per quirk of UPSTREAMS.md. They exist
+ * Named products that tests and the README can rely on: one per quirk of docs/upstreams.md. They exist
  * whatever the catalog size and seed. Generated products (SKUs 100000 and up) show the same quirks
  * at random.
  */

@@ -15,7 +15,7 @@ const ERROR_CODES: Readonly<Record<number, string>> = {
   504: 'gateway_timeout',
 };
 
-/** A JSON service of UPSTREAMS.md: routes, `X-Api-Key`, `{"error": …}` bodies. */
+/** A JSON service of docs/upstreams.md: routes, `X-Api-Key`, `{"error": …}` bodies. */
 export function createJsonService(
   name: ServiceName,
   apiKey: string | undefined,

@@ -39,7 +39,7 @@ export interface SoapAnswer {
   payload: XmlElement;
 }
 
-/** Calls an ERP operation the way UPSTREAMS.md shows (prefixes soap: and cat:). */
+/** Calls an ERP operation the way docs/upstreams.md shows (prefixes soap: and cat:). */
 export async function soapCall(
   sandbox: Sandbox,
   operation: string,

@@ -2,6 +2,8 @@ import { cartGetInput, cartOutput, cartSetItemInput, type Cart } from '@storefro
 import { cartView } from '../domain/cart.js';
 import { productNotFound, versionConflict } from '../errors.js';
 import { aggregate, optional, required } from '../kit/aggregate.js';
+import type { BatchLoader } from '../kit/batch-loader.js';
+import type { BatchLoader } from '../kit/batch-loader.js';
 import type { CallOptions } from '../kit/upstream/upstream.js';
 import type { StoredCart } from '../upstreams/cart/client.js';
 import { tagsOf } from '../upstreams/cache-policies.js';
@@ -24,10 +26,8 @@ async function hydrateCart(
   const skus = cart.items.map((item) => item.sku);
   const lookup = createCatalogLookup({ erp, pricing }, { call: { signal, scope: ctx.scope } });
   const load =
-    <V>(loader: {
-      ticket(s?: AbortSignal): { load(keys: readonly string[]): Promise<Map<string, V>> };
-    }) =>
-    (call: CallOptions) =>
+    <V>(loader: BatchLoader<string, V>) =>
+    (call: CallOptions): Promise<Map<string, V>> =>
       loader.ticket(call.signal).load(skus);
   const parts = await aggregate(
     {

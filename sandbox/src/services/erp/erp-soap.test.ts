@@ -3,7 +3,7 @@ import type { Sandbox } from '../../start-sandbox.js';
 import { faultOf, soapCall, useSandbox, type SoapAnswer } from '../../testing/helpers.js';
 import { parseXml, XmlSyntaxError } from '../../xml/read.js';
 
-// The ERP's SOAP envelope handling and faults (UPSTREAMS.md section 1) and the faults tests inject, over real HTTP.
+// The ERP's SOAP envelope handling and faults (docs/upstreams.md ("ERP catalog")) and the faults tests inject, over real HTTP.
 const NS = 'urn:example:erp:catalog:v1';
 const SOAP_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 

@@ -5,7 +5,7 @@ import type { Sandbox } from '../../start-sandbox.js';
 import { faultOf, soapCall, useSandbox, type SoapAnswer } from '../../testing/helpers.js';
 import { childOf, childrenOf, type XmlElement } from '../../xml/read.js';
 
-// Conformance of the simulated ERP with UPSTREAMS.md section 1, over real HTTP. Namespaces are
+// Conformance of the simulated ERP with docs/upstreams.md ("ERP catalog"), over real HTTP. Namespaces are
 // spelled out as the document gives them, not imported from the implementation.
 const NS = 'urn:example:erp:catalog:v1';
 const SOAP_NS = 'http://schemas.xmlsoap.org/soap/envelope/';

@@ -5,7 +5,7 @@ import type { Sandbox } from '../../start-sandbox.js';
 import { callJson, faultOf, soapCall, useSandbox, type SoapAnswer } from '../../testing/helpers.js';
 import { childOf, childrenOf } from '../../xml/read.js';
 
-// PlaceOrder against UPSTREAMS.md section 1, over real HTTP. Each describe that changes stock or
+// PlaceOrder against docs/upstreams.md ("ERP catalog"), over real HTTP. Each describe that changes stock or
 // remembers references starts its own sandbox.
 const NS = 'urn:example:erp:catalog:v1';
 const SOAP_NS = 'http://schemas.xmlsoap.org/soap/envelope/';

@@ -3,7 +3,7 @@ import { buildXml, escapeXml, type XmlNode, type XmlWriteStyle } from '../../xml
 export const SOAP_ENVELOPE_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 export const CATALOG_NS = 'urn:example:erp:catalog:v1';
 
-/** How the sandbox's ERP writes its XML: prefixes other than the ones in UPSTREAMS.md's examples by default. */
+/** How the sandbox's ERP writes its XML: prefixes other than the BFF's own (soap: and cat:) by default. */
 export interface ErpXmlStyle extends XmlWriteStyle {
   /** Prefix of the SOAP envelope namespace. @default 'SOAP-ENV' */
   envelopePrefix?: string;
