@@ -3,7 +3,6 @@ import { cartView } from '../domain/cart.js';
 import { productNotFound, versionConflict } from '../errors.js';
 import { aggregate, optional, required } from '../kit/aggregate.js';
 import type { BatchLoader } from '../kit/batch-loader.js';
-import type { BatchLoader } from '../kit/batch-loader.js';
 import type { CallOptions } from '../kit/upstream/upstream.js';
 import type { StoredCart } from '../upstreams/cart/client.js';
 import { tagsOf } from '../upstreams/cache-policies.js';
