@@ -11,6 +11,10 @@ const FAULT_KINDS: readonly Fault['kind'][] = [
   'malformed',
   'hang',
   'reset',
+  'flood',
+  'drip',
+  'redirect',
+  'answer',
 ];
 
 const isService = (value: unknown): value is ServiceName =>
@@ -33,6 +37,22 @@ function parseFault(value: unknown): Fault | undefined {
   }
   if (kind === 'soap-fault')
     return typeof fault.message === 'string' ? { kind, message: fault.message } : { kind };
+  if (kind === 'flood')
+    return typeof fault.bytes === 'number' && fault.bytes >= 0
+      ? { kind, bytes: fault.bytes }
+      : undefined;
+  if (kind === 'drip')
+    return typeof fault.intervalMs === 'number' && fault.intervalMs > 0
+      ? { kind, intervalMs: fault.intervalMs }
+      : undefined;
+  if (kind === 'redirect')
+    return typeof fault.location === 'string' ? { kind, location: fault.location } : undefined;
+  if (kind === 'answer') {
+    const { status, contentType, body } = fault;
+    return typeof status === 'number' && typeof contentType === 'string' && typeof body === 'string'
+      ? { kind, status, contentType, body }
+      : undefined;
+  }
   return { kind } as Fault;
 }
 

@@ -1,16 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from './config.js';
+import { createAdmission } from './http/admission.js';
+import { createClientAddress } from './http/client-address.js';
 import { createHandler } from './http/handler.js';
 import { createResponseCache, type ResponseCache } from './http/response-cache.js';
 import { createTokenVerifier } from './kit/auth.js';
 import { createCache, type Cache } from './kit/cache/cache.js';
 import { createRedisTier } from './kit/cache/redis-tier.js';
+import { createRateLimiter } from './kit/rate-limit.js';
+import { connectRedis } from './kit/redis.js';
 import { createLogger, type Logger } from './kit/logger.js';
+import { createUpstreamGuard, type UpstreamGuard } from './kit/upstream/resilience.js';
 import { createTransport } from './kit/upstream/transport.js';
 import { appRouter } from './router.js';
 import { cachePolicies } from './upstreams/cache-policies.js';
 import { withCache } from './upstreams/cached.js';
-import { createUpstreams } from './upstreams/index.js';
+import { createUpstreams, type UpstreamName } from './upstreams/index.js';
 
 export interface AppOptions {
   /** @default a JSON logger at config.LOG_LEVEL */
@@ -19,12 +24,16 @@ export interface AppOptions {
 
 export interface App {
   handler: (req: IncomingMessage, res: ServerResponse) => void;
-  /** Says "not ready" from now on, then closes the cache's shared tier and the upstream connections. */
+  /** A shutdown starts: /readyz answers 503 from now on, and every answer closes its connection. */
+  drain(): void;
+  /** Drains (see drain), then closes Redis and the upstream connections. */
   close(): Promise<void>;
   /** The cache, when on (for its size in tests and metrics). */
   cache: Cache | undefined;
   /** The kept encoded answers, when the cache is on. */
   responses: ResponseCache | undefined;
+  /** Each upstream's breaker, retry budget and bulkhead. */
+  guards: ReadonlyMap<UpstreamName, UpstreamGuard>;
 }
 
 /** Builds the BFF for configured upstreams: no listening, no globals, so tests build their own. */
@@ -32,13 +41,30 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const log = options.log ?? createLogger(config.LOG_LEVEL);
   // Upstream HTTP on keep-alive connections, one pool per origin.
   const transport = createTransport();
-  const direct = createUpstreams(config, { transport });
+  // Each upstream's breaker, retry budget and bulkhead, on its call path.
+  const guards = new Map<UpstreamName, UpstreamGuard>();
+  const guardOf = (name: UpstreamName): UpstreamGuard => {
+    const guard =
+      guards.get(name) ??
+      createUpstreamGuard(name, {
+        breakerFailures: config.BREAKER_FAILURES,
+        breakerCooldownMs: config.BREAKER_COOLDOWN_MS,
+        maxConcurrency: config.UPSTREAM_MAX_CONCURRENCY,
+        maxQueue: config.UPSTREAM_MAX_QUEUE,
+        retryBudgetRatio: config.RETRY_BUDGET_RATIO,
+      });
+    guards.set(name, guard);
+    return guard;
+  };
+  const direct = createUpstreams(config, { transport, stepsFor: (name) => guardOf(name).steps });
+  // One Redis, when configured, for the cache's shared tier and the rate limits.
+  const redis = config.REDIS_URL ? connectRedis({ url: config.REDIS_URL, log }) : undefined;
   let cache: Cache | undefined;
   if (config.CACHE_MAX_BYTES > 0) {
     cache = createCache({
       maxBytes: config.CACHE_MAX_BYTES,
       log,
-      ...(config.REDIS_URL ? { shared: createRedisTier({ url: config.REDIS_URL, log }) } : {}),
+      ...(redis ? { shared: createRedisTier({ redis }) } : {}),
     });
   }
   const upstreams = cache
@@ -70,38 +96,54 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     jwksCooldownMs: config.AUTH_JWKS_COOLDOWN_MS,
     jwksTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
   });
-  let closed = false;
+  const admission = createAdmission({
+    maxInFlight: config.MAX_IN_FLIGHT,
+    limiter: createRateLimiter({
+      points: config.RATE_LIMIT_POINTS,
+      windowSeconds: config.RATE_LIMIT_WINDOW_S,
+      redis,
+    }),
+    clientAddress: createClientAddress(config.TRUSTED_PROXIES),
+  });
+  let draining = false;
   let closing: Promise<void> | undefined;
   const handler = createHandler({
     router: appRouter,
-    createContext: (scope, authorization) => ({
+    createContext: (scope, signIn) => ({
       scope,
-      authorization,
-      verifyToken,
+      signIn,
       log,
       upstreams,
       invalidate,
       config: settings,
     }),
+    verifyToken,
     log,
     maxBatchSize: config.MAX_BATCH_SIZE,
     maxBodyBytes: config.MAX_BODY_BYTES,
-    // Ready once the cache's shared tier is connected (or known to be down: it is optional).
-    ready: () => !closed && (cache?.ready() ?? true),
+    // Ready once Redis is connected (or known to be down: it is optional), until a shutdown starts.
+    ready: () => !draining && (redis?.settled() ?? true),
+    draining: () => draining,
+    admission,
     responses,
   });
   return {
     handler,
+    drain() {
+      draining = true;
+    },
     close() {
-      closed = true;
+      draining = true;
       // Once, however often it is called.
       closing ??= (async () => {
         await cache?.close();
+        await redis?.close();
         await transport.close();
       })();
       return closing;
     },
     cache,
     responses,
+    guards,
   };
 }

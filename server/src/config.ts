@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /** The upstream URL variables of docs/api.md: all or none. */
@@ -30,13 +31,38 @@ export const UPSTREAM_KEY_VARIABLES = [
 export const AUTH_VARIABLES = ['AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE'] as const;
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
-const ms = (fallback: number) =>
+/** An integer setting: `unit` names it in the error ("must be a number of milliseconds"). */
+const integer = (unit: string, min: number, max: number, fallback: number) =>
   z.coerce
-    .number({ error: 'must be a number of milliseconds' })
-    .int()
-    .min(1)
-    .max(600_000)
+    .number({ error: `must be a number of ${unit}` })
+    .int(`must be a whole number of ${unit}`)
+    .min(min, `must be at least ${String(min)}`)
+    .max(max, `must be at most ${String(max)}`)
     .default(fallback);
+const ms = (fallback: number, max = 600_000) => integer('milliseconds', 1, max, fallback);
+
+/** Addresses or CIDR ranges (IPv4 or IPv6), comma-separated: `10.0.0.0/8, 127.0.0.1`. */
+const addressList = z
+  .string()
+  .transform((value, ctx) => {
+    const ranges: { address: string; prefix: number; family: 'ipv4' | 'ipv6' }[] = [];
+    for (const item of value
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part !== '')) {
+      const [address = '', bits] = item.split('/');
+      const version = isIP(address);
+      const width = version === 6 ? 128 : 32;
+      const prefix = bits === undefined ? width : Number(bits);
+      if (version === 0 || !Number.isInteger(prefix) || prefix < 0 || prefix > width) {
+        ctx.addIssue({ code: 'custom', message: `"${item}" is not an address or a CIDR range` });
+        return z.NEVER;
+      }
+      ranges.push({ address, prefix, family: version === 6 ? 'ipv6' : 'ipv4' });
+    }
+    return ranges;
+  })
+  .default([]);
 
 export interface UpstreamConfig {
   urls: Record<(typeof UPSTREAM_URL_VARIABLES)[number], string>;
@@ -46,7 +72,7 @@ export interface UpstreamConfig {
 }
 
 const settingsSchema = z.object({
-  PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65_535).default(3000),
+  PORT: integer('port', 0, 65_535, 3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   REDIS_URL: z
     .url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })
@@ -58,54 +84,48 @@ const settingsSchema = z.object({
   /** The budget of other required upstream calls (FX for `fx.rates`). */
   UPSTREAM_TIMEOUT_MS: ms(2_000),
   /** The largest upstream answer read; a longer one is cut off and counts as a failure. */
-  UPSTREAM_MAX_BYTES: z.coerce
-    .number({ error: 'must be a number of bytes' })
-    .int()
-    .min(1_024)
-    .max(1_073_741_824)
-    .default(8_388_608),
+  UPSTREAM_MAX_BYTES: integer('bytes', 1_024, 1_073_741_824, 8_388_608),
+  /** tRPC calls per client per window (a batch counts each of its calls); 0 turns limiting off. */
+  RATE_LIMIT_POINTS: integer('calls', 0, 100_000_000, 1_200),
+  RATE_LIMIT_WINDOW_S: integer('seconds', 1, 86_400, 60),
+  /** Addresses (or CIDR ranges) whose X-Forwarded-For is believed. */
+  TRUSTED_PROXIES: addressList,
+  /** tRPC calls in flight before new ones are refused as OVERLOADED. */
+  MAX_IN_FLIGHT: integer('calls', 1, 1_000_000, 1_000),
+  /** Consecutive failures that open an upstream's circuit breaker. */
+  BREAKER_FAILURES: integer('failures', 1, 1_000_000, 5),
+  /** How long an open breaker waits before it lets one probe through. */
+  BREAKER_COOLDOWN_MS: ms(5_000, 3_600_000),
+  /** Calls at once per upstream, and calls waiting for a turn, before more fail at once. */
+  UPSTREAM_MAX_CONCURRENCY: integer('calls', 1, 10_000, 64),
+  UPSTREAM_MAX_QUEUE: integer('calls', 0, 100_000, 256),
+  /** Retries as a share of an upstream's calls over the last 10 s. */
+  RETRY_BUDGET_RATIO: z.coerce
+    .number({ error: 'must be a number between 0 and 1' })
+    .min(0, 'must be between 0 and 1')
+    .max(1, 'must be between 0 and 1')
+    .default(0.1),
+  /** Headers not complete within this long, or a request not complete within the other, close the connection. */
+  HEADERS_TIMEOUT_MS: ms(10_000),
+  REQUEST_TIMEOUT_MS: ms(30_000),
+  /** How long an idle keep-alive connection stays open (above common load balancers' 60 s). */
+  KEEP_ALIVE_TIMEOUT_MS: ms(65_000),
+  /** After a SIGTERM: how long new connections are still accepted (your load balancer's probe interval). */
+  SHUTDOWN_DELAY_MS: integer('milliseconds', 0, 600_000, 0),
+  /** After a SIGTERM: how long calls in flight may take to finish before the process exits 1. */
+  SHUTDOWN_GRACE_MS: ms(10_000),
   /** How long the day's FX rates are kept before they are fetched again. */
-  FX_TTL_MS: ms(3_600_000),
+  FX_TTL_MS: ms(3_600_000, 86_400_000),
   /** Leeway for a token's `exp` and `nbf`. */
-  AUTH_CLOCK_TOLERANCE_SECONDS: z.coerce
-    .number({ error: 'must be a number of seconds' })
-    .int()
-    .min(0)
-    .max(300)
-    .default(30),
+  AUTH_CLOCK_TOLERANCE_SECONDS: integer('seconds', 0, 300, 30),
   /** The least time between two JWKS fetches (a token with an unknown `kid` triggers one). */
-  AUTH_JWKS_COOLDOWN_MS: z.coerce
-    .number({ error: 'must be a number of milliseconds' })
-    .int()
-    .min(0)
-    .max(600_000)
-    .default(1_000),
+  AUTH_JWKS_COOLDOWN_MS: integer('milliseconds', 0, 600_000, 1_000),
   /** The memory cache's bound in bytes; 0 turns caching off (every request does the upstream work). */
-  CACHE_MAX_BYTES: z.coerce
-    .number({ error: 'must be a number of bytes' })
-    .int()
-    .min(0)
-    .max(8_589_934_592)
-    .default(67_108_864),
+  CACHE_MAX_BYTES: integer('bytes', 0, 8_589_934_592, 67_108_864),
   /** How long an unknown SKU (PRODUCT_NOT_FOUND) is remembered, so that random SKUs cannot hammer the ERP. */
-  NOT_FOUND_TTL_MS: z.coerce
-    .number({ error: 'must be a number of milliseconds' })
-    .int()
-    .min(0)
-    .max(3_600_000)
-    .default(5_000),
-  MAX_BATCH_SIZE: z.coerce
-    .number({ error: 'must be a number' })
-    .int()
-    .min(1)
-    .max(1_000)
-    .default(50),
-  MAX_BODY_BYTES: z.coerce
-    .number({ error: 'must be a number of bytes' })
-    .int()
-    .min(1_024)
-    .max(10_485_760)
-    .default(1_048_576),
+  NOT_FOUND_TTL_MS: integer('milliseconds', 0, 3_600_000, 5_000),
+  MAX_BATCH_SIZE: integer('calls', 1, 1_000, 50),
+  MAX_BODY_BYTES: integer('bytes', 1_024, 10_485_760, 1_048_576),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 
@@ -125,6 +145,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   if (!settings.success) {
     for (const issue of settings.error.issues)
       errors.push(`${issue.path.join('.')}: ${issue.message}`);
+  } else if (settings.data.HEADERS_TIMEOUT_MS > settings.data.REQUEST_TIMEOUT_MS) {
+    errors.push('HEADERS_TIMEOUT_MS: must not be more than REQUEST_TIMEOUT_MS');
   }
   const given = (name: string): boolean => (env[name] ?? '') !== '';
   const someUrls = UPSTREAM_URL_VARIABLES.some(given);

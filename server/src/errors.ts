@@ -12,12 +12,15 @@ type Code = TRPCError['code'];
 export class ApiError extends TRPCError {
   readonly appCode: AppErrorCode | null;
   readonly sku: string | undefined;
+  /** For RATE_LIMITED: when the client may call again. */
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(options: {
     code: Code;
     message: string;
     appCode?: AppErrorCode | null;
     sku?: string | undefined;
+    retryAfterSeconds?: number | undefined;
     cause?: unknown;
   }) {
     super({
@@ -26,6 +29,7 @@ export class ApiError extends TRPCError {
       ...(options.cause === undefined ? {} : { cause: options.cause }),
     });
     this.appCode = options.appCode ?? null;
+    this.retryAfterSeconds = options.retryAfterSeconds;
     this.sku = options.sku;
   }
 }
@@ -54,6 +58,33 @@ export const versionConflict = (): ApiError =>
 
 export const emptyCart = (): ApiError =>
   new ApiError({ code: 'BAD_REQUEST', message: 'The cart is empty', appCode: 'EMPTY_CART' });
+
+export const rateLimited = (retryAfterSeconds: number): ApiError =>
+  new ApiError({
+    code: 'TOO_MANY_REQUESTS',
+    message: `Too many requests: try again in ${String(retryAfterSeconds)} s`,
+    appCode: 'RATE_LIMITED',
+    retryAfterSeconds,
+  });
+
+export const overloaded = (): ApiError =>
+  new ApiError({
+    code: 'SERVICE_UNAVAILABLE',
+    message: 'The service is busy: try again shortly',
+    appCode: 'OVERLOADED',
+  });
+
+export const tooLarge = (maxBytes: number): ApiError =>
+  new ApiError({
+    code: 'PAYLOAD_TOO_LARGE',
+    message: `The body is larger than ${String(maxBytes)} bytes`,
+  });
+
+export const notJson = (): ApiError =>
+  new ApiError({
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    message: 'Send a JSON body (content-type: application/json)',
+  });
 
 /** The ERP's refusal of an order: the shopper can act on each (change the cart or the address). */
 export function orderRefused(refusal: OrderRefusal): ApiError {
@@ -123,6 +154,8 @@ export function toApiError(error: unknown): TRPCError {
   if (cause instanceof AggregateAbortedError)
     return new ApiError({ code: 'CLIENT_CLOSED_REQUEST', message: 'The client went away', cause });
   if (cause instanceof UpstreamError) {
+    if (cause.kind === 'unavailable')
+      return unavailable('SERVICE_UNAVAILABLE', 'An upstream service is unavailable', cause);
     if (cause.kind === 'timeout')
       return unavailable('GATEWAY_TIMEOUT', 'An upstream service did not answer in time', cause);
     return unavailable('BAD_GATEWAY', 'An upstream service failed', cause);

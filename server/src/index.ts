@@ -8,3 +8,4 @@ export {
 } from './config.js';
 export { appRouter, type AppRouter } from './router.js';
 export { UpstreamError, type UpstreamErrorKind } from './kit/upstream/upstream-error.js';
+export { createHttpServer } from './http/server.js';

@@ -1,7 +1,7 @@
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
+import { createHttpServer } from './http/server.js';
 import { createLogger } from './kit/logger.js';
 
 /**
@@ -20,10 +20,7 @@ if (!loaded.ok) {
 const { config } = loaded;
 const log = createLogger(config.LOG_LEVEL);
 const app = createApp(config, { log });
-const server = createServer(app.handler);
-server.requestTimeout = 30_000;
-server.headersTimeout = 20_000;
-server.keepAliveTimeout = 5_000;
+const server = createHttpServer(app.handler, config);
 
 server.listen(config.PORT, config.HOST, () => {
   const address = server.address() as AddressInfo;
@@ -35,30 +32,48 @@ server.listen(config.PORT, config.HOST, () => {
   });
 });
 
-let stopping = false;
 /**
- * Stops accepting, lets the calls in flight finish (idle keep-alive connections are closed at
- * once), then closes the cache's Redis and the upstream connections, and exits 0; exits 1 if that
- * takes longer than 10 s.
+ * A draining shutdown, on SIGTERM or SIGINT: /readyz answers 503 at once; after SHUTDOWN_DELAY_MS
+ * (the load balancer's probe interval) no new connection is accepted and idle ones are closed;
+ * calls in flight finish, their connections closing as soon as they are idle, for up to
+ * SHUTDOWN_GRACE_MS; then
+ * Redis and the upstream connections close and the process exits 0. If the grace period runs out,
+ * or a second signal comes, it exits 1 at once.
  */
-const shutdown = (signal: string): void => {
-  if (stopping) return;
+let stopping = false;
+const shutdown = (signal: NodeJS.Signals): void => {
+  if (stopping) {
+    log.warn('second signal: exiting now', { signal });
+    process.exit(1);
+  }
   stopping = true;
-  log.info('shutting down', { signal });
-  const force = setTimeout(() => process.exit(1), 10_000);
-  force.unref();
-  void new Promise<void>((resolve) => {
+  log.info('shutting down', {
+    signal,
+    delayMs: config.SHUTDOWN_DELAY_MS,
+    graceMs: config.SHUTDOWN_GRACE_MS,
+  });
+  app.drain();
+  setTimeout(() => {
+    const grace = setTimeout(() => {
+      log.warn('calls still in flight at the end of the grace period: exiting', {
+        graceMs: config.SHUTDOWN_GRACE_MS,
+      });
+      process.exit(1);
+    }, config.SHUTDOWN_GRACE_MS);
+    // Keep-alive connections whose last call ends close as soon as they are idle.
+    const idle = setInterval(() => {
+      server.closeIdleConnections();
+    }, 50);
     server.close(() => {
-      resolve();
+      clearInterval(idle);
+      void app.close().then(() => {
+        clearTimeout(grace);
+        log.info('stopped');
+        process.exit(0);
+      });
     });
     server.closeIdleConnections();
-  })
-    .then(() => app.close())
-    .then(() => process.exit(0));
+  }, config.SHUTDOWN_DELAY_MS);
 };
-process.once('SIGTERM', () => {
-  shutdown('SIGTERM');
-});
-process.once('SIGINT', () => {
-  shutdown('SIGINT');
-});
+process.on('SIGTERM', shutdown);
+process.on('SIGINT', shutdown);

@@ -2,7 +2,7 @@ import { initTRPC } from '@trpc/server';
 import superjson from 'superjson';
 import type { Config } from './config.js';
 import { ApiError, toApiError } from './errors.js';
-import type { TokenVerifier } from './kit/auth.js';
+import type { SignedInUser } from './kit/auth.js';
 import type { Logger } from './kit/logger.js';
 import type { RequestScope } from './kit/upstream/upstream.js';
 import type { Upstreams } from './upstreams/index.js';
@@ -11,10 +11,11 @@ import type { Upstreams } from './upstreams/index.js';
 export interface Context {
   /** The request: its id, carried to every upstream call it makes. */
   scope: RequestScope;
-  /** The request's `Authorization` header, checked by signed-in procedures. */
-  authorization: string | undefined;
-  /** @internal Server-only: `stripInternal` keeps it out of the client's bundled types. */
-  verifyToken: TokenVerifier;
+  /**
+   * @internal The request's `Authorization` header, verified once per request (the host may have
+   * verified it already to rate-limit by user): the signed-in user, or why there is none.
+   */
+  signIn: () => Promise<SignedInUser>;
   /** @internal Server-only: `stripInternal` keeps it out of the client's bundled types. */
   log: Logger;
   /** @internal Forgets cached entries with these tags, in every instance. */
@@ -56,6 +57,9 @@ const t = initTRPC
           path: shape.data.path,
           appCode: api?.appCode ?? null,
           ...(api?.sku === undefined ? {} : { sku: api.sku }),
+          ...(api?.retryAfterSeconds === undefined
+            ? {}
+            : { retryAfterSeconds: api.retryAfterSeconds }),
         },
       };
     },
@@ -76,6 +80,6 @@ export const publicProcedure = t.procedure.use(mapErrors);
  * `sub`) to the upstreams, never an id from their input.
  */
 export const signedInProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const user = await ctx.verifyToken(ctx.authorization);
+  const user = await ctx.signIn();
   return next({ ctx: { user } });
 });

@@ -8,6 +8,7 @@ export const APP_ERROR_CODES = [
   'UPSTREAM_UNAVAILABLE',
   'RATE_LIMITED',
   'ACCOUNT_NOT_FOUND',
+  'OVERLOADED',
 ] as const;
 
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];

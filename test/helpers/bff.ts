@@ -1,8 +1,8 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createStorefrontClient, type StorefrontClient } from '@storefront/client';
 import { startSandbox, type Sandbox, type SandboxOptions } from '@storefront/sandbox';
-import { createApp, loadConfig, type App } from '@storefront/server';
+import { createApp, createHttpServer, loadConfig, type App } from '@storefront/server';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 
 export interface Bff {
@@ -23,6 +23,21 @@ export interface StartBffOptions {
 }
 
 /**
+ * What tests run with unless they say otherwise: debug logs collected, the cache off (most tests
+ * look at what reaches the upstreams), and the protection that would change their counts or
+ * outcomes set out of the way: breakers that never open and no retries (a test of a failure mode
+ * injects faults in a row and counts the calls that reach the upstream), a rate limit far above
+ * what a test sends. The protection's own tests set these to what they test.
+ */
+export const TEST_DEFAULTS: Record<string, string> = {
+  LOG_LEVEL: 'debug',
+  CACHE_MAX_BYTES: '0',
+  RATE_LIMIT_POINTS: '1000000',
+  BREAKER_FAILURES: '1000',
+  RETRY_BUDGET_RATIO: '0',
+};
+
+/**
  * A BFF from createApp on a real HTTP server on port 0, in front of `sandbox`, with the real
  * client and its debug logs collected. The cache is off unless `env` turns it on: most tests look
  * at what reaches the upstreams. Closing it leaves the sandbox to its owner.
@@ -31,7 +46,7 @@ export async function startInstance(
   sandbox: Sandbox,
   env: Record<string, string> = {},
 ): Promise<Bff> {
-  const loaded = loadConfig({ ...sandbox.env(), LOG_LEVEL: 'debug', CACHE_MAX_BYTES: '0', ...env });
+  const loaded = loadConfig({ ...sandbox.env(), ...TEST_DEFAULTS, ...env });
   if (!loaded.ok) throw new Error(`bad test configuration: ${loaded.errors.join('; ')}`);
   const logs: string[] = [];
   const log =
@@ -42,7 +57,7 @@ export async function startInstance(
   const app = createApp(loaded.config, {
     log: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
   });
-  const server: Server = createServer(app.handler);
+  const server: Server = createHttpServer(app.handler, loaded.config);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
   return {

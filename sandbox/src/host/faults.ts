@@ -13,7 +13,18 @@ export type Fault =
   /** Accepts the request and never answers (until the sandbox closes). */
   | { kind: 'hang' }
   /** Destroys the connection without an answer. */
-  | { kind: 'reset' };
+  | { kind: 'reset' }
+  /**
+   * Answers 200 and sends `bytes` of filler (no content-length) as fast as the client reads it;
+   * `onSent` hears how many bytes were written when the answer ends or the client goes away.
+   */
+  | { kind: 'flood'; bytes: number; onSent?: (bytes: number) => void }
+  /** Answers 200 and then one byte every `intervalMs`, never finishing. */
+  | { kind: 'drip'; intervalMs: number }
+  /** Answers a redirect to `location`. */
+  | { kind: 'redirect'; status?: 301 | 302 | 307 | 308; location: string }
+  /** Answers exactly this (a hostile or broken upstream's own answer). */
+  | { kind: 'answer'; status: number; contentType: string; body: string };
 
 export interface InjectOptions {
   /** Only requests for this operation (`GetStock`, `getCart`, …); every operation when unset. */

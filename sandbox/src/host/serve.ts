@@ -56,6 +56,37 @@ function send(response: ServerResponse, answer: SandboxResponse): void {
   response.end(answer.body);
 }
 
+/** Writes `bytes` of filler as fast as the client reads them, telling `onSent` how many it wrote. */
+function flood(
+  response: ServerResponse,
+  bytes: number,
+  onSent: ((bytes: number) => void) | undefined,
+): void {
+  const block = Buffer.alloc(65_536, 'x');
+  let sent = 0;
+  let told = false;
+  const tell = (): void => {
+    if (told) return;
+    told = true;
+    onSent?.(sent);
+  };
+  response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+  const pump = (): void => {
+    while (sent < bytes && !response.destroyed) {
+      const part = block.subarray(0, Math.min(block.length, bytes - sent));
+      sent += part.length;
+      if (!response.write(part)) {
+        response.once('drain', pump);
+        return;
+      }
+    }
+    if (!response.destroyed) response.end();
+    tell();
+  };
+  response.once('close', tell);
+  pump();
+}
+
 /** Runs one simulated service on its own HTTP server, with its latency, faults and call counts. */
 export async function serveService(
   service: ServiceDefinition,
@@ -112,6 +143,32 @@ export async function serveService(
         send(response, answer);
         return;
       }
+      case 'flood':
+        flood(response, failure.bytes, failure.onSent);
+        return;
+      case 'drip': {
+        response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+        response.write('{');
+        const timer = setInterval(() => response.write(' '), failure.intervalMs);
+        response.once('close', () => {
+          clearInterval(timer);
+        });
+        return;
+      }
+      case 'redirect':
+        response.writeHead(failure.status ?? 302, {
+          location: failure.location,
+          'content-length': 0,
+        });
+        response.end();
+        return;
+      case 'answer':
+        send(response, {
+          status: failure.status,
+          headers: { 'content-type': failure.contentType },
+          body: failure.body,
+        });
+        return;
       case 'soap-fault':
         if (service.serverFaultResponse) {
           send(

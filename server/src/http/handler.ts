@@ -1,28 +1,40 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TRPCError } from '@trpc/server';
 import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
+import type { SignedInUser, TokenVerifier } from '../kit/auth.js';
 import type { Logger } from '../kit/logger.js';
 import type { RequestScope } from '../kit/upstream/upstream.js';
 import { UpstreamError } from '../kit/upstream/upstream-error.js';
+import { ApiError, notJson, overloaded, rateLimited, tooLarge } from '../errors.js';
 import type { AppRouter } from '../router.js';
 import type { Context, ProcedureMeta } from '../trpc.js';
 import { PRIVATE, publicAnswerOf, publicCacheControl } from './cache-control.js';
+import type { Admission } from './admission.js';
 import type { ResponseCache } from './response-cache.js';
 
 export interface HandlerOptions {
   router: AppRouter;
   /** The context of one request's procedures. */
-  createContext: (scope: RequestScope, authorization: string | undefined) => Context;
+  createContext: (scope: RequestScope, signIn: () => Promise<SignedInUser>) => Context;
+  /** Verifies a request's `Authorization` header. */
+  verifyToken: TokenVerifier;
   log: Logger;
   maxBatchSize: number;
   maxBodyBytes: number;
   /** Whether the BFF is ready to serve (for /readyz). */
   ready: () => boolean;
+  /** From the start of a shutdown: every answer closes its connection. */
+  draining: () => boolean;
+  /** Load shedding and rate limits. */
+  admission: Admission;
   /** Keeps encoded public answers (when the cache is on). */
   responses?: ResponseCache | undefined;
 }
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
+/** A JSON body, whatever its parameters (`application/json; charset=utf-8`). */
+const JSON_TYPE = /^application\/json\s*(;|$)/i;
 /** Refusals a client caused: logged at debug, not as failures. */
 const REFUSALS = new Set([
   'BAD_REQUEST',
@@ -30,6 +42,10 @@ const REFUSALS = new Set([
   'UNAUTHORIZED',
   'CONFLICT',
   'CLIENT_CLOSED_REQUEST',
+  'TOO_MANY_REQUESTS',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'METHOD_NOT_SUPPORTED',
 ]);
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -61,7 +77,7 @@ export function createHandler(
   options: HandlerOptions,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const metaOf = metaByPath(options.router);
-  const { responses, log } = options;
+  const { responses, log, admission } = options;
 
   return (req, res) => {
     const header = req.headers['x-request-id'];
@@ -86,49 +102,108 @@ export function createHandler(
     }
 
     const procedures = path.slice('/trpc/'.length);
-    const keptKey = responses?.keyOf(req, procedures, queryAt === -1 ? '' : url.slice(queryAt + 1));
-    if (keptKey !== undefined && responses?.serve(keptKey, res)) return;
-
+    // A batch counts each of its calls.
+    const calls = procedures.split(',').length;
     const scope: RequestScope = { requestId };
-    void nodeHTTPRequestHandler({
-      router: options.router,
-      req,
-      res,
-      path: procedures,
-      maxBatchSize: options.maxBatchSize,
-      maxBodySize: options.maxBodyBytes,
-      createContext: () => options.createContext(scope, req.headers.authorization),
-      responseMeta({ type, errors, info, data }) {
-        const answer = publicAnswerOf(metaOf, { type, errors, info, data });
-        if (!answer) return { headers: { 'cache-control': PRIVATE } };
-        if (keptKey !== undefined)
-          responses?.keep(keptKey, { results: data, batch: info?.isBatchCall ?? false }, answer);
-        return { headers: { 'cache-control': publicCacheControl(answer.maxAgeSeconds) } };
-      },
-      onError({ error, path: procedure }) {
-        // Logged once, here, with the request id; what the client sees was shaped by the error formatter.
-        if (REFUSALS.has(error.code)) {
-          log.debug('request refused', { requestId, procedure, code: error.code });
+    const authorization = req.headers.authorization;
+    let verified: Promise<SignedInUser> | undefined;
+    const signIn = (): Promise<SignedInUser> => (verified ??= options.verifyToken(authorization));
+    const keptKey = responses?.keyOf(req, procedures, queryAt === -1 ? '' : url.slice(queryAt + 1));
+
+    /** tRPC through its Node adapter; a refusal is thrown by createContext, so tRPC shapes it. */
+    const trpc = (refusal?: ApiError): void => {
+      void nodeHTTPRequestHandler({
+        router: options.router,
+        req,
+        res,
+        path: procedures,
+        maxBatchSize: options.maxBatchSize,
+        maxBodySize: options.maxBodyBytes,
+        createContext: () => {
+          if (refusal) throw refusal;
+          return options.createContext(scope, signIn);
+        },
+        responseMeta({ type, errors, info, data }) {
+          const answer = refusal ? undefined : publicAnswerOf(metaOf, { type, errors, info, data });
+          if (!answer) return { headers: { 'cache-control': PRIVATE } };
+          if (keptKey !== undefined)
+            responses?.keep(keptKey, { results: data, batch: info?.isBatchCall ?? false }, answer);
+          return { headers: { 'cache-control': publicCacheControl(answer.maxAgeSeconds) } };
+        },
+        onError: ({ error, path: procedure }) => {
+          logFailure(log, requestId, procedure, error);
+        },
+      });
+    };
+
+    if (options.draining()) res.setHeader('connection', 'close');
+    // The BFF's own protection first: shedding costs nothing, then the client's rate limit.
+    if (!admission.enter(res, calls)) {
+      res.setHeader('retry-after', '1');
+      trpc(overloaded());
+      return;
+    }
+    if (req.method === 'POST' && !JSON_TYPE.test(req.headers['content-type'] ?? '')) {
+      trpc(notJson());
+      return;
+    }
+    // A body announced too large is refused before anything reads it; one sent without a length
+    // is cut off by tRPC at the same bound as it is read.
+    if (Number(req.headers['content-length'] ?? 0) > options.maxBodyBytes) {
+      trpc(tooLarge(options.maxBodyBytes));
+      return;
+    }
+    admission.admit(req, calls, authorization === undefined ? undefined : signIn).then(
+      (verdict) => {
+        if (!verdict.allowed) {
+          res.setHeader('retry-after', String(verdict.retryAfterSeconds));
+          res.setHeader('ratelimit-policy', admission.limiter.policy);
+          res.setHeader('ratelimit', admission.limiter.field(verdict.retryAfterSeconds));
+          trpc(rateLimited(verdict.retryAfterSeconds));
           return;
         }
-        const cause = error.cause;
-        log.warn('request failed', {
-          requestId,
-          procedure,
-          code: error.code,
-          ...(cause instanceof UpstreamError
-            ? {
-                upstream: cause.service,
-                kind: cause.kind,
-                status: cause.status,
-                faultCode: cause.faultCode,
-              }
-            : {}),
-          ...(cause instanceof Error && !(cause instanceof UpstreamError)
-            ? { cause: cause.message }
-            : {}),
-        });
+        if (keptKey !== undefined && responses?.serve(keptKey, res)) return;
+        trpc();
       },
-    });
+      (error: unknown) => {
+        // The limiter itself failed (it never should: Redis has an in-memory stand-in): let the call in.
+        log.warn('rate limit not checked', {
+          requestId,
+          cause: error instanceof Error ? error.message : 'unknown',
+        });
+        trpc();
+      },
+    );
   };
+}
+
+/** Logged once, here, with the request id; what the client sees was shaped by the error formatter. */
+function logFailure(
+  log: Logger,
+  requestId: string,
+  procedure: string | undefined,
+  error: TRPCError,
+): void {
+  // Shedding load is the BFF protecting itself: a line per refused call would add to the load.
+  if (REFUSALS.has(error.code) || (error instanceof ApiError && error.appCode === 'OVERLOADED')) {
+    log.debug('request refused', { requestId, procedure, code: error.code });
+    return;
+  }
+  const cause = error.cause;
+  log.warn('request failed', {
+    requestId,
+    procedure,
+    code: error.code,
+    ...(cause instanceof UpstreamError
+      ? {
+          upstream: cause.service,
+          kind: cause.kind,
+          status: cause.status,
+          faultCode: cause.faultCode,
+        }
+      : {}),
+    ...(cause instanceof Error && !(cause instanceof UpstreamError)
+      ? { cause: cause.message }
+      : {}),
+  });
 }

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
-import type * as IoRedis from 'ioredis';
-import type { Logger } from '../logger.js';
+import type { RedisConnection } from '../redis.js';
 
 /** The shared tier behind every instance's memory: values with their TTL, tag sets, invalidation broadcast. */
 export interface SharedTier {
@@ -18,72 +16,29 @@ export interface SharedTier {
 }
 
 export interface RedisTierOptions {
-  url: string;
-  log: Logger;
+  redis: RedisConnection;
   /** Key and channel prefix. @default 'storefront:' */
   prefix?: string;
-  /** A command slower than this counts as Redis trouble (the upstream is asked instead). @default 250 */
-  commandTimeoutMs?: number;
 }
 
 const CHANNEL = 'invalidate';
 
 /**
- * Redis through ioredis. Redis trouble never takes the BFF down: commands fail fast while it is
- * unreachable (no offline queue), the cache then serves from memory and the upstreams, the outage
- * is logged once, and ioredis reconnects on its own (the subscriber resubscribes).
+ * The shared tier on the BFF's Redis: values with a TTL in Redis (the PX of every key), tag sets
+ * that expire with their longest-lived member, and invalidations published to every instance.
+ * While Redis is unreachable every command fails fast: gets are misses, sets and invalidations
+ * are skipped (this instance still drops its own entries), and the outage is logged once.
  */
-/**
- * ioredis, loaded on first use: a BFF without REDIS_URL never loads it (it adds about 20 MiB of
- * RSS to a process that does not talk to Redis). It is a CommonJS package, so a synchronous
- * require works from here.
- */
-const loadModule = createRequire(import.meta.url);
-const ioredis = (): typeof IoRedis => loadModule('ioredis') as typeof IoRedis;
-
 export function createRedisTier(options: RedisTierOptions): SharedTier {
-  const { Redis } = ioredis();
+  const { redis } = options;
+  const { client } = redis;
+  const subscriber = redis.subscriber();
   const prefix = options.prefix ?? 'storefront:';
   const instance = randomUUID();
-  const connection = {
-    lazyConnect: false,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    commandTimeout: options.commandTimeoutMs ?? 250,
-    connectTimeout: 1_000,
-    retryStrategy: (attempt: number) => Math.min(attempt * 200, 2_000),
-  };
-  const client = new Redis(options.url, connection);
-  // The subscriber needs its offline queue: its SUBSCRIBE is replayed after every reconnect.
-  const subscriber = new Redis(options.url, {
-    ...connection,
-    enableOfflineQueue: true,
-    autoResubscribe: true,
-    commandTimeout: undefined,
-  });
   const listeners: ((tags: string[]) => void)[] = [];
-
-  let healthy = true;
-  let settled = false;
-  const trouble = (error: unknown): void => {
-    settled = true;
-    if (!healthy) return;
-    healthy = false;
-    options.log.warn('redis unavailable: serving from memory and the upstreams until it is back', {
-      error: error instanceof Error ? error.message : String(error),
-    });
-  };
-  /** A command that failed: trouble, unless the first connection is simply not made yet. */
   const failed = (error: unknown): void => {
-    if (settled) trouble(error);
+    redis.failed(error);
   };
-  client.on('error', trouble);
-  subscriber.on('error', () => undefined);
-  client.on('ready', () => {
-    settled = true;
-    if (!healthy) options.log.info('redis is back');
-    healthy = true;
-  });
 
   subscriber.subscribe(prefix + CHANNEL).catch(failed);
   subscriber.on('message', (_channel: string, message: string) => {
@@ -139,11 +94,8 @@ export function createRedisTier(options: RedisTierOptions): SharedTier {
     onInvalidate(listener) {
       listeners.push(listener);
     },
-    settled: () => settled,
-    async close() {
-      client.disconnect();
-      subscriber.disconnect();
-      await Promise.resolve();
-    },
+    settled: () => redis.settled(),
+    // The connection is the app's: it closes it.
+    close: () => Promise.resolve(),
   };
 }

@@ -9,7 +9,15 @@ export type UpstreamErrorKind =
   /** The call worked, but the answer broke the contract (malformed, wrong shape). */
   | 'invalid-response'
   /** A SOAP fault. */
-  | 'fault';
+  | 'fault'
+  /** Not sent: the upstream's circuit breaker is open, or its bulkhead is full. */
+  | 'unavailable'
+  /** The caller gave up for its own reason (its client went away, a sibling part failed): no verdict on the upstream. */
+  | 'aborted';
+
+/** Whether an error says something is wrong with the upstream (what a circuit breaker counts). */
+export const isUpstreamFailure = (error: unknown): boolean =>
+  error instanceof UpstreamError && error.kind !== 'aborted' && error.kind !== 'unavailable';
 
 export interface UpstreamErrorOptions {
   status?: number;

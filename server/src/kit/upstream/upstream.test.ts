@@ -291,7 +291,7 @@ describe('createUpstream: the call path of one upstream', () => {
     expectNoLeak(error, server.port);
   });
 
-  it('rejects with kind network when the caller aborts its signal', async () => {
+  it('rejects with kind aborted (no verdict on the upstream) when the caller aborts its signal', async () => {
     const server = await hangingServer();
     const controller = new AbortController();
     const call = rejectionOf(
@@ -302,7 +302,7 @@ describe('createUpstream: the call path of one upstream', () => {
     const error = await call;
 
     expect(error).toBeInstanceOf(UpstreamError);
-    expect(error).toMatchObject({ service: 'erp', kind: 'network' });
+    expect(error).toMatchObject({ service: 'erp', kind: 'aborted' });
     expectNoLeak(error, server.port);
   });
 
@@ -314,7 +314,7 @@ describe('createUpstream: the call path of one upstream', () => {
     const error = await rejectionOf(http.request('/never', { signal: AbortSignal.abort() }));
 
     expect(error).toBeInstanceOf(UpstreamError);
-    expect(error).toMatchObject({ service: 'erp', kind: 'network' });
+    expect(error).toMatchObject({ service: 'erp', kind: 'aborted' });
     // A later call on the same client is the barrier: only it reaches the server.
     await http.request('/later');
     expect(server.received.map((r) => r.url)).toEqual(['/later']);

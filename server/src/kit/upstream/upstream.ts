@@ -123,7 +123,7 @@ function failureOf(
     return new UpstreamError(upstream, 'invalid-response', { cause: error });
   if (caller?.aborted) {
     const reason: unknown = caller.reason;
-    return new UpstreamError(upstream, isTimeoutReason(reason) ? 'timeout' : 'network', {
+    return new UpstreamError(upstream, isTimeoutReason(reason) ? 'timeout' : 'aborted', {
       cause: reason,
     });
   }

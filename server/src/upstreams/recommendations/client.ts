@@ -9,29 +9,40 @@ const recommendationsSchema = z.object({
   ),
 });
 
-/** Recommended SKUs, best first: only strings that are SKUs (the service is not trusted to send nothing else). */
-const skusOf = (answer: UpstreamAnswer): string[] =>
-  answer.status === 404
-    ? []
-    : decodeJson(answer, recommendationsSchema).items.flatMap((item) =>
-        SKU_PATTERN.test(item.sku) ? [item.sku] : [],
-      );
+/**
+ * Recommended SKUs, best first, as many as were asked for at most: only distinct strings that are
+ * SKUs (the service is not trusted to send nothing else, nor to keep to the limit), cut before any
+ * of them is looked up.
+ */
+function skusOf(answer: UpstreamAnswer, limit: number): string[] {
+  if (answer.status === 404) return [];
+  const skus = new Set<string>();
+  for (const item of decodeJson(answer, recommendationsSchema).items) {
+    if (skus.size >= limit) break;
+    if (SKU_PATTERN.test(item.sku)) skus.add(item.sku);
+  }
+  return [...skus];
+}
 
 export interface RecommendationsClient {
-  /** Recommended SKUs, best first; some may be unknown to the ERP or discontinued. */
+  /** At most `limit` recommended SKUs, best first; some may be unknown to the ERP or discontinued. */
   forSku(sku: string, limit: number, call?: CallOptions): Promise<string[]>;
   forUser(userId: string, limit: number, call?: CallOptions): Promise<string[]>;
 }
 
 export function createRecommendationsClient(upstream: Upstream): RecommendationsClient {
-  const ask = (query: Record<string, string>, call: CallOptions | undefined) =>
+  const ask = (query: Record<string, string>, limit: number, call: CallOptions | undefined) =>
     upstream.call(
-      { operation: 'getRecommendations', path: '/v1/recommendations', query },
-      skusOf,
+      {
+        operation: 'getRecommendations',
+        path: '/v1/recommendations',
+        query: { ...query, limit: String(limit) },
+      },
+      (answer) => skusOf(answer, limit),
       call,
     );
   return {
-    forSku: (sku, limit, call) => ask({ sku, limit: String(limit) }, call),
-    forUser: (userId, limit, call) => ask({ userId, limit: String(limit) }, call),
+    forSku: (sku, limit, call) => ask({ sku }, limit, call),
+    forUser: (userId, limit, call) => ask({ userId }, limit, call),
   };
 }

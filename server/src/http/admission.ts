@@ -1,0 +1,65 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SignedInUser } from '../kit/auth.js';
+import type { Admission as Verdict, RateLimiter } from '../kit/rate-limit.js';
+
+export interface AdmissionOptions {
+  /** tRPC calls in flight before new ones are refused. */
+  maxInFlight: number;
+  limiter: RateLimiter;
+  /** The client's address (X-Forwarded-For believed from trusted proxies only). */
+  clientAddress: (req: IncomingMessage) => string;
+}
+
+/** Who may come in: load shedding for the BFF itself, rate limits per client. */
+export interface Admission {
+  /**
+   * Counts the request's calls in flight until its answer is done, or refuses it (false) when
+   * they would pass MAX_IN_FLIGHT: then it must be answered OVERLOADED at once.
+   */
+  enter(res: ServerResponse, calls: number): boolean;
+  /**
+   * Whether the client may make these calls now, all of them or none: the client is the signed-in
+   * user when the request carries a valid token (`signIn`), else its address.
+   */
+  admit(
+    req: IncomingMessage,
+    calls: number,
+    signIn: (() => Promise<SignedInUser>) | undefined,
+  ): Promise<Verdict>;
+  inFlight(): number;
+  readonly limiter: RateLimiter;
+}
+
+export function createAdmission(options: AdmissionOptions): Admission {
+  const { limiter } = options;
+  let inFlight = 0;
+  const clientOf = async (
+    req: IncomingMessage,
+    signIn: (() => Promise<SignedInUser>) | undefined,
+  ): Promise<string> => {
+    if (signIn) {
+      try {
+        return `user:${(await signIn()).id}`;
+      } catch {
+        // Not a valid token: the address stands for the client (signed-in procedures refuse it anyway).
+      }
+    }
+    return `address:${options.clientAddress(req)}`;
+  };
+  return {
+    enter(res, calls) {
+      if (inFlight + calls > options.maxInFlight) return false;
+      inFlight += calls;
+      res.once('close', () => {
+        inFlight -= calls;
+      });
+      return true;
+    },
+    async admit(req, calls, signIn) {
+      if (!limiter.enabled) return { allowed: true };
+      return limiter.admit(await clientOf(req, signIn), calls);
+    },
+    inFlight: () => inFlight,
+    limiter,
+  };
+}
