@@ -1,13 +1,12 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useServersAndTransport } from '../../testing/servers.js';
 import { createUpstreamGuard, type ResilienceOptions, type UpstreamGuard } from './resilience.js';
-import { createTransport, type Transport } from './transport.js';
 import { createUpstream, type Upstream, type UpstreamAnswer } from './upstream.js';
 import { UpstreamError } from './upstream-error.js';
 
-let transport: Transport;
-const servers: Server[] = [];
+const { transport: currentTransport, track } = useServersAndTransport();
 
 /** A real HTTP server on port 0 that counts the requests that reached it. */
 async function upstreamServer(
@@ -18,7 +17,7 @@ async function upstreamServer(
     received += 1;
     handler(req, res);
   });
-  servers.push(server);
+  track(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`,
@@ -47,7 +46,7 @@ function guarded(
       name: 'pricing',
       baseUrl: url,
       timeoutMs,
-      transport,
+      transport: currentTransport(),
       steps: guard.steps,
     }),
   };
@@ -72,25 +71,6 @@ async function outcome(promise: Promise<unknown>): Promise<string> {
     return error instanceof UpstreamError ? error.kind : 'other';
   }
 }
-
-beforeEach(() => {
-  transport = createTransport();
-});
-
-afterEach(async () => {
-  await Promise.all(
-    servers.splice(0).map(
-      (server) =>
-        new Promise<void>((resolve) => {
-          server.closeAllConnections();
-          server.close(() => {
-            resolve();
-          });
-        }),
-    ),
-  );
-  await transport.close();
-});
 
 describe('the circuit breaker', () => {
   it('opens after BREAKER_FAILURES consecutive failures: later calls fail at once as unavailable, sending nothing', async () => {
@@ -293,7 +273,7 @@ describe('the retry budget', () => {
       name: 'pricing',
       baseUrl: `http://127.0.0.1:${String(port)}`,
       timeoutMs: 1_000,
-      transport,
+      transport: currentTransport(),
       steps: guard.steps,
     });
     expect(await outcome(get(refused))).toBe('network');

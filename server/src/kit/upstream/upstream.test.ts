@@ -5,8 +5,8 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTransport, type Transport } from './transport.js';
+import { describe, expect, it } from 'vitest';
+import { useServersAndTransport } from '../../testing/servers.js';
 import {
   createUpstream,
   type CallOptions,
@@ -36,8 +36,7 @@ interface TestServer {
 type Handler = (req: IncomingMessage, res: ServerResponse, received: Received) => void;
 
 const API_KEY = 'secret-key-4f9a';
-const servers: Server[] = [];
-let transport: Transport;
+const { transport: currentTransport, track } = useServersAndTransport();
 
 /** A node:http server on 127.0.0.1, port 0, that records each request and then hands it to `handler`. */
 async function startServer(handler: Handler): Promise<TestServer> {
@@ -62,7 +61,7 @@ async function startServer(handler: Handler): Promise<TestServer> {
   server.on('connection', () => {
     connections += 1;
   });
-  servers.push(server);
+  track(server);
   await new Promise<void>((resolve) => {
     server.listen(0, '127.0.0.1', resolve);
   });
@@ -109,7 +108,7 @@ function upstreamAt(
     timeoutMs: options.timeoutMs ?? 2_000,
     ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
     headers: { 'x-api-key': API_KEY },
-    transport,
+    transport: currentTransport(),
     ...(options.steps ? { steps: options.steps } : {}),
   });
 }
@@ -157,25 +156,6 @@ function expectNoLeak(error: unknown, port: number): void {
     expect(text).not.toContain(API_KEY);
   }
 }
-
-beforeEach(() => {
-  transport = createTransport();
-});
-
-afterEach(async () => {
-  await Promise.all(
-    servers.splice(0).map(
-      (server) =>
-        new Promise<void>((resolve) => {
-          server.closeAllConnections();
-          server.close(() => {
-            resolve();
-          });
-        }),
-    ),
-  );
-  await transport.close();
-});
 
 describe('createUpstream: the call path of one upstream', () => {
   it('sends a GET with its query string encoded, under the base URL path prefix, without the trailing slash', async () => {
