@@ -1,7 +1,7 @@
 import { UNKNOWN_SKUS } from '@storefront/sandbox';
 import { describe, expect, it } from 'vitest';
 import type { Bff } from './helpers/bff.js';
-import { errorOf } from './helpers/bff.js';
+import { errorOf, logLines } from './helpers/bff.js';
 import { signedIn } from './helpers/shopper.js';
 import { useExtraBffs } from './helpers/wire.js';
 
@@ -50,6 +50,12 @@ describe('circuit breakers', () => {
     expect(
       Object.keys(bff.sandbox.calls.snapshot()).filter((call) => call.startsWith('erp')),
     ).toEqual([]);
+    // Operators see it: one line when the breaker opened, naming the upstream.
+    expect(
+      logLines(bff, 'warn', 'circuit breaker opened').map(
+        (line) => (line as { upstream?: string }).upstream,
+      ),
+    ).toEqual(['erp']);
   });
 
   it('serves pages again once the ERP recovers: after the cooldown one probe goes through and closes the breaker', async () => {

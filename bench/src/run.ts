@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { FIRST_GENERATED_SKU, startSandbox, type Sandbox } from '@storefront/sandbox';
 import { runLoad } from './harness/load.js';
 import { measure } from './harness/measure.js';
+import { measureProtectionCost, type ProtectionCost } from './harness/protection-cost.js';
 import { runMemory } from './harness/memory-run.js';
 import { startTarget, type Target } from './harness/processes.js';
 import { checkSameAnswers } from './harness/same-answers.js';
@@ -113,7 +114,13 @@ process.once('SIGINT', () => {
 try {
   sandbox = await startSandbox({ latency: 'none', products: settings.products });
   log(`sandbox: ${settings.products.toLocaleString('en-US')} products, no added latency`);
-  const common = { ...sandbox.env(), NODE_ENV: 'production', LOG_LEVEL: 'warn' };
+  // Protection on as in production; one address is the whole load, so the rate limit sits above it.
+  const common = {
+    ...sandbox.env(),
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_POINTS: '1000000000',
+  };
   const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   if (profileDir)
     log(
@@ -134,6 +141,11 @@ try {
   );
 
   let step = 0;
+  // Before any load, while the machine is quiet: a few seconds of calls in this process.
+  const protection: ProtectionCost = await measureProtectionCost();
+  log(
+    `protection: +${(protection.callMicros.guarded - protection.callMicros.bare).toFixed(2)} µs per upstream call (breaker, retry budget, bulkhead), ${protection.admitMicros.toFixed(2)} µs per admission: about ${protection.pageMicros.toFixed(1)} µs per product page`,
+  );
   const results: ScenarioResult[] = [];
   for (const scenario of scenarios) {
     const bff = scenario.bff === 'cached' ? bffCached : bffUncached;
@@ -213,6 +225,7 @@ try {
       ...memorySandbox.env(),
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
+      RATE_LIMIT_POINTS: '1000000000',
       CACHE_MAX_BYTES: String(settings.memoryCacheBytes),
     };
     const probeTarget = await startTarget('BFF (cache probe)', probeMain, memoryEnv, nodeArgs);
@@ -233,6 +246,7 @@ try {
   }
 
   const report: BenchResults = {
+    protection,
     generatedAt: new Date().toISOString(),
     environment: {
       node: process.version,

@@ -53,6 +53,8 @@ export interface SandboxOptions extends CatalogOptions {
   ports?: Partial<Record<ServiceName, number>>;
   /** Probability per request that a service fails on its own (half 503, half 2.5 s late), as the recommendations service does in production. @default none */
   failureRates?: Partial<Record<ServiceName, number>>;
+  /** A failure of each service's own, drawn per request (after failureRates'): a soak's mix of every way to fail. @default none */
+  chaos?: (service: ServiceName, operation: string) => Fault | undefined;
 }
 
 export interface Sandbox {
@@ -121,13 +123,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   try {
     for (const definition of definitions) {
       const rate = options.failureRates?.[definition.name] ?? 0;
+      const own = options.chaos;
       const chaos =
-        rate > 0
-          ? (): Fault | undefined => {
-              if (Math.random() >= rate) return undefined;
-              return Math.random() < 0.5
-                ? { kind: 'status', status: 503 }
-                : { kind: 'latency', ms: 2_500 };
+        rate > 0 || own
+          ? (operation: string): Fault | undefined => {
+              if (rate > 0 && Math.random() < rate)
+                return Math.random() < 0.5
+                  ? { kind: 'status', status: 503 }
+                  : { kind: 'latency', ms: 2_500 };
+              return own?.(definition.name, operation);
             }
           : undefined;
       const service = await serveService(definition, {

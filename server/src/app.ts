@@ -44,15 +44,21 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   // Each upstream's breaker, retry budget and bulkhead, on its call path.
   const guards = new Map<UpstreamName, UpstreamGuard>();
   const guardOf = (name: UpstreamName): UpstreamGuard => {
-    const guard =
-      guards.get(name) ??
-      createUpstreamGuard(name, {
-        breakerFailures: config.BREAKER_FAILURES,
-        breakerCooldownMs: config.BREAKER_COOLDOWN_MS,
-        maxConcurrency: config.UPSTREAM_MAX_CONCURRENCY,
-        maxQueue: config.UPSTREAM_MAX_QUEUE,
-        retryBudgetRatio: config.RETRY_BUDGET_RATIO,
-      });
+    const guard = createUpstreamGuard(name, {
+      breakerFailures: config.BREAKER_FAILURES,
+      breakerCooldownMs: config.BREAKER_COOLDOWN_MS,
+      maxConcurrency: config.UPSTREAM_MAX_CONCURRENCY,
+      maxQueue: config.UPSTREAM_MAX_QUEUE,
+      retryBudgetRatio: config.RETRY_BUDGET_RATIO,
+    });
+    guard.onBreakerChange((state) => {
+      if (state === 2)
+        log.warn('circuit breaker opened', {
+          upstream: name,
+          cooldownMs: config.BREAKER_COOLDOWN_MS,
+        });
+      else if (state === 0) log.info('circuit breaker closed', { upstream: name });
+    });
     guards.set(name, guard);
     return guard;
   };

@@ -86,7 +86,7 @@ const settingsSchema = z.object({
   /** The largest upstream answer read; a longer one is cut off and counts as a failure. */
   UPSTREAM_MAX_BYTES: integer('bytes', 1_024, 1_073_741_824, 8_388_608),
   /** tRPC calls per client per window (a batch counts each of its calls); 0 turns limiting off. */
-  RATE_LIMIT_POINTS: integer('calls', 0, 100_000_000, 1_200),
+  RATE_LIMIT_POINTS: integer('calls', 0, 1_000_000_000, 1_200),
   RATE_LIMIT_WINDOW_S: integer('seconds', 1, 86_400, 60),
   /** Addresses (or CIDR ranges) whose X-Forwarded-For is believed. */
   TRUSTED_PROXIES: addressList,

@@ -9,3 +9,11 @@ export {
 export { appRouter, type AppRouter } from './router.js';
 export { UpstreamError, type UpstreamErrorKind } from './kit/upstream/upstream-error.js';
 export { createHttpServer } from './http/server.js';
+export { createUpstream, type Upstream, type UpstreamStep } from './kit/upstream/upstream.js';
+export {
+  createUpstreamGuard,
+  type ResilienceOptions,
+  type UpstreamGuard,
+} from './kit/upstream/resilience.js';
+export { createRateLimiter, type RateLimiter } from './kit/rate-limit.js';
+export type { Transport } from './kit/upstream/transport.js';

@@ -58,6 +58,8 @@ export async function startTarget(
   script: string,
   env: Record<string, string>,
   nodeArgs: readonly string[] = [],
+  /** Hears every line the target prints, shown or not. */
+  onLine?: (line: string) => void,
 ): Promise<Target> {
   const port = await freePort();
   const child = spawn(process.execPath, [...nodeArgs, script], {
@@ -68,6 +70,7 @@ export async function startTarget(
   const shown = new Set<string>();
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
+      onLine?.(line);
       // JSON log lines differ by time and request id: repeats are recognized by their message.
       const key = line.replace(/"(time|requestId)":"[^"]*"/g, '').replace(/\(node:\d+\)/, '');
       if (CLIENT_WENT_AWAY.test(line) || shown.has(key)) {

@@ -79,6 +79,8 @@ export interface MemoryResult {
   samples: MemorySample[];
 }
 
+import type { ProtectionCost } from '../harness/protection-cost.js';
+
 export interface BenchResults {
   generatedAt: string;
   environment: {
@@ -106,6 +108,8 @@ export interface BenchResults {
   /** The memory run, unless BENCH_MEMORY_SKUS=0. */
   memory: MemoryResult | null;
   /** Seconds the whole run took. */
+  /** What the protection costs per request, measured in the bench process. */
+  protection?: ProtectionCost | undefined;
   elapsedSeconds: number;
 }
 

@@ -24,7 +24,7 @@ export interface ServeOptions {
   /** Request bodies larger than this are answered 413. @default 1_048_576 */
   maxBodyBytes?: number;
   /** A failure of the service's own, drawn per request when no fault was injected (flaky services). */
-  chaos?: () => Fault | undefined;
+  chaos?: (operation: string) => Fault | undefined;
 }
 
 export interface RunningService {
@@ -122,7 +122,7 @@ export async function serveService(
       response.once('close', done);
     });
     const injected = options.faults.take(service.name, operation);
-    const drawn = injected.failure ? undefined : options.chaos?.();
+    const drawn = injected.failure ? undefined : options.chaos?.(operation);
     const failure = drawn?.kind === 'latency' ? undefined : (injected.failure ?? drawn);
     const delay =
       options.latencyMs() + injected.latencyMs + (drawn?.kind === 'latency' ? drawn.ms : 0);
