@@ -2,20 +2,29 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from './config.js';
 import { createAdmission } from './http/admission.js';
 import { createClientAddress } from './http/client-address.js';
+import { createCors } from './http/cors.js';
 import { createHandler } from './http/handler.js';
 import { createResponseCache, type ResponseCache } from './http/response-cache.js';
-import { createTokenVerifier } from './kit/auth.js';
+import { createTokenVerifier, jwksSchema } from './kit/auth.js';
+import { decodeJson } from './kit/upstream/json.js';
 import { createCache, type Cache } from './kit/cache/cache.js';
 import { createRedisTier } from './kit/cache/redis-tier.js';
+import { createKeptValues } from './kit/kept-values.js';
+import { createLocks } from './kit/locks.js';
 import { createRateLimiter } from './kit/rate-limit.js';
 import { connectRedis } from './kit/redis.js';
 import { createLogger, type Logger } from './kit/logger.js';
 import { createUpstreamGuard, type UpstreamGuard } from './kit/upstream/resilience.js';
 import { createTransport } from './kit/upstream/transport.js';
+import { createUpstream } from './kit/upstream/upstream.js';
 import { appRouter } from './router.js';
 import { cachePolicies } from './upstreams/cache-policies.js';
 import { withCache } from './upstreams/cached.js';
+import type { OrderConfirmation } from './upstreams/erp/client.js';
 import { createUpstreams, type UpstreamName } from './upstreams/index.js';
+
+/** How long a user's order confirmation is kept for a repeat of its reference: a day and an hour. */
+const ORDER_LOG_TTL_MS = 25 * 3_600_000;
 
 export interface AppOptions {
   /** @default a JSON logger at config.LOG_LEVEL */
@@ -96,12 +105,32 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     PART_TIMEOUT_MS: config.PART_TIMEOUT_MS,
     UPSTREAM_TIMEOUT_MS: config.UPSTREAM_TIMEOUT_MS,
   };
+  // The identity provider's keys, on a call path of their own: bounded in time and size.
+  const idp = createUpstream({
+    name: 'idp',
+    baseUrl: config.upstreams.auth.jwksUrl,
+    timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    maxBytes: 1_048_576,
+    transport,
+  });
   const verifyToken = createTokenVerifier({
-    ...config.upstreams.auth,
+    issuer: config.upstreams.auth.issuer,
+    audience: config.upstreams.auth.audience,
+    fetchJwks: () =>
+      idp.call({ operation: 'getJwks', path: '' }, (answer) => decodeJson(answer, jwksSchema)),
     clockToleranceSeconds: config.AUTH_CLOCK_TOLERANCE_SECONDS,
     jwksCooldownMs: config.AUTH_JWKS_COOLDOWN_MS,
-    jwksTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    jwksStaleMs: config.AUTH_JWKS_STALE_MS,
   });
+
+  // Confirmations a user may ask for again by the same reference, and one order of a user at a time.
+  const orderLog = createKeptValues<OrderConfirmation>({
+    name: 'order',
+    ttlMs: ORDER_LOG_TTL_MS,
+    maxEntries: 100_000,
+    redis,
+  });
+  const locks = createLocks({ ttlMs: 30_000, redis });
   const admission = createAdmission({
     maxInFlight: config.MAX_IN_FLIGHT,
     limiter: createRateLimiter({
@@ -121,6 +150,8 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       log,
       upstreams,
       invalidate,
+      orderLog,
+      locks,
       config: settings,
     }),
     verifyToken,
@@ -131,6 +162,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     ready: () => !draining && (redis?.settled() ?? true),
     draining: () => draining,
     admission,
+    cors: createCors(config.CORS_ORIGINS),
     responses,
   });
   return {

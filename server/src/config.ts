@@ -30,6 +30,7 @@ export const UPSTREAM_KEY_VARIABLES = [
 
 export const AUTH_VARIABLES = ['AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE'] as const;
 
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 /** An integer setting: `unit` names it in the error ("must be a number of milliseconds"). */
 const integer = (unit: string, min: number, max: number, fallback: number) =>
@@ -88,6 +89,32 @@ const settingsSchema = z.object({
   /** tRPC calls per client per window (a batch counts each of its calls); 0 turns limiting off. */
   RATE_LIMIT_POINTS: integer('calls', 0, 1_000_000_000, 1_200),
   RATE_LIMIT_WINDOW_S: integer('seconds', 1, 86_400, 60),
+  /** Origins allowed to call from a browser (`https://shop.example`), comma-separated; none when unset. */
+  CORS_ORIGINS: z
+    .string()
+    .transform((value, ctx) => {
+      const origins = value
+        .split(',')
+        .map((part) => part.trim())
+        .filter((part) => part !== '');
+      for (const origin of origins) {
+        let parsed: URL | undefined;
+        try {
+          parsed = new URL(origin);
+        } catch {
+          parsed = undefined;
+        }
+        if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== origin) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${origin}" is not an origin (scheme://host[:port], no path, no wildcard)`,
+          });
+          return z.NEVER;
+        }
+      }
+      return origins;
+    })
+    .default([]),
   /** Addresses (or CIDR ranges) whose X-Forwarded-For is believed. */
   TRUSTED_PROXIES: addressList,
   /** tRPC calls in flight before new ones are refused as OVERLOADED. */
@@ -120,6 +147,8 @@ const settingsSchema = z.object({
   AUTH_CLOCK_TOLERANCE_SECONDS: integer('seconds', 0, 300, 30),
   /** The least time between two JWKS fetches (a token with an unknown `kid` triggers one). */
   AUTH_JWKS_COOLDOWN_MS: integer('milliseconds', 0, 600_000, 1_000),
+  /** How long known keys stay usable while the JWKS endpoint fails. */
+  AUTH_JWKS_STALE_MS: integer('milliseconds', 0, 2_592_000_000, 86_400_000),
   /** The memory cache's bound in bytes; 0 turns caching off (every request does the upstream work). */
   CACHE_MAX_BYTES: integer('bytes', 0, 8_589_934_592, 67_108_864),
   /** How long an unknown SKU (PRODUCT_NOT_FOUND) is remembered, so that random SKUs cannot hammer the ERP. */
@@ -159,6 +188,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   for (const name of [...UPSTREAM_URL_VARIABLES, 'AUTH_JWKS_URL'] as const) {
     const value = env[name];
     if (value && !httpUrl.safeParse(value).success) errors.push(`${name}: must be an http(s) URL`);
+  }
+  // In production the keys must come over TLS, unless the identity provider is on this host.
+  const jwks = env.AUTH_JWKS_URL;
+  if (env.NODE_ENV === 'production' && jwks && httpUrl.safeParse(jwks).success) {
+    const { protocol, hostname } = new URL(jwks);
+    if (protocol !== 'https:' && !LOOPBACK.has(hostname))
+      errors.push(
+        'AUTH_JWKS_URL: must be an https URL in production (http only for a loopback address)',
+      );
   }
   if (!settings.success || errors.length > 0) return { ok: false, errors };
   const pick = <N extends string>(names: readonly N[]) =>

@@ -73,9 +73,10 @@ describe('toApiError', () => {
       code: 'UNAUTHORIZED',
       appCode: null,
     });
-    expect(shape(toApiError(new AuthError('keys-unavailable')))).toMatchObject({
-      code: 'BAD_GATEWAY',
-      appCode: 'UPSTREAM_UNAVAILABLE',
+    // A key the BFF cannot learn now (the identity provider is down) is no valid token either.
+    expect(shape(toApiError(new AuthError('unknown-key')))).toMatchObject({
+      code: 'UNAUTHORIZED',
+      appCode: null,
     });
   });
 

@@ -56,6 +56,13 @@ export const versionConflict = (): ApiError =>
     appCode: 'VERSION_CONFLICT',
   });
 
+export const orderInProgress = (): ApiError =>
+  new ApiError({
+    code: 'CONFLICT',
+    message: 'Another order of yours is being placed',
+    appCode: 'ORDER_IN_PROGRESS',
+  });
+
 export const emptyCart = (): ApiError =>
   new ApiError({ code: 'BAD_REQUEST', message: 'The cart is empty', appCode: 'EMPTY_CART' });
 
@@ -140,13 +147,8 @@ export function toApiError(error: unknown): TRPCError {
       ? error.cause
       : error;
   if (cause instanceof TRPCError) return cause;
-  if (cause instanceof AuthError) {
-    if (cause.reason === 'keys-timeout')
-      return unavailable('GATEWAY_TIMEOUT', 'The sign-in could not be checked in time', cause);
-    if (cause.reason === 'keys-unavailable')
-      return unavailable('BAD_GATEWAY', 'The sign-in could not be checked', cause);
+  if (cause instanceof AuthError)
     return new ApiError({ code: 'UNAUTHORIZED', message: 'Sign in with a valid token', cause });
-  }
   if (cause instanceof UnknownCurrencyError)
     return new ApiError({ code: 'BAD_REQUEST', message: cause.message, cause });
   if (cause instanceof PartTimeoutError)

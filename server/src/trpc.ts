@@ -3,8 +3,11 @@ import superjson from 'superjson';
 import type { Config } from './config.js';
 import { ApiError, toApiError } from './errors.js';
 import type { SignedInUser } from './kit/auth.js';
+import type { KeptValues } from './kit/kept-values.js';
+import type { Locks } from './kit/locks.js';
 import type { Logger } from './kit/logger.js';
 import type { RequestScope } from './kit/upstream/upstream.js';
+import type { OrderConfirmation } from './upstreams/erp/client.js';
 import type { Upstreams } from './upstreams/index.js';
 
 /** What every procedure gets: the request's scope, the upstream clients and the settings it needs. */
@@ -22,6 +25,10 @@ export interface Context {
   invalidate: (tags: readonly string[]) => Promise<void>;
   /** @internal Server-only: `stripInternal` keeps it out of the client's bundled types. */
   upstreams: Upstreams;
+  /** @internal Each user's order confirmations by `clientReference`, kept at least 24 h. */
+  orderLog: KeptValues<OrderConfirmation>;
+  /** @internal Per-user locks (one `orders.place` at a time). */
+  locks: Locks;
   /** @internal Server-only: `stripInternal` keeps it out of the client's bundled types. */
   config: Pick<Config, 'ERP_TIMEOUT_MS' | 'PART_TIMEOUT_MS' | 'UPSTREAM_TIMEOUT_MS'>;
 }

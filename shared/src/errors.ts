@@ -9,6 +9,7 @@ export const APP_ERROR_CODES = [
   'RATE_LIMITED',
   'ACCOUNT_NOT_FOUND',
   'OVERLOADED',
+  'ORDER_IN_PROGRESS',
 ] as const;
 
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];

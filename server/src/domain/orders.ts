@@ -1,4 +1,5 @@
 import type { Money } from '@storefront/shared';
+import { nameBasedUuid } from '../kit/uuid.js';
 import type { OrderConfirmation } from '../upstreams/erp/client.js';
 import type { Order } from '../upstreams/orders/client.js';
 
@@ -31,3 +32,14 @@ export function confirmationView(confirmation: OrderConfirmation): {
     estimatedDelivery: confirmation.estimatedDelivery,
   };
 }
+
+/** The namespace of the references the BFF sends the ERP (a constant of this project). */
+const ORDER_REFERENCES = '6f1c9d5e-2b7a-4c3e-9a8d-1e5b7c9f0a24';
+
+/**
+ * The reference the ERP gets for a user's `clientReference`: a name-based UUID of both. The ERP's
+ * idempotency is global; this makes it per user (another user's identical reference is another
+ * order, and never answers this user's confirmation).
+ */
+export const orderReference = (userId: string, clientReference: string): string =>
+  nameBasedUuid(ORDER_REFERENCES, `${userId}\n${clientReference}`);

@@ -28,6 +28,8 @@ export interface HandlerOptions {
   draining: () => boolean;
   /** Load shedding and rate limits. */
   admission: Admission;
+  /** CORS headers; true when it answered a preflight itself. */
+  cors: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** Keeps encoded public answers (when the cache is on). */
   responses?: ResponseCache | undefined;
 }
@@ -83,6 +85,9 @@ export function createHandler(
     const header = req.headers['x-request-id'];
     const requestId = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
     res.setHeader('x-request-id', requestId);
+    // Browsers must take every answer as what its content type says.
+    res.setHeader('x-content-type-options', 'nosniff');
+    if (options.cors(req, res)) return;
     const url = req.url ?? '/';
     const queryAt = url.indexOf('?');
     const path = queryAt === -1 ? url : url.slice(0, queryAt);

@@ -193,7 +193,10 @@ export function createErpClient(options: ErpClientOptions): ErpClient {
       const parts = await inChunks(skus, (part) =>
         soap('GetProducts', skuList(part), expect(getProductsResponse), call),
       );
-      for (const part of parts) for (const product of part) found.set(product.sku, product);
+      // Only what was asked for, and only SKUs: an ERP answer never sends another upstream a string it made up.
+      const asked = new Set(skus);
+      for (const part of parts)
+        for (const product of part) if (asked.has(product.sku)) found.set(product.sku, product);
       return found;
     },
 

@@ -1,3 +1,4 @@
+import { SKU_PATTERN } from '@storefront/shared';
 import { z } from 'zod';
 import { shiftDecimal } from '../../domain/money.js';
 
@@ -72,10 +73,25 @@ const category = textWithAttributes({ '@_code': attribute }).transform((c) => ({
   code: c['@_code'],
   name: (c['#text'] ?? '').trim(),
 }));
+/** An absolute http: or https: URL (no `javascript:`, `data:`, relative or protocol-relative ones). */
+function isWebUrl(value: string): boolean {
+  if (!/^https?:\/\//i.test(value)) return false;
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
 const images = list(
   'Image',
   z.object({ '@_role': attribute.optional(), '@_href': attribute }),
-).transform((all) => all.map((image) => ({ role: image['@_role'] ?? null, url: image['@_href'] })));
+).transform((all) =>
+  // The ERP is not trusted with what reaches a browser: only http(s) image URLs are kept.
+  all.flatMap((image) =>
+    isWebUrl(image['@_href']) ? [{ role: image['@_role'] ?? null, url: image['@_href'] }] : [],
+  ),
+);
 const weight = textWithAttributes({ '@_unit': attribute.pipe(z.enum(['g', 'kg'])) })
   .optional()
   .transform((node, ctx) => {
@@ -163,7 +179,9 @@ export const searchProductsResponse = z
   })
   .transform((b) => ({
     total: b.SearchProductsResponse['@_total'],
-    products: b.SearchProductsResponse.Product ?? [],
+    products: (b.SearchProductsResponse.Product ?? []).filter((product) =>
+      SKU_PATTERN.test(product.sku),
+    ),
   }));
 
 const stockRow = z.object({
