@@ -1,6 +1,7 @@
 export { createApp, type App, type AppOptions } from './app.js';
 export {
   loadConfig,
+  UPSTREAM_KEY_VARIABLES,
   UPSTREAM_URL_VARIABLES,
   type Config,
   type ConfigResult,

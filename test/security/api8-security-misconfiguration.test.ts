@@ -1,4 +1,4 @@
-import { loadConfig } from '@storefront/server';
+import { loadConfig, UPSTREAM_KEY_VARIABLES, UPSTREAM_URL_VARIABLES } from '@storefront/server';
 import { describe, expect, it } from 'vitest';
 import { useBff } from '../helpers/bff.js';
 import { CACHE_ON } from '../helpers/cache.js';
@@ -83,33 +83,8 @@ describe('API8: headers and CORS', () => {
 
 describe('API8: production settings', () => {
   const complete = (jwks: string) => ({
-    ...Object.fromEntries(
-      [
-        'ERP',
-        'FX',
-        'PRICING',
-        'REVIEWS',
-        'RECOMMENDATIONS',
-        'ACCOUNTS',
-        'ORDERS',
-        'CART',
-        'WISHLIST',
-        'NOTIFICATIONS',
-      ].map((n) => [`${n}_URL`, 'https://up.example']),
-    ),
-    ...Object.fromEntries(
-      [
-        'ERP',
-        'PRICING',
-        'REVIEWS',
-        'RECOMMENDATIONS',
-        'ACCOUNTS',
-        'ORDERS',
-        'CART',
-        'WISHLIST',
-        'NOTIFICATIONS',
-      ].map((n) => [`${n}_API_KEY`, 'k']),
-    ),
+    ...Object.fromEntries(UPSTREAM_URL_VARIABLES.map((name) => [name, 'https://up.example'])),
+    ...Object.fromEntries(UPSTREAM_KEY_VARIABLES.map((name) => [name, 'k'])),
     AUTH_JWKS_URL: jwks,
     AUTH_ISSUER: 'https://id.example',
     AUTH_AUDIENCE: 'storefront-bff',
