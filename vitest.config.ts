@@ -6,7 +6,12 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   ssr: {
     resolve: {
-      conditions: ['@storefront/source', ...defaultServerConditions],
+      // Without Vite's 'module' condition: packages resolve as Node resolves them (the 'module'
+      // builds of some, such as @opentelemetry/api's, are not loadable by Node).
+      conditions: [
+        '@storefront/source',
+        ...defaultServerConditions.filter((condition) => condition !== 'module'),
+      ],
     },
   },
   test: {

@@ -38,7 +38,7 @@ async function start(
   const url = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer): void => {
       output += chunk.toString('utf8');
-      const match = /"listening","url":"([^"]+)"/.exec(output);
+      const match = /"url":"([^"]+)"[^\n]*"msg":"listening"/.exec(output);
       if (match?.[1]) resolve(match[1]);
     };
     child.stdout.on('data', onData);

@@ -60,7 +60,7 @@ describe('npm start: the development entry (dev/) and the server', () => {
   it('starts the BFF on the embedded sandbox when nothing is configured, says loudly that the data is fake, serves product.page and stops on SIGTERM', async () => {
     const server = node(devStart, { PORT: '0' });
     try {
-      const [, url] = await server.waitFor(/"listening","url":"([^"]+)"/);
+      const [, url] = await server.waitFor(/"url":"([^"]+)"[^\n]*"msg":"listening"/);
       expect(server.output()).toContain('FAKE DATA');
       const input = encodeURIComponent(JSON.stringify({ json: { sku: '000123' } }));
       const response = await fetch(`${url ?? ''}/trpc/product.page?input=${input}`);
@@ -78,12 +78,12 @@ describe('npm start: the development entry (dev/) and the server', () => {
       TURBO_TELEMETRY_DISABLED: '1',
       TURBO_NO_UPDATE_NOTIFIER: '1',
     });
-    const [, url = ''] = await npm.waitFor(/"listening","url":"([^"]+)"/);
+    const [, url = ''] = await npm.waitFor(/"url":"([^"]+)"[^\n]*"msg":"listening"/);
     expect(await answers(url)).toBe(true);
     npm.child.kill('SIGTERM');
     await npm.exited;
     await expect.poll(() => answers(url), { timeout: 5_000 }).toBe(false);
-    expect(npm.output()).toContain('"msg":"shutting down","signal":"SIGTERM"');
+    expect(npm.output()).toMatch(/"signal":"SIGTERM"[^\n]*"msg":"shutting down"/);
   }, 60_000);
 
   it('never starts the sandbox under NODE_ENV=production: with nothing configured it stops, naming the missing variables', async () => {

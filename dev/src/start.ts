@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { startSandbox } from '@storefront/sandbox';
 import { UPSTREAM_URL_VARIABLES } from '@storefront/server';
 
@@ -8,6 +9,8 @@ import { UPSTREAM_URL_VARIABLES } from '@storefront/server';
  * environment the BFF reads: the BFF itself knows only upstream URLs. Under production, or with
  * any upstream configured, nothing is started here and the BFF checks the configuration as always.
  */
+// A .env file at the repository root (where npm start runs) counts as configuration; the environment wins over it.
+if (existsSync('.env')) process.loadEnvFile('.env');
 const configured = UPSTREAM_URL_VARIABLES.some((name) => (process.env[name] ?? '') !== '');
 if (!configured && process.env.NODE_ENV !== 'production') {
   const sandbox = await startSandbox();

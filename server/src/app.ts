@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { propagation, trace } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { Config } from './config.js';
 import { createAdmission } from './http/admission.js';
 import { createClientAddress } from './http/client-address.js';
@@ -12,6 +14,8 @@ import { createRedisTier } from './kit/cache/redis-tier.js';
 import { createKeptValues } from './kit/kept-values.js';
 import { createLocks } from './kit/locks.js';
 import { createRateLimiter } from './kit/rate-limit.js';
+import { createMetrics, type Metrics } from './kit/telemetry/metrics.js';
+import { observeUpstream } from './kit/telemetry/upstream-step.js';
 import { connectRedis } from './kit/redis.js';
 import { createLogger, type Logger } from './kit/logger.js';
 import { createUpstreamGuard, type UpstreamGuard } from './kit/upstream/resilience.js';
@@ -29,6 +33,8 @@ const ORDER_LOG_TTL_MS = 25 * 3_600_000;
 export interface AppOptions {
   /** @default a JSON logger at config.LOG_LEVEL */
   log?: Logger;
+  /** prom-client's process and event-loop metrics: one set per process (tests that build many apps turn them off). @default true */
+  defaultMetrics?: boolean;
 }
 
 export interface App {
@@ -43,11 +49,17 @@ export interface App {
   responses: ResponseCache | undefined;
   /** Each upstream's breaker, retry budget and bulkhead. */
   guards: ReadonlyMap<UpstreamName, UpstreamGuard>;
+  /** The metrics `/metrics` answers. */
+  metrics: Metrics;
 }
 
 /** Builds the BFF for configured upstreams: no listening, no globals, so tests build their own. */
 export function createApp(config: Config, options: AppOptions = {}): App {
   const log = options.log ?? createLogger(config.LOG_LEVEL);
+  const metrics = createMetrics({ defaults: options.defaultMetrics ?? true });
+  const tracer = trace.getTracer('storefront-bff');
+  // W3C traceparent in and out, with or without an SDK (the first registration in a process wins).
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   // Upstream HTTP on keep-alive connections, one pool per origin.
   const transport = createTransport();
   // Each upstream's breaker, retry budget and bulkhead, on its call path.
@@ -59,6 +71,9 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       maxConcurrency: config.UPSTREAM_MAX_CONCURRENCY,
       maxQueue: config.UPSTREAM_MAX_QUEUE,
       retryBudgetRatio: config.RETRY_BUDGET_RATIO,
+      onRetry: () => {
+        metrics.upstreamRetries.inc({ upstream: name });
+      },
     });
     guard.onBreakerChange((state) => {
       if (state === 2)
@@ -71,12 +86,25 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     guards.set(name, guard);
     return guard;
   };
-  const direct = createUpstreams(config, { transport, stepsFor: (name) => guardOf(name).steps });
+  // Observed first (outermost): a call's span, metrics and Server-Timing cover its retries and waits.
+  const observe = observeUpstream(metrics, tracer);
+  const direct = createUpstreams(config, {
+    transport,
+    stepsFor: (name) => [observe, ...guardOf(name).steps],
+  });
   // One Redis, when configured, for the cache's shared tier and the rate limits.
   const redis = config.REDIS_URL ? connectRedis({ url: config.REDIS_URL, log }) : undefined;
   let cache: Cache | undefined;
   if (config.CACHE_MAX_BYTES > 0) {
     cache = createCache({
+      observe: {
+        lookup: (tier, outcome) => {
+          metrics.cacheLookups.inc({ tier, outcome });
+        },
+        evicted: () => {
+          metrics.cacheEvictions.inc({ tier: 'memory' });
+        },
+      },
       maxBytes: config.CACHE_MAX_BYTES,
       log,
       ...(redis ? { shared: createRedisTier({ redis }) } : {}),
@@ -93,7 +121,17 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     cache?.invalidate(tags) ?? Promise.resolve();
   // Encoded public answers, an eighth of the cache's bound, dropped with the data they show.
   const responses = cache
-    ? createResponseCache({ maxBytes: Math.floor(config.CACHE_MAX_BYTES / 8) })
+    ? createResponseCache({
+        maxBytes: Math.floor(config.CACHE_MAX_BYTES / 8),
+        observe: {
+          lookup: (outcome) => {
+            metrics.cacheLookups.inc({ tier: 'answers', outcome });
+          },
+          evicted: () => {
+            metrics.cacheEvictions.inc({ tier: 'answers' });
+          },
+        },
+      })
     : undefined;
   if (responses) {
     cache?.onInvalidate((tags) => {
@@ -140,6 +178,15 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     }),
     clientAddress: createClientAddress(config.TRUSTED_PROXIES),
   });
+  /** The metrics as Prometheus text, the gauges read from what they measure at that moment. */
+  const scrape = async (): Promise<{ contentType: string; text: string }> => {
+    for (const [name, guard] of guards)
+      metrics.breakerState.set({ upstream: name }, guard.breakerState());
+    metrics.cacheBytes.set({ tier: 'memory' }, cache?.memory.bytes ?? 0);
+    metrics.cacheBytes.set({ tier: 'answers' }, responses?.memory.bytes ?? 0);
+    metrics.inFlight.set(admission.inFlight());
+    return { contentType: metrics.registry.contentType, text: await metrics.registry.metrics() };
+  };
   let draining = false;
   let closing: Promise<void> | undefined;
   const handler = createHandler({
@@ -152,6 +199,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       invalidate,
       orderLog,
       locks,
+      telemetry: { metrics, tracer },
       config: settings,
     }),
     verifyToken,
@@ -164,6 +212,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     admission,
     cors: createCors(config.CORS_ORIGINS),
     responses,
+    telemetry: { metrics, tracer, scrape },
   });
   return {
     handler,
@@ -183,5 +232,6 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     cache,
     responses,
     guards,
+    metrics,
   };
 }

@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { createHttpServer } from './http/server.js';
@@ -9,6 +12,16 @@ import { createLogger } from './kit/logger.js';
  * knows real upstream URLs only; `npm start` runs it on the embedded sandbox through the
  * development entry (dev/), which puts the sandbox's URLs into the environment first.
  */
+// A .env file where the BFF is started (or at the repository root) is read first; the environment wins over it.
+for (const file of [
+  join(process.cwd(), '.env'),
+  fileURLToPath(new URL('../../.env', import.meta.url)),
+]) {
+  if (existsSync(file)) {
+    process.loadEnvFile(file);
+    break;
+  }
+}
 const loaded = loadConfig(process.env);
 if (!loaded.ok) {
   console.error(
@@ -19,6 +32,11 @@ if (!loaded.ok) {
 }
 const { config } = loaded;
 const log = createLogger(config.LOG_LEVEL);
+// Spans are exported only when an OTLP endpoint is configured (OpenTelemetry's own variables apply).
+const tracing =
+  process.env.OTEL_EXPORTER_OTLP_ENDPOINT && process.env.OTEL_SDK_DISABLED !== 'true'
+    ? await startTracing()
+    : undefined;
 const app = createApp(config, { log });
 const server = createHttpServer(app.handler, config);
 
@@ -66,7 +84,8 @@ const shutdown = (signal: NodeJS.Signals): void => {
     }, 50);
     server.close(() => {
       clearInterval(idle);
-      void app.close().then(() => {
+      void app.close().then(async () => {
+        await tracing?.shutdown();
         clearTimeout(grace);
         log.info('stopped');
         process.exit(0);
@@ -77,3 +96,17 @@ const shutdown = (signal: NodeJS.Signals): void => {
 };
 process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);
+
+/** The OpenTelemetry Node SDK with the OTLP/HTTP trace exporter, loaded only when it is used. */
+async function startTracing(): Promise<{ shutdown(): Promise<void> }> {
+  const [{ NodeSDK }, { OTLPTraceExporter }] = await Promise.all([
+    import('@opentelemetry/sdk-node'),
+    import('@opentelemetry/exporter-trace-otlp-http'),
+  ]);
+  const sdk = new NodeSDK({
+    serviceName: 'storefront-bff',
+    traceExporter: new OTLPTraceExporter(),
+  });
+  sdk.start();
+  return sdk;
+}

@@ -1,3 +1,4 @@
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
 import { initTRPC } from '@trpc/server';
 import superjson from 'superjson';
 import type { Config } from './config.js';
@@ -6,6 +7,8 @@ import type { SignedInUser } from './kit/auth.js';
 import type { KeptValues } from './kit/kept-values.js';
 import type { Locks } from './kit/locks.js';
 import type { Logger } from './kit/logger.js';
+import type { Metrics } from './kit/telemetry/metrics.js';
+import { serverTiming } from './kit/telemetry/request-record.js';
 import type { RequestScope } from './kit/upstream/upstream.js';
 import type { OrderConfirmation } from './upstreams/erp/client.js';
 import type { Upstreams } from './upstreams/index.js';
@@ -29,6 +32,8 @@ export interface Context {
   orderLog: KeptValues<OrderConfirmation>;
   /** @internal Per-user locks (one `orders.place` at a time). */
   locks: Locks;
+  /** @internal Metrics and the tracer of the call spans. */
+  telemetry: { metrics: Metrics; tracer: Tracer };
   /** @internal Server-only: `stripInternal` keeps it out of the client's bundled types. */
   config: Pick<Config, 'ERP_TIMEOUT_MS' | 'PART_TIMEOUT_MS' | 'UPSTREAM_TIMEOUT_MS'>;
 }
@@ -79,8 +84,44 @@ const mapErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+/**
+ * Every call observed: a span (a child of the request's trace; its upstream calls' spans are its
+ * children), its duration, and its outcome by tRPC code (OK for a result) in the metrics.
+ */
+const observeCall = t.middleware(async ({ ctx, path, type, next }) => {
+  const started = performance.now();
+  const parent = ctx.scope.trace ?? ROOT_CONTEXT;
+  const span = ctx.telemetry.tracer.startSpan(
+    `trpc ${path}`,
+    {
+      kind: SpanKind.SERVER,
+      attributes: {
+        'rpc.system': 'trpc',
+        'rpc.method': path,
+        'bff.type': type,
+        'bff.request_id': ctx.scope.requestId,
+      },
+    },
+    parent,
+  );
+  const result = await next({
+    ctx: { scope: { ...ctx.scope, trace: trace.setSpan(parent, span) } },
+  });
+  const code = result.ok ? 'OK' : result.error.code;
+  ctx.telemetry.metrics.calls.inc({ procedure: path, code });
+  ctx.telemetry.metrics.callDuration.observe(
+    { procedure: path },
+    (performance.now() - started) / 1000,
+  );
+  span.setAttribute('bff.code', code);
+  if (ctx.scope.record) span.setAttribute('bff.server_timing', serverTiming(ctx.scope.record));
+  if (!result.ok) span.setStatus({ code: SpanStatusCode.ERROR, message: code });
+  span.end();
+  return result;
+});
+
 export const router = t.router;
-export const publicProcedure = t.procedure.use(mapErrors);
+export const publicProcedure = t.procedure.use(observeCall).use(mapErrors);
 
 /**
  * Signed in: the verified user goes into the context. Procedures send `ctx.user.id` (the token's

@@ -56,6 +56,8 @@ export async function startInstance(
     };
   const app = createApp(loaded.config, {
     log: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
+    // prom-client's process metrics are one set per process: a test file starts many apps.
+    defaultMetrics: false,
   });
   const server: Server = createHttpServer(app.handler, loaded.config);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,5 +1,16 @@
 import type { ServiceName } from './types.js';
 
+/** What tracing headers one request carried. */
+export interface RecordedCall {
+  service: ServiceName;
+  operation: string;
+  requestId: string | undefined;
+  traceparent: string | undefined;
+}
+
+/** Requests remembered with their tracing headers. */
+const RECENT = 500;
+
 /** Counts the requests each service received, per operation, so tests can prove batching and caching. */
 export interface CallCounter {
   /** Requests to one service, or to one of its operations. */
@@ -7,7 +18,13 @@ export interface CallCounter {
   /** Every count, keyed `service operation`. */
   snapshot(): Record<string, number>;
   reset(): void;
-  record(service: ServiceName, operation: string): void;
+  record(
+    service: ServiceName,
+    operation: string,
+    headers?: Record<string, string | string[] | undefined>,
+  ): void;
+  /** The last 500 requests, oldest first, with their `X-Request-Id` and `traceparent`. */
+  recent(): readonly RecordedCall[];
   /** Requests a service holds open right now (a hanging one stays open until its client gives up). */
   inFlight(service: ServiceName): number;
   /** Marks a request open until `closed` fires; used by the host. */
@@ -18,6 +35,14 @@ export function createCallCounter(): CallCounter {
   const counts = new Map<string, number>();
   const totals = new Map<ServiceName, number>();
   const open = new Map<ServiceName, number>();
+  const recent: RecordedCall[] = [];
+  const header = (
+    headers: Record<string, string | string[] | undefined> | undefined,
+    name: string,
+  ): string | undefined => {
+    const value = headers?.[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
   return {
     inFlight: (service) => open.get(service) ?? 0,
     track(service, closed) {
@@ -40,8 +65,17 @@ export function createCallCounter(): CallCounter {
     reset() {
       counts.clear();
       totals.clear();
+      recent.length = 0;
     },
-    record(service, operation) {
+    recent: () => recent,
+    record(service, operation, headers) {
+      recent.push({
+        service,
+        operation,
+        requestId: header(headers, 'x-request-id'),
+        traceparent: header(headers, 'traceparent'),
+      });
+      if (recent.length > RECENT) recent.shift();
       const key = `${service} ${operation}`;
       counts.set(key, (counts.get(key) ?? 0) + 1);
       totals.set(service, (totals.get(service) ?? 0) + 1);

@@ -117,7 +117,7 @@ export async function serveService(
       body,
     };
     const operation = service.operationOf(request);
-    options.calls.record(service.name, operation);
+    options.calls.record(service.name, operation, incoming.headers);
     options.calls.track(service.name, (done) => {
       response.once('close', done);
     });

@@ -1,9 +1,20 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  isSpanContextValid,
+  propagation,
+  ROOT_CONTEXT,
+  trace,
+  TraceFlags,
+  type Context as TraceContext,
+  type Tracer,
+} from '@opentelemetry/api';
 import type { TRPCError } from '@trpc/server';
 import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
 import type { SignedInUser, TokenVerifier } from '../kit/auth.js';
 import type { Logger } from '../kit/logger.js';
+import type { Metrics } from '../kit/telemetry/metrics.js';
+import { newRequestRecord, serverTiming } from '../kit/telemetry/request-record.js';
 import type { RequestScope } from '../kit/upstream/upstream.js';
 import { UpstreamError } from '../kit/upstream/upstream-error.js';
 import { ApiError, notJson, overloaded, rateLimited, tooLarge } from '../errors.js';
@@ -32,9 +43,18 @@ export interface HandlerOptions {
   cors: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** Keeps encoded public answers (when the cache is on). */
   responses?: ResponseCache | undefined;
+  /** Metrics, the tracer, and the scrape `/metrics` answers. */
+  telemetry: {
+    metrics: Metrics;
+    tracer: Tracer;
+    scrape: () => Promise<{ contentType: string; text: string }>;
+  };
 }
 
-const REQUEST_ID = /^[\w.-]{1,64}$/;
+/** A caller's request id is kept when it is 1 to 128 of these; otherwise the BFF makes one. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** Paths for probes and scrapers: no log line each. */
+const QUIET = new Set(['/healthz', '/readyz', '/metrics']);
 /** A JSON body, whatever its parameters (`application/json; charset=utf-8`). */
 const JSON_TYPE = /^application\/json\s*(;|$)/i;
 /** Refusals a client caused: logged at debug, not as failures. */
@@ -60,6 +80,33 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
+/**
+ * The caller's trace (W3C `traceparent`), or a new one: every request has a trace id, which the
+ * upstreams receive, whether or not an OpenTelemetry SDK exports spans.
+ */
+function traceContextOf(req: IncomingMessage): TraceContext {
+  const extracted = propagation.extract(ROOT_CONTEXT, req.headers);
+  const caller = trace.getSpanContext(extracted);
+  if (caller && isSpanContextValid(caller)) return extracted;
+  return trace.setSpanContext(ROOT_CONTEXT, {
+    traceId: randomBytes(16).toString('hex'),
+    spanId: randomBytes(8).toString('hex'),
+    traceFlags: TraceFlags.SAMPLED,
+  });
+}
+
+/** What a failed part's log line says of its cause: the upstream and kind, or a message. */
+function causeOf(error: unknown): Record<string, unknown> {
+  if (error instanceof UpstreamError)
+    return {
+      upstream: error.service,
+      kind: error.kind,
+      status: error.status,
+      faultCode: error.faultCode,
+    };
+  return { cause: error instanceof Error ? error.message : 'unknown' };
+}
+
 /** Each procedure's meta by path, read once from the router. */
 function metaByPath(router: AppRouter): (path: string) => ProcedureMeta | undefined {
   const metas = new Map<string, ProcedureMeta>();
@@ -79,9 +126,13 @@ export function createHandler(
   options: HandlerOptions,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const metaOf = metaByPath(options.router);
+  const known = new Set(Object.keys(options.router._def.procedures));
   const { responses, log, admission } = options;
 
+  const { metrics } = options.telemetry;
+
   return (req, res) => {
+    const started = performance.now();
     const header = req.headers['x-request-id'];
     const requestId = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
     res.setHeader('x-request-id', requestId);
@@ -101,6 +152,30 @@ export function createHandler(
       else sendJson(res, 503, { status: 'unavailable' });
       return;
     }
+    if (path === '/metrics') {
+      void options.telemetry.scrape().then(({ contentType, text }) => {
+        res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
+        res.end(text);
+      });
+      return;
+    }
+
+    const record = newRequestRecord();
+    const context = traceContextOf(req);
+    // One line per request, whatever came of it (4xx included), once its answer is done.
+    if (!QUIET.has(path))
+      res.once('close', () => {
+        log.info('request', {
+          requestId,
+          traceId: trace.getSpanContext(context)?.traceId,
+          method: req.method,
+          path,
+          status: res.statusCode,
+          durationMs: Math.round((performance.now() - started) * 10) / 10,
+          upstreamCalls: record.upstreamCalls,
+          ...(res.writableFinished ? {} : { aborted: true }),
+        });
+      });
     if (!path.startsWith('/trpc/')) {
       sendJson(res, 404, { error: 'not_found' });
       return;
@@ -109,7 +184,14 @@ export function createHandler(
     const procedures = path.slice('/trpc/'.length);
     // A batch counts each of its calls.
     const calls = procedures.split(',').length;
-    const scope: RequestScope = { requestId };
+    const scope: RequestScope = {
+      requestId,
+      trace: context,
+      record,
+      onPartFailed: (part, error) => {
+        log.warn('part degraded', { requestId, part, ...causeOf(error) });
+      },
+    };
     const authorization = req.headers.authorization;
     let verified: Promise<SignedInUser> | undefined;
     const signIn = (): Promise<SignedInUser> => (verified ??= options.verifyToken(authorization));
@@ -117,6 +199,13 @@ export function createHandler(
 
     /** tRPC through its Node adapter; a refusal is thrown by createContext, so tRPC shapes it. */
     const trpc = (refusal?: ApiError): void => {
+      // A refused request never reaches a procedure: its calls are counted here.
+      if (refusal)
+        for (const procedure of procedures.split(','))
+          metrics.calls.inc({
+            procedure: metaOf(procedure) || known.has(procedure) ? procedure : 'unknown',
+            code: refusal.code,
+          });
       void nodeHTTPRequestHandler({
         router: options.router,
         req,
@@ -128,12 +217,16 @@ export function createHandler(
           if (refusal) throw refusal;
           return options.createContext(scope, signIn);
         },
-        responseMeta({ type, errors, info, data }) {
+        responseMeta({ type, errors, info, data, eagerGeneration }) {
+          // A streamed answer's headers leave before its work is done: no Server-Timing on it.
+          const timing = eagerGeneration ? {} : { 'server-timing': serverTiming(record) };
           const answer = refusal ? undefined : publicAnswerOf(metaOf, { type, errors, info, data });
-          if (!answer) return { headers: { 'cache-control': PRIVATE } };
+          if (!answer) return { headers: { 'cache-control': PRIVATE, ...timing } };
           if (keptKey !== undefined)
             responses?.keep(keptKey, { results: data, batch: info?.isBatchCall ?? false }, answer);
-          return { headers: { 'cache-control': publicCacheControl(answer.maxAgeSeconds) } };
+          return {
+            headers: { 'cache-control': publicCacheControl(answer.maxAgeSeconds), ...timing },
+          };
         },
         onError: ({ error, path: procedure }) => {
           logFailure(log, requestId, procedure, error);
@@ -164,6 +257,7 @@ export function createHandler(
           res.setHeader('retry-after', String(verdict.retryAfterSeconds));
           res.setHeader('ratelimit-policy', admission.limiter.policy);
           res.setHeader('ratelimit', admission.limiter.field(verdict.retryAfterSeconds));
+          metrics.rateLimited.inc();
           trpc(rateLimited(verdict.retryAfterSeconds));
           return;
         }

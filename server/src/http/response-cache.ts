@@ -6,6 +6,8 @@ import { publicCacheControl, type PublicAnswer } from './cache-control.js';
 export interface ResponseCacheOptions {
   maxBytes: number;
   now?: () => number;
+  /** Hears every look-up's outcome and every eviction (metrics). */
+  observe?: { lookup(outcome: 'hit' | 'miss'): void; evicted(): void };
 }
 
 /**
@@ -61,7 +63,18 @@ function encodeResult(result: unknown): unknown {
 
 export function createResponseCache(options: ResponseCacheOptions): ResponseCache {
   const now = options.now ?? Date.now;
-  const memory = createMemoryTier({ maxBytes: options.maxBytes, now });
+  const { observe } = options;
+  const memory = createMemoryTier({
+    maxBytes: options.maxBytes,
+    now,
+    ...(observe
+      ? {
+          onEvict: () => {
+            observe.evicted();
+          },
+        }
+      : {}),
+  });
 
   return {
     keyOf(req, procedures, query) {
@@ -87,12 +100,15 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
 
     serve(key, res) {
       const entry = memory.get(key);
-      if (!entry || entry.freshUntil <= now()) return false;
+      const fresh = entry !== undefined && entry.freshUntil > now();
+      observe?.lookup(fresh ? 'hit' : 'miss');
+      if (!entry || !fresh) return false;
       const kept = entry.value as Kept;
       res.writeHead(200, {
         'content-type': 'application/json',
         'cache-control': kept.cacheControl,
         'content-length': kept.body.length,
+        'server-timing': 'cache;desc="hit"',
       });
       res.end(kept.body);
       return true;

@@ -126,6 +126,7 @@ export async function aggregate<P extends Record<string, AnyPart>>(
             call.abort(error);
             throw error;
           }
+          options.scope?.onPartFailed?.(name, error);
           return { ok: false, error };
         }
       }),

@@ -1,5 +1,6 @@
 import type { Cache } from '../kit/cache/cache.js';
 import type { CachePolicy } from '../kit/cache/policy.js';
+import type { CacheOutcome } from '../kit/telemetry/metrics.js';
 import type { CallOptions } from '../kit/upstream/upstream.js';
 import type { CachePolicies } from './cache-policies.js';
 import type { StockRow } from './erp/client.js';
@@ -28,10 +29,15 @@ export function withCache(upstreams: Upstreams, cache: Cache, policies: CachePol
     signal,
     scope: call?.scope,
   });
-  const waiting = (call: CallOptions | undefined, userId?: string) => ({
-    signal: call?.signal,
-    ...(userId === undefined ? {} : { userId }),
-  });
+  /** What a caller waits with: its signal, its user for private data, and where its request's cache outcomes add up. */
+  const waiting = (call: CallOptions | undefined, userId?: string) => {
+    const record = call?.scope?.record;
+    return {
+      signal: call?.signal,
+      ...(userId === undefined ? {} : { userId }),
+      ...(record ? { onOutcome: (outcome: CacheOutcome) => record.cache.add(outcome) } : {}),
+    };
+  };
   /** A cached value of a load that always finds one (so the cache never remembers it as absent). */
   const one = async <T>(
     policy: CachePolicy,

@@ -168,7 +168,7 @@ describe('createCache', () => {
         expect.objectContaining({
           level: 'debug',
           msg: 'background refresh failed; the stale entry stays until it expires',
-          key: 'test.swr',
+          policy: 'test.swr',
           error: 'upstream down',
         }),
       );

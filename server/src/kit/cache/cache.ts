@@ -1,4 +1,5 @@
 import type { Logger } from '../logger.js';
+import type { CacheOutcome } from '../telemetry/metrics.js';
 import { parseEntry, serializeEntry, type Entry } from './entry.js';
 import { createMemoryTier, type MemoryTier } from './memory-tier.js';
 import { cacheKey, type CachePolicy } from './policy.js';
@@ -12,13 +13,20 @@ export interface CacheOptions {
   log: Logger;
   /** @default Date.now */
   now?: () => number;
+  /** Hears every look-up's outcome per tier, and every eviction of the memory tier (metrics). */
+  observe?: {
+    lookup(tier: 'memory' | 'redis', outcome: CacheOutcome): void;
+    evicted(): void;
+  };
 }
 
 export interface CallOptions {
   /** The user, for private policies. */
   userId?: string;
   /** This caller stops waiting when it aborts; the load itself stops when every waiter has. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
+  /** Hears the outcome of each of this caller's look-ups (its request's Server-Timing). */
+  onOutcome?: ((outcome: CacheOutcome) => void) | undefined;
 }
 
 export interface Cache {
@@ -101,7 +109,11 @@ function waitFor<T>(
  */
 export function createCache(options: CacheOptions): Cache {
   const now = options.now ?? Date.now;
-  const memory = createMemoryTier({ maxBytes: options.maxBytes, now });
+  const memory = createMemoryTier({
+    maxBytes: options.maxBytes,
+    now,
+    ...(options.observe ? { onEvict: () => options.observe?.evicted() } : {}),
+  });
   const flights = new Map<string, Flight>();
   const listeners: ((tags: readonly string[]) => void)[] = [];
   const drop = (tags: readonly string[]): void => {
@@ -143,6 +155,7 @@ export function createCache(options: CacheOptions): Cache {
     if (!options.shared) return undefined;
     const text = await options.shared.get(key);
     const entry = text === undefined ? undefined : parseEntry(text);
+    options.observe?.lookup('redis', entry ? 'hit' : 'miss');
     if (!entry || !keeps(entry) || text === undefined) return undefined;
     memory.set(key, entry, text.length);
     return entry;
@@ -175,7 +188,7 @@ export function createCache(options: CacheOptions): Cache {
           if (flights.get(key) === flight) flights.delete(key);
           if (background)
             options.log.debug('background refresh failed; the stale entry stays until it expires', {
-              key: key.split('|')[0],
+              policy: key.split('|')[0],
               error: error instanceof Error ? error.message : 'unknown',
             });
         },
@@ -263,8 +276,16 @@ export function createCache(options: CacheOptions): Cache {
     for (const id of new Set(ids)) {
       const key = cacheKey(policy, id, userId);
       const cached = memory.get(key);
-      if (cached && at < cached.freshUntil) take(id, cached);
-      else if (cached?.kind === 'value' && at < cached.staleUntil) {
+      const outcome: CacheOutcome =
+        cached && at < cached.freshUntil
+          ? 'hit'
+          : cached?.kind === 'value' && at < cached.staleUntil
+            ? 'stale'
+            : 'miss';
+      options.observe?.lookup('memory', outcome);
+      callOptions.onOutcome?.(outcome);
+      if (cached && outcome === 'hit') take(id, cached);
+      else if (cached && outcome === 'stale') {
         take(id, cached);
         if (!flights.has(key)) toRefresh.set(key, id);
       } else {

@@ -5,6 +5,8 @@ export interface MemoryTierOptions {
   /** The bound in bytes (approximated by each entry's serialized length). */
   maxBytes: number;
   now: () => number;
+  /** Hears each entry evicted to stay within the bound. */
+  onEvict?: () => void;
 }
 
 /** The in-process tier: lru-cache bounded in bytes and by each entry's own TTL, with a tag index. */
@@ -38,8 +40,9 @@ export function createMemoryTier(options: MemoryTierOptions): MemoryTier {
     // Ask that clock every time: lru-cache otherwise reuses one reading for 1 ms of real time
     // (a real setTimeout), so a manual clock's advance would go unseen and entries outlive their TTL.
     ttlResolution: 0,
-    dispose: (entry, key) => {
+    dispose: (entry, key, reason) => {
       untag(key, entry);
+      if (reason === 'evict') options.onEvict?.();
     },
   });
 

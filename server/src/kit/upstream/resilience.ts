@@ -27,6 +27,8 @@ export interface ResilienceOptions {
   random?: () => number;
   /** @default Date.now */
   now?: () => number;
+  /** Hears each retry sent (metrics). */
+  onRetry?: () => void;
 }
 
 /** 0 closed, 1 half-open (one probe out), 2 open. */
@@ -158,6 +160,7 @@ export function createUpstreamGuard(upstream: string, options: ResilienceOptions
       if (!isRetryable(call, error) || !budget.take()) throw error;
       await pause(jitterMin + random() * (jitterMax - jitterMin), call.options.signal);
       retries += 1;
+      options.onRetry?.();
       return next();
     }
   };

@@ -1,3 +1,5 @@
+import type { Context } from '@opentelemetry/api';
+import type { RequestRecord } from '../telemetry/request-record.js';
 import { AnswerTooLargeError, type Transport } from './transport.js';
 import { UpstreamError } from './upstream-error.js';
 
@@ -5,6 +7,12 @@ import { UpstreamError } from './upstream-error.js';
 export interface RequestScope {
   /** Sent upstream as `X-Request-Id`. */
   readonly requestId: string;
+  /** The trace context (OpenTelemetry) the call's span is a child of; `traceparent` is sent from it. */
+  readonly trace?: Context | undefined;
+  /** Where the request's upstream times and cache outcomes add up (Server-Timing, the log line). */
+  readonly record?: RequestRecord | undefined;
+  /** Hears each optional part of the request that failed (its log line). */
+  readonly onPartFailed?: ((part: string, error: unknown) => void) | undefined;
 }
 
 /** How one call is made: its caller's signal (a part's budget, a deadline, a client gone) and its request. */

@@ -1,0 +1,90 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Seconds, from 1 ms to 10 s. */
+const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+export interface MetricsOptions {
+  /** prom-client's process and event-loop metrics (one set per process: off in tests that build many apps). @default true */
+  defaults?: boolean;
+}
+
+/** What a cache tier's outcome was for one look-up. */
+export type CacheOutcome = 'hit' | 'miss' | 'stale';
+
+/**
+ * The BFF's metrics, on a registry of its own (so that several apps in one process, as in tests,
+ * keep theirs apart). Labels are bounded: procedures and upstream operations the code names, codes
+ * and outcomes from fixed sets; never a SKU, a user or a URL.
+ */
+export function createMetrics(options: MetricsOptions = {}) {
+  const registry = new Registry();
+  if (options.defaults ?? true) collectDefaultMetrics({ register: registry });
+  const metric = { registers: [registry] };
+  return {
+    registry,
+    calls: new Counter({
+      name: 'bff_calls_total',
+      help: 'tRPC calls answered, by procedure and tRPC code (OK for a result).',
+      labelNames: ['procedure', 'code'],
+      ...metric,
+    }),
+    callDuration: new Histogram({
+      name: 'bff_call_duration_seconds',
+      help: 'Time to answer one tRPC call.',
+      labelNames: ['procedure'],
+      buckets: BUCKETS,
+      ...metric,
+    }),
+    upstreamCalls: new Counter({
+      name: 'bff_upstream_calls_total',
+      help: 'Calls to upstreams, by outcome: ok (an answer, expected outcomes included), or the failure kind (timeout, network, http, invalid-response, fault, unavailable, aborted).',
+      labelNames: ['upstream', 'operation', 'outcome'],
+      ...metric,
+    }),
+    upstreamDuration: new Histogram({
+      name: 'bff_upstream_duration_seconds',
+      help: 'Time of one upstream call, retries included.',
+      labelNames: ['upstream', 'operation'],
+      buckets: BUCKETS,
+      ...metric,
+    }),
+    upstreamRetries: new Counter({
+      name: 'bff_upstream_retries_total',
+      help: 'Attempts sent again after a refused or reset connection, a 502 or a 503.',
+      labelNames: ['upstream'],
+      ...metric,
+    }),
+    breakerState: new Gauge({
+      name: 'bff_breaker_state',
+      help: 'Each upstream circuit breaker: 0 closed, 1 half-open, 2 open.',
+      labelNames: ['upstream'],
+      ...metric,
+    }),
+    cacheLookups: new Counter({
+      name: 'bff_cache_lookups_total',
+      help: 'Cache look-ups by tier (memory, redis, answers) and outcome (hit, miss, stale).',
+      labelNames: ['tier', 'outcome'],
+      ...metric,
+    }),
+    cacheBytes: new Gauge({
+      name: 'bff_cache_bytes',
+      help: 'Bytes a cache tier holds (memory: serialized sizes; answers: encoded bodies).',
+      labelNames: ['tier'],
+      ...metric,
+    }),
+    cacheEvictions: new Counter({
+      name: 'bff_cache_evictions_total',
+      help: 'Entries a memory tier evicted to stay within its bound.',
+      labelNames: ['tier'],
+      ...metric,
+    }),
+    rateLimited: new Counter({
+      name: 'bff_rate_limited_total',
+      help: 'Requests refused TOO_MANY_REQUESTS.',
+      ...metric,
+    }),
+    inFlight: new Gauge({ name: 'bff_in_flight', help: 'tRPC calls in flight.', ...metric }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
