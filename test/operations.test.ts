@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { logLines, useBff, type Bff } from './helpers/bff.js';
 import { CACHE_ON } from './helpers/cache.js';
 import { signedIn } from './helpers/shopper.js';
+import { startProcess } from './helpers/processes.js';
 import { batchPath, rawRequest, useExtraBffs } from './helpers/wire.js';
 
 // What operators see: /metrics, Server-Timing, request ids and trace context sent upstream, and
@@ -267,22 +267,14 @@ describe('.env', () => {
     try {
       await writeFile(join(dir, '.env'), 'RATE_LIMIT_POINTS=3\nMAX_BATCH_SIZE=1\n');
       const start = fileURLToPath(new URL('../dev/dist/start.js', import.meta.url));
-      const child = spawn(process.execPath, [start], {
-        cwd: dir,
-        env: { PATH: process.env.PATH ?? '', PORT: '0', MAX_BATCH_SIZE: '2' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const running = await startProcess(
+        process.execPath,
+        [start],
+        { PORT: '0', MAX_BATCH_SIZE: '2' },
+        dir,
+      );
       try {
-        let output = '';
-        const url = await new Promise<string>((resolve) => {
-          const onData = (chunk: Buffer): void => {
-            output += chunk.toString('utf8');
-            const match = /"url":"([^"]+)"[^\n]*"msg":"listening"/.exec(output);
-            if (match?.[1]) resolve(match[1]);
-          };
-          child.stdout.on('data', onData);
-          child.stderr.on('data', onData);
-        });
+        const { url } = running;
         // MAX_BATCH_SIZE from the environment (2): a batch of two runs.
         const two = await fetch(`${url}${batchPath([{ path: 'fx.rates' }, { path: 'fx.rates' }])}`);
         expect(two.status).toBe(200);
@@ -290,7 +282,7 @@ describe('.env', () => {
         expect((await fetch(`${url}/trpc/fx.rates`)).status).toBe(200);
         expect((await fetch(`${url}/trpc/fx.rates`)).status).toBe(429);
       } finally {
-        child.kill('SIGTERM');
+        running.child.kill('SIGTERM');
       }
     } finally {
       await rm(dir, { recursive: true, force: true });

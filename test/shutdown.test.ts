@@ -1,54 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startSandbox, type Sandbox } from '@storefront/sandbox';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TEST_DEFAULTS } from './helpers/bff.js';
+import { startProcess as start, type Running } from './helpers/processes.js';
 
 // A draining shutdown, on the compiled server as it runs in production and through `npm start`.
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const main = fileURLToPath(new URL('../server/dist/main.js', import.meta.url));
-
-interface Running {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-/** Starts a command and waits for the BFF's "listening" line. */
-async function start(
-  command: string,
-  args: readonly string[],
-  env: Record<string, string>,
-): Promise<Running> {
-  const child = spawn(command, args, {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      TURBO_TELEMETRY_DISABLED: '1',
-      TURBO_NO_UPDATE_NOTIFIER: '1',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const url = await new Promise<string>((resolve, reject) => {
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString('utf8');
-      const match = /"url":"([^"]+)"[^\n]*"msg":"listening"/.exec(output);
-      if (match?.[1]) resolve(match[1]);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    void exited.then(() => {
-      reject(new Error(`exited before listening:\n${output}`));
-    });
-  });
-  return { child, url, output: () => output, exited };
-}
 
 const pagePath = (sku: string) =>
   `/trpc/product.page?input=${encodeURIComponent(JSON.stringify({ json: { sku } }))}`;
