@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,6 +62,32 @@ describe('/metrics', () => {
       .join(' ');
     for (const forbidden of ['000123', 'u-1001', 'http', '127.0.0.1'])
       expect(labels).not.toContain(forbidden);
+  });
+
+  it('has every metric and label that docs/operations.md and the Grafana dashboard query', async () => {
+    const bff = await bffs.start({ env: CACHE_ON });
+    await rawRequest(bff, page('000123'));
+    const text = (await rawRequest(bff, '/metrics')).text;
+    const docs = fileURLToPath(new URL('../docs/', import.meta.url));
+    const queried = [
+      ...(await readFile(join(docs, 'operations.md'), 'utf8')).matchAll(
+        /```promql\n([\s\S]*?)```/g,
+      ),
+    ].map(([, block]) => block ?? '');
+    const dashboard = JSON.parse(await readFile(join(docs, 'grafana-dashboard.json'), 'utf8')) as {
+      panels: { targets: { expr: string }[] }[];
+    };
+    for (const panel of dashboard.panels)
+      for (const target of panel.targets) queried.push(target.expr);
+    expect(dashboard.panels.length).toBeGreaterThanOrEqual(6);
+    for (const query of queried)
+      for (const [, name, labels] of query.matchAll(/\b(bff_[a-z_]+)(?:\{([^}]*)\})?/g)) {
+        expect(text, `${name} in ${query}`).toMatch(new RegExp(`^${name}[{ ]`, 'm'));
+        for (const [, label] of (labels ?? '').matchAll(/([a-z_]+)\s*[=!]~?/g))
+          expect(text, `${name} label ${label}`).toMatch(
+            new RegExp(`^${name}\\{[^}]*\\b${label}="`, 'm'),
+          );
+      }
   });
 
   it('moves as calls flow: a miss, a hit, an error, a breaker opening, a rate-limited call', async () => {

@@ -1,3 +1,7 @@
+import { once } from 'node:events';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { trace } from '@opentelemetry/api';
 import {
   BasicTracerProvider,
@@ -6,6 +10,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBff } from './helpers/bff.js';
+import { startProcess } from './helpers/processes.js';
 import { signedInWith } from './helpers/shopper.js';
 
 // Spans, as an OpenTelemetry SDK sees them: an in-memory exporter registered for this file (each
@@ -81,5 +86,86 @@ describe('spans', () => {
       'http.response.status_code': 503,
     });
     expect(reviews?.status.code).toBe(2);
+  });
+});
+
+interface ExportedSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  attributes: { key: string; value: { stringValue?: string } }[];
+}
+interface ExportRequest {
+  resourceSpans: {
+    resource: { attributes: { key: string; value: { stringValue?: string } }[] };
+    scopeSpans: { spans: ExportedSpan[] }[];
+  }[];
+}
+
+const bodyOf = async (req: IncomingMessage): Promise<string> => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+};
+
+describe('OTLP export', () => {
+  it('sends the spans of a request to OTEL_EXPORTER_OTLP_ENDPOINT when the BFF process runs with it', async () => {
+    const received: ExportRequest[] = [];
+    const paths: string[] = [];
+    const receiver = createServer((req, res) => {
+      void bodyOf(req).then((body) => {
+        paths.push(`${req.method ?? ''} ${req.url ?? ''} ${req.headers['content-type'] ?? ''}`);
+        if (req.url === '/v1/traces') received.push(JSON.parse(body) as ExportRequest);
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    receiver.listen(0, '127.0.0.1');
+    await once(receiver, 'listening');
+    const endpoint = `http://127.0.0.1:${String((receiver.address() as AddressInfo).port)}`;
+    const start = fileURLToPath(new URL('../dev/dist/start.js', import.meta.url));
+    const running = await startProcess(process.execPath, [start], {
+      PORT: '0',
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+      // OpenTelemetry's own variables apply: JSON here, to read it (protobuf by default).
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      // Export at once rather than every 5 s.
+      OTEL_BSP_SCHEDULE_DELAY: '50',
+    });
+    try {
+      const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+      const response = await fetch(
+        `${running.url}/trpc/product.page?input=${encodeURIComponent(JSON.stringify({ json: { sku: '000123' } }))}`,
+        { headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } },
+      );
+      expect(response.status).toBe(200);
+      const spansOf = (): ExportedSpan[] =>
+        received.flatMap((r) =>
+          r.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans)),
+        );
+      const deadline = Date.now() + 10_000;
+      while (!spansOf().some((s) => s.name === 'trpc product.page') && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      const spans = spansOf().filter((s) => s.traceId === traceId);
+      const call = spans.find((s) => s.name === 'trpc product.page');
+      expect(call?.parentSpanId).toBe('00f067aa0ba902b7');
+      const upstream = spans.filter((s) => s !== call);
+      expect(upstream.map((s) => s.name)).toEqual(
+        expect.arrayContaining(['erp GetProduct', 'pricing getPrices', 'reviews getReviews']),
+      );
+      for (const span of upstream) expect(span.parentSpanId).toBe(call?.spanId);
+      const service = received[0]?.resourceSpans[0]?.resource.attributes.find(
+        (a) => a.key === 'service.name',
+      );
+      expect(service?.value.stringValue).toBe('storefront-bff');
+      running.child.kill('SIGTERM');
+      expect(await running.exited).toBe(0);
+      // Spans only, flushed at shutdown included: no OTel metrics or logs go to the endpoint (the
+      // metrics are on /metrics, the logs on stderr).
+      expect(paths.filter((p) => p !== 'POST /v1/traces application/json')).toEqual([]);
+    } finally {
+      running.child.kill('SIGKILL');
+      receiver.close();
+    }
   });
 });

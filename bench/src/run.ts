@@ -3,19 +3,22 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { FIRST_GENERATED_SKU, startSandbox, type Sandbox } from '@storefront/sandbox';
 import { runLoad } from './harness/load.js';
+import { measureAb } from './harness/ab.js';
 import { measure } from './harness/measure.js';
 import { measureProtectionCost, type ProtectionCost } from './harness/protection-cost.js';
 import { runMemory } from './harness/memory-run.js';
+import { startOtlpSink, type OtlpSink } from './harness/otlp-sink.js';
 import { startTarget, type Target } from './harness/processes.js';
 import { checkSameAnswers } from './harness/same-answers.js';
 import { pathCycle, scenarios as allScenarios, type Scenario } from './harness/scenarios.js';
-import { secondHalfGrowthMiB, summaryTable } from './report/markdown.js';
+import { secondHalfGrowthMiB, signed, summaryTable } from './report/markdown.js';
 import {
   ratiosOf,
   summarize,
   type BenchResults,
   type Measurement,
   type MemoryResult,
+  type ObservabilityCost,
   type ScenarioResult,
   type TargetResult,
 } from './report/results.js';
@@ -86,12 +89,22 @@ if (scenarios.length === 0 && !runMemoryToo)
   );
 
 const contendersOf = (s: Scenario): number => (s.baseline ? 2 : 1);
+/** The scenario whose page the A/B of tracing and request logs loads (when it is selected). */
+const AB_SCENARIO = 'product-page-uncached';
+const ab = {
+  rounds: Math.max(1, Math.round(number('BENCH_AB_ROUNDS', 8))),
+  requests: Math.max(1, Math.round(number('BENCH_AB_REQUESTS', 1000))),
+  connections: 8,
+};
+const runAb = scenarios.some((s) => s.id === AB_SCENARIO);
 const steps = scenarios.reduce((total, s) => total + settings.rounds * contendersOf(s), 0);
 // The memory run misses on every request: at roughly 200 pages a second.
 const memoryEstimate = runMemoryToo ? settings.memorySkus / 200 + 5 : 0;
 const estimate =
   steps * (settings.warmupSeconds * 2 + settings.seconds + settings.latencySeconds + 0.3) +
   scenarios.reduce((t, s) => t + contendersOf(s), 0) * settings.warmupSeconds * 2 +
+  // The A/B: three targets, three warm-up windows and `rounds` windows each, ~400 pages a second.
+  (runAb ? (3 * (ab.rounds + 3) * ab.requests) / 400 + 10 : 0) +
   10 +
   memoryEstimate;
 log(
@@ -102,8 +115,10 @@ log(
 const targets: Target[] = [];
 let sandbox: Sandbox | undefined;
 let memorySandbox: Sandbox | undefined;
+let otlp: OtlpSink | undefined;
 const cleanUp = async (): Promise<void> => {
   await Promise.allSettled(targets.map((t) => t.stop()));
+  await otlp?.close();
   await sandbox?.close();
   await memorySandbox?.close();
 };
@@ -114,24 +129,43 @@ process.once('SIGINT', () => {
 try {
   sandbox = await startSandbox({ latency: 'none', products: settings.products });
   log(`sandbox: ${settings.products.toLocaleString('en-US')} products, no added latency`);
-  // Protection on as in production; one address is the whole load, so the rate limit sits above it.
+  otlp = await startOtlpSink();
+  // Everything on as a production start runs it: protection (one address is the whole load, so the
+  // rate limit sits above it), metrics, a log line per request, the tracing API (no exporter).
   const common = {
     ...sandbox.env(),
     NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'info',
     RATE_LIMIT_POINTS: '1000000000',
   };
+  const uncached = { ...common, CACHE_MAX_BYTES: '0' };
+  // The A/B's other sides: tracing and request logs off; spans exported over OTLP (to a receiver
+  // in this process that only counts them).
+  const plainEnv = { ...uncached, OTEL_SDK_DISABLED: 'true', LOG_LEVEL: 'warn' };
+  const exportingEnv = { ...uncached, OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url };
   const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   if (profileDir)
     log(
       `BENCH_PROFILE: the targets write .cpuprofile files to ${profileDir} when they stop (profiling slows them: compare the profiles, not these numbers)`,
     );
-  const [bffUncached, bffCached, baseline] = await Promise.all([
-    startTarget('BFF (cache off)', serverMain, { ...common, CACHE_MAX_BYTES: '0' }, nodeArgs),
+  const [bffUncached, bffCached, baseline, bffPlain, bffExporting] = await Promise.all([
+    startTarget('BFF (cache off)', serverMain, uncached, nodeArgs),
     startTarget('BFF (cache on)', serverMain, common, nodeArgs),
     startTarget('baseline', baselineMain, common, nodeArgs),
+    ...(runAb
+      ? [
+          startTarget(
+            'BFF (cache off, no tracing or request logs)',
+            serverMain,
+            plainEnv,
+            nodeArgs,
+          ),
+          startTarget('BFF (cache off, spans exported)', serverMain, exportingEnv, nodeArgs),
+        ]
+      : []),
   ]);
   targets.push(bffUncached, bffCached, baseline);
+  if (bffPlain && bffExporting) targets.push(bffPlain, bffExporting);
   for (const t of targets) log(`started ${t.name} at ${t.url} (pid ${t.pid})`);
   const authorization = `Bearer ${await sandbox.idp.tokenFor('ann')}`;
 
@@ -144,7 +178,7 @@ try {
   // Before any load, while the machine is quiet: a few seconds of calls in this process.
   const protection: ProtectionCost = await measureProtectionCost();
   log(
-    `protection: +${(protection.callMicros.guarded - protection.callMicros.bare).toFixed(2)} µs per upstream call (breaker, retry budget, bulkhead), ${protection.admitMicros.toFixed(2)} µs per admission: about ${protection.pageMicros.toFixed(1)} µs per product page`,
+    `protection: +${(protection.callMicros.guarded - protection.callMicros.bare).toFixed(2)} µs per upstream call (breaker, retry budget, bulkhead), ${protection.admitMicros.toFixed(2)} µs per admission: about ${protection.pageMicros.toFixed(1)} µs per product page; metrics +${protection.metricsMicros.toFixed(2)} µs per upstream call`,
   );
   const results: ScenarioResult[] = [];
   for (const scenario of scenarios) {
@@ -217,9 +251,39 @@ try {
     });
   }
 
+  let observability: ObservabilityCost | null = null;
+  const abScenario = scenarios.find((s) => s.id === AB_SCENARIO);
+  if (abScenario && bffPlain && bffExporting) {
+    log(
+      `tracing and request logs: ${String(ab.rounds)} rounds of ${String(ab.requests)} uncached pages at ${String(ab.connections)} connections on three BFFs (plain, as started, spans exported) …`,
+    );
+    const spansAtStart = otlp.spans();
+    const linesAtStart = bffExporting.requestLines();
+    const [plain, asStarted, exported] = await measureAb({
+      sandbox,
+      targets: [bffPlain, bffUncached, bffExporting],
+      nextPath: pathCycle(abScenario),
+      ...ab,
+    });
+    await quietSink(otlp);
+    if (plain && asStarted && exported) {
+      observability = {
+        ...ab,
+        plain,
+        asStarted,
+        exported,
+        spans: otlp.spans() - spansAtStart,
+        requestLines: bffExporting.requestLines() - linesAtStart,
+      };
+      log(
+        `tracing and request logs: ${signed(asStarted.addedMs, 3)} CPU ms per page as started (±${asStarted.spreadMs.toFixed(3)}), ${signed(exported.addedMs, 3)} with spans exported (±${exported.spreadMs.toFixed(3)}); ${observability.spans.toLocaleString('en-US')} spans for ${observability.requestLines.toLocaleString('en-US')} requests`,
+      );
+    }
+  }
+
   let memory: MemoryResult | null = null;
   if (runMemoryToo) {
-    for (const t of [bffUncached, bffCached, baseline]) await t.stop();
+    for (const t of targets) await t.stop();
     memorySandbox = await startSandbox({ latency: 'none', products: settings.memorySkus + 1_000 });
     const memoryEnv = {
       ...memorySandbox.env(),
@@ -247,6 +311,7 @@ try {
 
   const report: BenchResults = {
     protection,
+    observability,
     generatedAt: new Date().toISOString(),
     environment: {
       node: process.version,
@@ -271,4 +336,17 @@ try {
   log(`results in ${outDir}: latest.md, latest.json, latest.svg`);
 } finally {
   await cleanUp();
+}
+
+/** Waits until no span has arrived for 6 s: longer than the exporter's batch delay (5 s by default). */
+async function quietSink(sink: OtlpSink): Promise<void> {
+  let last = sink.spans();
+  let quietSince = Date.now();
+  while (Date.now() - quietSince < 6_000) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    if (sink.spans() !== last) {
+      last = sink.spans();
+      quietSince = Date.now();
+    }
+  }
 }

@@ -18,3 +18,5 @@ export {
 } from './kit/upstream/resilience.js';
 export { createRateLimiter, type RateLimiter } from './kit/rate-limit.js';
 export type { Transport } from './kit/upstream/transport.js';
+export { createMetrics, type Metrics } from './kit/telemetry/metrics.js';
+export { observeUpstream } from './kit/telemetry/upstream-step.js';

@@ -6,6 +6,7 @@ import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { createHttpServer } from './http/server.js';
 import { createLogger } from './kit/logger.js';
+import { startTracing } from './kit/telemetry/tracing.js';
 
 /**
  * The BFF's process: the only file that listens and reads process.env (through config.ts). It
@@ -96,17 +97,3 @@ const shutdown = (signal: NodeJS.Signals): void => {
 };
 process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);
-
-/** The OpenTelemetry Node SDK with the OTLP/HTTP trace exporter, loaded only when it is used. */
-async function startTracing(): Promise<{ shutdown(): Promise<void> }> {
-  const [{ NodeSDK }, { OTLPTraceExporter }] = await Promise.all([
-    import('@opentelemetry/sdk-node'),
-    import('@opentelemetry/exporter-trace-otlp-http'),
-  ]);
-  const sdk = new NodeSDK({
-    serviceName: 'storefront-bff',
-    traceExporter: new OTLPTraceExporter(),
-  });
-  sdk.start();
-  return sdk;
-}

@@ -12,11 +12,15 @@ export interface Target {
   pid: number;
   /** Log lines left out: "client went away" warnings (autocannon drops its connections at the end of each load) and repeats of a line already shown. */
   suppressedLines(): number;
+  /** The per-request log lines (`"msg":"request"`) it wrote: counted, never shown. */
+  requestLines(): number;
   stop(): Promise<void>;
 }
 
 /** Log lines of a target that say only that a client closed its connection mid-request. */
 const CLIENT_WENT_AWAY = /CLIENT_CLOSED_REQUEST|caller went away/;
+/** The BFF's line per request (at LOG_LEVEL=info). */
+const REQUEST_LINE = /"msg":"request"/;
 
 /** A port that was free a moment ago (listen on 0, read it, close). */
 export async function freePort(): Promise<number> {
@@ -67,10 +71,15 @@ export async function startTarget(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let suppressed = 0;
+  let requestLines = 0;
   const shown = new Set<string>();
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
       onLine?.(line);
+      if (REQUEST_LINE.test(line)) {
+        requestLines += 1;
+        return;
+      }
       // JSON log lines differ by time and request id: repeats are recognized by their message.
       const key = line.replace(/"(time|requestId)":"[^"]*"/g, '').replace(/\(node:\d+\)/, '');
       if (CLIENT_WENT_AWAY.test(line) || shown.has(key)) {
@@ -97,5 +106,12 @@ export async function startTarget(
     throw error;
   }
   if (child.pid === undefined) throw new Error(`${name} has no pid`);
-  return { name, url, pid: child.pid, suppressedLines: () => suppressed, stop };
+  return {
+    name,
+    url,
+    pid: child.pid,
+    suppressedLines: () => suppressed,
+    requestLines: () => requestLines,
+    stop,
+  };
 }

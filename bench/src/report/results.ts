@@ -79,7 +79,25 @@ export interface MemoryResult {
   samples: MemorySample[];
 }
 
+import type { AbResult } from '../harness/ab.js';
 import type { ProtectionCost } from '../harness/protection-cost.js';
+
+/** What tracing and request logs cost: the uncached product page on the same BFF in three configurations. */
+export interface ObservabilityCost {
+  rounds: number;
+  requests: number;
+  connections: number;
+  /** OTEL_SDK_DISABLED=true, LOG_LEVEL=warn: what the others are compared with. */
+  plain: AbResult;
+  /** As a production start runs it: a log line per request (LOG_LEVEL=info), the tracing API with no exporter. */
+  asStarted: AbResult;
+  /** And spans exported over OTLP (OTEL_EXPORTER_OTLP_ENDPOINT, the SDK's defaults). */
+  exported: AbResult;
+  /** Spans the bench's OTLP receiver got from the exporting BFF (one per tRPC call and one per upstream call sent). */
+  spans: number;
+  /** Request log lines the exporting BFF wrote meanwhile. */
+  requestLines: number;
+}
 
 export interface BenchResults {
   generatedAt: string;
@@ -105,6 +123,8 @@ export interface BenchResults {
     memoryCacheBytes: number;
   };
   scenarios: ScenarioResult[];
+  /** Tracing and request logs, A/B (null when the uncached page scenario was not run). */
+  observability?: ObservabilityCost | null | undefined;
   /** The memory run, unless BENCH_MEMORY_SKUS=0. */
   memory: MemoryResult | null;
   /** Seconds the whole run took. */
@@ -113,7 +133,7 @@ export interface BenchResults {
   elapsedSeconds: number;
 }
 
-const median = (values: readonly number[]): number => {
+export const median = (values: readonly number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1

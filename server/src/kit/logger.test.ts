@@ -48,6 +48,14 @@ describe('createLogger', () => {
     });
   });
 
+  it('redacts the same fields in entries without nested objects (they take the faster path)', () => {
+    const lines: string[] = [];
+    const log = createLogger('info', (line) => lines.push(line));
+    log.info('request', { requestId: 'r-3', token: 'secret-token', cookie: 'sid=secret' });
+    expect(lines[0]).not.toContain('secret');
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ requestId: 'r-3', token: '[redacted]' });
+  });
+
   it('writes nothing at level silent', () => {
     const lines: string[] = [];
     const log = createLogger('silent', (line) => lines.push(line));
