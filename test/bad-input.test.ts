@@ -1,5 +1,7 @@
+import { TRPCClientError, type AppRouter } from '@storefront/client';
 import { describe, expect, it } from 'vitest';
 import { errorOf, getQuery, useBff } from './helpers/bff.js';
+import { signedIn } from './helpers/shopper.js';
 import { batchPath, rawRequest, wireError } from './helpers/wire.js';
 
 const MAX_BODY_BYTES = 4_096;
@@ -136,6 +138,80 @@ describe('invalid input', () => {
     expect(bff().sandbox.calls.snapshot()).toEqual({});
     const page = await bff().client.product.page.query({ sku: '000123' });
     expect(page.product.sku).toBe('000123');
+  });
+
+  it('explains a validation error in one sentence naming the fields, with the issues in data', async () => {
+    const raw = await getQuery(bff(), 'product.search', { pageSize: 51, page: 0 });
+    expect(raw.status).toBe(400);
+    const error = wireError(raw.body);
+    expect(error?.message).toBe(
+      "Invalid input: 'page' must be at least 1; 'pageSize' must be at most 50.",
+    );
+    expect(error?.data.issues).toEqual([
+      expect.objectContaining({ path: ['page'], code: 'too_small' }),
+      expect.objectContaining({ path: ['pageSize'], code: 'too_big' }),
+    ]);
+    const missing = wireError((await getQuery(bff(), 'product.page', {})).body);
+    expect(missing?.message).toBe("Invalid input: 'sku' is required.");
+    const nested = await signedIn(bff(), 'ann')
+      .orders.place.mutate({
+        shipTo: { name: 'Ann', street: 'Main St 1', city: '', postalCode: '10115', country: 'de' },
+        clientReference: 'not a uuid',
+      })
+      .catch((e: unknown) => e);
+    expect(nested).toBeInstanceOf(TRPCClientError);
+    const sentence = (nested as TRPCClientError<AppRouter>).message;
+    expect(sentence).toMatch(/^Invalid input: .*\.$/);
+    for (const field of ["'shipTo.city'", "'shipTo.country'", "'clientReference'"])
+      expect(sentence).toContain(field);
+  });
+
+  it('refuses input keys a procedure does not have, naming them (limit is not pageSize)', async () => {
+    const raw = await getQuery(bff(), 'product.search', { query: 'tent', limit: 5 });
+    expect(raw.status).toBe(400);
+    expect(wireError(raw.body)?.message).toBe(
+      "Invalid input: 'limit' is not a field of this input.",
+    );
+    const page = await getQuery(bff(), 'product.page', {
+      sku: '000123',
+      currency: 'EUR',
+      lang: 'de',
+      x: 1,
+    });
+    expect(wireError(page.body)?.message).toBe(
+      "Invalid input: 'lang', 'x' are not fields of this input.",
+    );
+    expect(bff().sandbox.calls.snapshot()).toEqual({});
+  });
+
+  it('names the limit a batch or a body went over, and sends no superjson meta with an error', async () => {
+    const batch = await rawRequest(
+      bff(),
+      batchPath(Array.from({ length: 51 }, () => ({ path: 'fx.rates' }))),
+    );
+    expect(batchError(batch.body)?.message).toBe('A batch holds at most 50 calls; this one has 51');
+    // A body sent in chunks, without a length: cut off by tRPC while it is read.
+    const chunked = await rawRequest(bff(), '/trpc/cart.setItem', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${await bff().sandbox.idp.tokenFor('ann')}`,
+      },
+      body: new Blob([JSON.stringify({ json: { sku: 'x'.repeat(MAX_BODY_BYTES * 2) } })]).stream(),
+      duplex: 'half',
+    });
+    expect(chunked.status).toBe(413);
+    expect(wireError(chunked.body)?.message).toBe(
+      `The body is larger than ${String(MAX_BODY_BYTES)} bytes`,
+    );
+    for (const body of [
+      batch.body,
+      chunked.body,
+      (await getQuery(bff(), 'product.page', {})).body,
+    ]) {
+      const envelopes = Array.isArray(body) ? body : [body];
+      for (const envelope of envelopes) expect(JSON.stringify(envelope)).not.toContain('"meta"');
+    }
   });
 
   it('answers NOT_FOUND for an unknown procedure, without calling any upstream', async () => {

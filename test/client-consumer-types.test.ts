@@ -171,12 +171,23 @@ describe('the packed @storefront/client in a project outside the monorepo', () =
     return { ...outcome, errors: diagnostics(outcome.stdout).filter((d) => !isTrpcNodeTypes(d)) };
   }
 
-  it('ships one bundled .d.ts and JS that import only the packages it depends on', async () => {
+  it('ships one bundled .d.ts and JS that import only the packages it depends on (tRPC as peers, no zod)', async () => {
     const manifest: unknown = JSON.parse(await readFile(join(installed, 'package.json'), 'utf8'));
-    if (!isRecord(manifest) || !isRecord(manifest.dependencies))
-      throw new Error('the packed package.json has no dependencies');
-    const dependencies = Object.keys(manifest.dependencies);
+    if (
+      !isRecord(manifest) ||
+      !isRecord(manifest.dependencies) ||
+      !isRecord(manifest.peerDependencies)
+    )
+      throw new Error('the packed package.json has no dependencies or peerDependencies');
+    expect(manifest.private).toBeUndefined();
+    expect(Object.keys(manifest.peerDependencies).sort()).toEqual(['@trpc/client', '@trpc/server']);
+    const dependencies = [
+      ...Object.keys(manifest.dependencies),
+      ...Object.keys(manifest.peerDependencies),
+    ];
     expect(dependencies.filter((name) => name.startsWith('@storefront/'))).toEqual([]);
+    expect(dependencies).not.toContain('zod');
+    await expect(access(join(app, 'node_modules', 'zod'))).rejects.toThrow();
 
     const dts = await readFile(join(installed, 'dist', 'index.d.ts'), 'utf8');
     const js = await readFile(join(installed, 'dist', 'index.js'), 'utf8');
@@ -218,10 +229,18 @@ describe('the packed @storefront/client in a project outside the monorepo', () =
     expect(internals.filter((name) => new RegExp(`\\b${name}\\b`).test(dts))).toEqual([]);
   });
 
-  it(
-    'compiles correct calls with no error of ours (updatedAt is a Date)',
-    async () => {
-      const { stdout, errors } = await compile('good.ts');
+  const right: { file: string; what: string }[] = [
+    { file: 'good.ts', what: 'correct calls (updatedAt is a Date)' },
+    {
+      file: 'errors.ts',
+      what: 'errors narrowed by app code with isStorefrontError (sku on OUT_OF_STOCK, retryAfterSeconds on RATE_LIMITED)',
+    },
+  ];
+
+  it.each(right)(
+    'compiles $file with no error of ours: $what',
+    async ({ file }) => {
+      const { stdout, errors } = await compile(file);
       expect(errors, stdout).toEqual([]);
     },
     TSC_TIMEOUT_MS,
@@ -247,6 +266,16 @@ describe('the packed @storefront/client in a project outside the monorepo', () =
       file: 'bad-field.ts',
       code: 'TS2339',
       message: /^Property 'price' does not exist on type '\{ sku: string; /,
+    },
+    {
+      file: 'bad-error-code.ts',
+      code: 'TS2345',
+      message: /^Argument of type '"PRODUCT_GONE"' is not assignable to parameter of type /,
+    },
+    {
+      file: 'bad-error-field.ts',
+      code: 'TS2339',
+      message: /^Property 'sku' does not exist on type /,
     },
     {
       file: 'bad-date.ts',

@@ -34,7 +34,7 @@ async function sample(
 describe('/metrics', () => {
   const bffs = useExtraBffs();
 
-  it("answers Prometheus text with API.md's metric names and no SKU, user or URL in any label", async () => {
+  it("answers Prometheus text with docs/api.md's metric names and no SKU, user or URL in any label", async () => {
     const bff = await bffs.start({ env: CACHE_ON });
     await rawRequest(bff, page('000123'));
     await signedIn(bff, 'ann').account.dashboard.query();

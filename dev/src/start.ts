@@ -19,8 +19,9 @@ if (!configured && process.env.NODE_ENV !== 'production') {
   // Loud on purpose, in plain text: nobody should mistake this for real data.
   process.stderr.write(
     `${banner}\n  NO UPSTREAMS CONFIGURED: serving FAKE DATA from the embedded sandbox.\n` +
-      `  Demo users: ${sandbox.users.map((u) => u.username).join(', ')} (password "sandbox"). A token:\n` +
-      `    curl -s -X POST ${sandbox.idp.tokenUrl} -d '{"username":"ann","password":"sandbox"}'\n` +
+      `  Demo users: ${sandbox.users.map((u) => u.username).join(', ')} (password "sandbox"). For the\n` +
+      `  README's signed-in examples, paste this line into the shell you run them in:\n` +
+      `export TOKEN_URL=${sandbox.idp.tokenUrl}\n` +
       `  Set the upstream variables of .env.example for real data.\n${banner}\n`,
   );
 }

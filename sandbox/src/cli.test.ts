@@ -29,7 +29,7 @@ describe('npm run sandbox (the built CLI)', () => {
     try {
       expect(out).toContain('FAKE upstreams with 200 products');
       const env: Record<string, string> = {};
-      for (const [, name, value] of out.matchAll(/^ {2}([A-Z_]+)=(\S+)$/gm))
+      for (const [, name, value] of out.matchAll(/^export ([A-Z_]+)=(\S+)$/gm))
         if (name && value) env[name] = value;
       for (const name of [
         'ERP_URL',
@@ -41,6 +41,7 @@ describe('npm run sandbox (the built CLI)', () => {
         'AUTH_JWKS_URL',
         'AUTH_ISSUER',
         'AUTH_AUDIENCE',
+        'IDP_URL',
       ]) {
         expect(env[name], name).toBeTruthy();
       }

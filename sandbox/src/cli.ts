@@ -44,8 +44,12 @@ const control = await startControlServer(sandbox, Number(values['control-port'])
 console.log(
   `Storefront sandbox: FAKE upstreams with ${String(sandbox.store.catalog.bySku.size)} products (seed ${String(seed)}).\n`,
 );
-console.log('Environment for the BFF:');
-for (const [name, value] of Object.entries(sandbox.env())) console.log(`  ${name}=${value}`);
+// Lines a shell takes as they are: the BFF's environment, and the identity provider for curl.
+console.log(
+  'Environment for the BFF (paste these lines into a shell, or into .env without `export`):',
+);
+for (const [name, value] of Object.entries(sandbox.env())) console.log(`export ${name}=${value}`);
+console.log(`export IDP_URL=${sandbox.idp.tokenUrl.replace(/\/token$/, '')}`);
 console.log(`\nControl API (faults, call counts, key rotation): ${control.url}`);
 console.log(`\nDemo users (POST ${sandbox.idp.tokenUrl} {"username","password"}):`);
 for (const user of sandbox.users)

@@ -142,6 +142,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     ERP_TIMEOUT_MS: config.ERP_TIMEOUT_MS,
     PART_TIMEOUT_MS: config.PART_TIMEOUT_MS,
     UPSTREAM_TIMEOUT_MS: config.UPSTREAM_TIMEOUT_MS,
+    MAX_BODY_BYTES: config.MAX_BODY_BYTES,
   };
   // The identity provider's keys, on a call path of their own: bounded in time and size.
   const idp = createUpstream({

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { AppErrorCode } from '@storefront/shared';
 import { TRPCError } from '@trpc/server';
 import { UnknownCurrencyError } from './domain/currency.js';
@@ -87,6 +88,12 @@ export const tooLarge = (maxBytes: number): ApiError =>
     message: `The body is larger than ${String(maxBytes)} bytes`,
   });
 
+export const batchTooLarge = (calls: number, maxCalls: number): ApiError =>
+  new ApiError({
+    code: 'BAD_REQUEST',
+    message: `A batch holds at most ${String(maxCalls)} calls; this one has ${String(calls)}`,
+  });
+
 export const notJson = (): ApiError =>
   new ApiError({
     code: 'UNSUPPORTED_MEDIA_TYPE',
@@ -163,4 +170,59 @@ export function toApiError(error: unknown): TRPCError {
     return unavailable('BAD_GATEWAY', 'An upstream service failed', cause);
   }
   return new ApiError({ code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error', cause });
+}
+
+/** One of a validation failure's issues, as `error.data.issues` carries it. */
+export interface InputIssue {
+  /** Where: `["shipTo", "city"]`; empty for the input as a whole. */
+  path: string[];
+  /** zod's issue code: `too_big`, `invalid_type`, `unrecognized_keys`, … */
+  code: string;
+  message: string;
+}
+
+const fieldOf = (path: readonly PropertyKey[]): string =>
+  path.length === 0 ? 'the input' : `'${path.map(String).join('.')}'`;
+
+const UNITS: Record<string, string> = { string: ' characters', array: ' items' };
+
+/** One issue in words that name its field. */
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const field = fieldOf(issue.path);
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const keys = issue.keys.map((key) => `'${[...issue.path.map(String), key].join('.')}'`);
+      return `${keys.join(', ')} ${keys.length === 1 ? 'is not a field' : 'are not fields'} of ${issue.path.length === 0 ? 'this input' : field}`;
+    }
+    case 'invalid_type':
+      return issue.message.endsWith('received undefined')
+        ? `${field} is required`
+        : `${field} must be ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
+    case 'too_big':
+      return `${field} must be at most ${String(issue.maximum)}${UNITS[issue.origin] ?? ''}`;
+    case 'too_small':
+      return `${field} must be at least ${String(issue.minimum)}${UNITS[issue.origin] ?? ''}`;
+    case 'invalid_value':
+      return `${field} must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
+    default:
+      return `${field}: ${issue.message}`;
+  }
+}
+
+/**
+ * A validation failure as one sentence naming the fields ("Invalid input: 'pageSize' must be at
+ * most 50; 'limit' is not a field of this input.") and its issues, structured.
+ */
+export function describeInputError(error: z.core.$ZodError): {
+  message: string;
+  issues: InputIssue[];
+} {
+  return {
+    message: `Invalid input: ${error.issues.map(describeIssue).join('; ')}.`,
+    issues: error.issues.map((issue) => ({
+      path: issue.path.map(String),
+      code: issue.code,
+      message: issue.message,
+    })),
+  };
 }

@@ -1,8 +1,9 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
-import { initTRPC } from '@trpc/server';
+import { initTRPC, type TRPCError } from '@trpc/server';
 import superjson from 'superjson';
+import { z } from 'zod';
 import type { Config } from './config.js';
-import { ApiError, toApiError } from './errors.js';
+import { ApiError, describeInputError, tooLarge, toApiError } from './errors.js';
 import type { SignedInUser } from './kit/auth.js';
 import type { KeptValues } from './kit/kept-values.js';
 import type { Locks } from './kit/locks.js';
@@ -35,7 +36,10 @@ export interface Context {
   /** @internal Metrics and the tracer of the call spans. */
   telemetry: { metrics: Metrics; tracer: Tracer };
   /** @internal Server-only: `stripInternal` keeps it out of the client's bundled types. */
-  config: Pick<Config, 'ERP_TIMEOUT_MS' | 'PART_TIMEOUT_MS' | 'UPSTREAM_TIMEOUT_MS'>;
+  config: Pick<
+    Config,
+    'ERP_TIMEOUT_MS' | 'PART_TIMEOUT_MS' | 'UPSTREAM_TIMEOUT_MS' | 'MAX_BODY_BYTES'
+  >;
 }
 
 /** What a procedure declares beside its code, for the HTTP host. */
@@ -57,25 +61,44 @@ const t = initTRPC
     transformer: superjson,
     // Whatever NODE_ENV says: no stack traces in answers.
     isDev: false,
-    errorFormatter({ shape, error }) {
+    errorFormatter({ shape, error, ctx }) {
       const api = error instanceof ApiError ? error : undefined;
-      const internal = error.code === 'INTERNAL_SERVER_ERROR';
+      const input =
+        error.cause instanceof z.core.$ZodError ? describeInputError(error.cause) : null;
       return {
         code: shape.code,
-        message: internal ? 'Internal server error' : shape.message,
+        message: messageOf(error, input?.message, ctx?.config.MAX_BODY_BYTES),
+        // No undefined values: superjson would add a `meta` to say so.
         data: {
           code: shape.data.code,
           httpStatus: shape.data.httpStatus,
-          path: shape.data.path,
+          ...(shape.data.path === undefined ? {} : { path: shape.data.path }),
           appCode: api?.appCode ?? null,
           ...(api?.sku === undefined ? {} : { sku: api.sku }),
           ...(api?.retryAfterSeconds === undefined
             ? {}
             : { retryAfterSeconds: api.retryAfterSeconds }),
+          ...(input ? { issues: input.issues } : {}),
         },
       };
     },
   });
+
+/** What a client reads: ours, a validation failure in words, or the limit a body went over. */
+function messageOf(
+  error: TRPCError,
+  inputMessage: string | undefined,
+  maxBodyBytes: number | undefined,
+): string {
+  if (error.code === 'INTERNAL_SERVER_ERROR') return 'Internal server error';
+  if (inputMessage !== undefined) return inputMessage;
+  // tRPC's own, when a body sent without a length goes over the bound while it is read.
+  if (error.code === 'PAYLOAD_TOO_LARGE' && !(error instanceof ApiError))
+    return maxBodyBytes === undefined
+      ? 'The body is larger than MAX_BODY_BYTES allows'
+      : tooLarge(maxBodyBytes).message;
+  return error.message;
+}
 
 /** Turns whatever a procedure threw into docs/api.md's errors, in one place. */
 const mapErrors = t.middleware(async ({ next }) => {

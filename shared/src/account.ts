@@ -4,9 +4,9 @@ import { currencyCodeSchema, moneySchema, productSummarySchema, skuSchema } from
 /** Most units of one SKU in a cart. */
 export const CART_MAX_QUANTITY = 99;
 
-export const cartGetInput = z.object({ currency: currencyCodeSchema.optional() }).default({});
+export const cartGetInput = z.strictObject({ currency: currencyCodeSchema.optional() }).default({});
 
-export const cartSetItemInput = z.object({
+export const cartSetItemInput = z.strictObject({
   sku: skuSchema,
   /** 0 removes the line. */
   quantity: z.number().int().min(0).max(CART_MAX_QUANTITY),
@@ -37,7 +37,9 @@ export const cartOutput = z.object({
 });
 export type Cart = z.infer<typeof cartOutput>;
 
-export const dashboardInput = z.object({ currency: currencyCodeSchema.optional() }).default({});
+export const dashboardInput = z
+  .strictObject({ currency: currencyCodeSchema.optional() })
+  .default({});
 
 /** The parts of the dashboard that degrade, in the order `degraded` lists them. */
 export const DASHBOARD_DEGRADABLE = [
@@ -115,8 +117,8 @@ const shipToField = (max: number) =>
       'holds characters an order cannot carry (control characters)',
     );
 
-export const ordersPlaceInput = z.object({
-  shipTo: z.object({
+export const ordersPlaceInput = z.strictObject({
+  shipTo: z.strictObject({
     name: shipToField(200),
     street: shipToField(200),
     city: shipToField(100),

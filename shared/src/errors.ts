@@ -13,3 +13,14 @@ export const APP_ERROR_CODES = [
 ] as const;
 
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
+
+/**
+ * What `error.data` carries beside `appCode`, by app code: the SKU of the cart line an order was
+ * refused for (`PRODUCT_NOT_FOUND` has one only at `orders.place`), and when a rate-limited client
+ * may call again.
+ */
+export interface AppErrorDetails {
+  OUT_OF_STOCK: { sku: string };
+  PRODUCT_NOT_FOUND: { sku?: string };
+  RATE_LIMITED: { retryAfterSeconds: number };
+}

@@ -22,7 +22,7 @@ export {
   type ProductSearch,
   type FxRates,
 } from './product.js';
-export { APP_ERROR_CODES, type AppErrorCode } from './errors.js';
+export { APP_ERROR_CODES, type AppErrorCode, type AppErrorDetails } from './errors.js';
 export {
   CART_MAX_QUANTITY,
   CART_DEGRADABLE,

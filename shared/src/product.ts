@@ -7,7 +7,7 @@ import {
   skuSchema,
 } from './schemas.js';
 
-export const productPageInput = z.object({
+export const productPageInput = z.strictObject({
   sku: skuSchema,
   currency: currencyCodeSchema.optional(),
 });
@@ -63,7 +63,7 @@ export type ProductPage = z.infer<typeof productPageOutput>;
 /** The largest `pageSize` of `product.search`. */
 export const SEARCH_MAX_PAGE_SIZE = 50;
 
-export const productSearchInput = z.object({
+export const productSearchInput = z.strictObject({
   query: z.string().max(200).optional(),
   category: z
     .string()

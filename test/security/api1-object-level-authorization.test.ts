@@ -46,7 +46,7 @@ describe('API1: every object belongs to the signed-in user', () => {
     expect(storedCart(bff(), ann.userId)).toEqual([{ sku: '000220', quantity: 3 }]);
   });
 
-  it('acts on the token’s user only: an id in the input is not read', async () => {
+  it('acts on the token’s user only: an id in the input is refused, and changes no cart', async () => {
     const ann = await freshShopper(bff());
     const ben = await freshShopper(bff());
     const withForeignId = {
@@ -55,7 +55,12 @@ describe('API1: every object belongs to the signed-in user', () => {
       userId: ben.userId,
       customerId: ben.userId,
     } as { sku: string; quantity: number };
-    await ann.client.cart.setItem.mutate(withForeignId);
+    const { message, data } = await errorOf(ann.client.cart.setItem.mutate(withForeignId));
+    expect(data).toMatchObject({ code: 'BAD_REQUEST' });
+    expect(message).toBe("Invalid input: 'userId', 'customerId' are not fields of this input.");
+    expect(storedCart(bff(), ann.userId)).toEqual([]);
+    expect(storedCart(bff(), ben.userId)).toEqual([]);
+    await ann.client.cart.setItem.mutate({ sku: '000219', quantity: 2 });
     expect(storedCart(bff(), ann.userId)).toEqual([{ sku: '000219', quantity: 2 }]);
     expect(storedCart(bff(), ben.userId)).toEqual([]);
   });

@@ -17,7 +17,7 @@ import type { Metrics } from '../kit/telemetry/metrics.js';
 import { newRequestRecord, serverTiming } from '../kit/telemetry/request-record.js';
 import type { RequestScope } from '../kit/upstream/upstream.js';
 import { UpstreamError } from '../kit/upstream/upstream-error.js';
-import { ApiError, notJson, overloaded, rateLimited, tooLarge } from '../errors.js';
+import { ApiError, batchTooLarge, notJson, overloaded, rateLimited, tooLarge } from '../errors.js';
 import type { AppRouter } from '../router.js';
 import type { Context, ProcedureMeta } from '../trpc.js';
 import { PRIVATE, publicAnswerOf, publicCacheControl } from './cache-control.js';
@@ -211,7 +211,8 @@ export function createHandler(
         req,
         res,
         path: procedures,
-        maxBatchSize: options.maxBatchSize,
+        // A refusal is the answer, whatever the batch holds (a batch over the limit is refused above).
+        ...(refusal ? {} : { maxBatchSize: options.maxBatchSize }),
         maxBodySize: options.maxBodyBytes,
         createContext: () => {
           if (refusal) throw refusal;
@@ -249,6 +250,13 @@ export function createHandler(
     // is cut off by tRPC at the same bound as it is read.
     if (Number(req.headers['content-length'] ?? 0) > options.maxBodyBytes) {
       trpc(tooLarge(options.maxBodyBytes));
+      return;
+    }
+    if (
+      calls > options.maxBatchSize &&
+      new URLSearchParams(queryAt === -1 ? '' : url.slice(queryAt + 1)).get('batch') === '1'
+    ) {
+      trpc(batchTooLarge(calls, options.maxBatchSize));
       return;
     }
     admission.admit(req, calls, authorization === undefined ? undefined : signIn).then(
