@@ -6,6 +6,7 @@ import { runLoad } from './harness/load.js';
 import { measureAb } from './harness/ab.js';
 import { measure } from './harness/measure.js';
 import { measureProtectionCost, type ProtectionCost } from './harness/protection-cost.js';
+import { measureTracingCost, type TracingCost } from './harness/tracing-cost.js';
 import { runMemory } from './harness/memory-run.js';
 import { startOtlpSink, type OtlpSink } from './harness/otlp-sink.js';
 import { startTarget, type Target } from './harness/processes.js';
@@ -92,9 +93,9 @@ const contendersOf = (s: Scenario): number => (s.baseline ? 2 : 1);
 /** The scenario whose page the A/B of tracing and request logs loads (when it is selected). */
 const AB_SCENARIO = 'product-page-uncached';
 const ab = {
-  rounds: Math.max(1, Math.round(number('BENCH_AB_ROUNDS', 8))),
-  requests: Math.max(1, Math.round(number('BENCH_AB_REQUESTS', 1000))),
-  connections: 8,
+  rounds: Math.max(1, Math.round(number('BENCH_AB_ROUNDS', 10))),
+  requests: Math.max(1, Math.round(number('BENCH_AB_REQUESTS', 600))),
+  connections: 4,
 };
 const runAb = scenarios.some((s) => s.id === AB_SCENARIO);
 const steps = scenarios.reduce((total, s) => total + settings.rounds * contendersOf(s), 0);
@@ -103,8 +104,8 @@ const memoryEstimate = runMemoryToo ? settings.memorySkus / 200 + 5 : 0;
 const estimate =
   steps * (settings.warmupSeconds * 2 + settings.seconds + settings.latencySeconds + 0.3) +
   scenarios.reduce((t, s) => t + contendersOf(s), 0) * settings.warmupSeconds * 2 +
-  // The A/B: three targets, three warm-up windows and `rounds` windows each, ~400 pages a second.
-  (runAb ? (3 * (ab.rounds + 3) * ab.requests) / 400 + 10 : 0) +
+  // The A/B: three targets at once, five warm-up rounds and `rounds` rounds, ~250 pages a second.
+  (runAb ? (3 * (ab.rounds + 5) * ab.requests) / 250 + 10 : 0) +
   10 +
   memoryEstimate;
 log(
@@ -148,24 +149,27 @@ try {
     log(
       `BENCH_PROFILE: the targets write .cpuprofile files to ${profileDir} when they stop (profiling slows them: compare the profiles, not these numbers)`,
     );
-  const [bffUncached, bffCached, baseline, bffPlain, bffExporting] = await Promise.all([
+  const [bffUncached, bffCached, baseline] = await Promise.all([
     startTarget('BFF (cache off)', serverMain, uncached, nodeArgs),
     startTarget('BFF (cache on)', serverMain, common, nodeArgs),
     startTarget('baseline', baselineMain, common, nodeArgs),
-    ...(runAb
-      ? [
-          startTarget(
-            'BFF (cache off, no tracing or request logs)',
-            serverMain,
-            plainEnv,
-            nodeArgs,
-          ),
-          startTarget('BFF (cache off, spans exported)', serverMain, exportingEnv, nodeArgs),
-        ]
-      : []),
   ]);
   targets.push(bffUncached, bffCached, baseline);
-  if (bffPlain && bffExporting) targets.push(bffPlain, bffExporting);
+  // The A/B's own processes, fresh (the scenarios' BFF has another history): one per configuration.
+  const abConfigurations = runAb
+    ? await Promise.all(
+        (
+          [
+            ['no tracing or request logs', plainEnv],
+            ['as started', uncached],
+            ['spans exported', exportingEnv],
+          ] as const
+        ).map(([name, env]) =>
+          Promise.all([startTarget(`BFF (cache off, ${name})`, serverMain, env, nodeArgs)]),
+        ),
+      )
+    : [];
+  targets.push(...abConfigurations.flat());
   for (const t of targets) log(`started ${t.name} at ${t.url} (pid ${t.pid})`);
   const authorization = `Bearer ${await sandbox.idp.tokenFor('ann')}`;
 
@@ -177,6 +181,10 @@ try {
   let step = 0;
   // Before any load, while the machine is quiet: a few seconds of calls in this process.
   const protection: ProtectionCost = await measureProtectionCost();
+  const tracing: TracingCost = await measureTracingCost(otlp.url);
+  log(
+    `tracing: +${tracing.spanMicros.toFixed(2)} CPU µs per upstream call's span (made, batched, exported as OTLP protobuf): about ${tracing.pageMicros.toFixed(0)} µs per product page`,
+  );
   log(
     `protection: +${(protection.callMicros.guarded - protection.callMicros.bare).toFixed(2)} µs per upstream call (breaker, retry budget, bulkhead), ${protection.admitMicros.toFixed(2)} µs per admission: about ${protection.pageMicros.toFixed(1)} µs per product page; metrics +${protection.metricsMicros.toFixed(2)} µs per upstream call`,
   );
@@ -253,15 +261,16 @@ try {
 
   let observability: ObservabilityCost | null = null;
   const abScenario = scenarios.find((s) => s.id === AB_SCENARIO);
-  if (abScenario && bffPlain && bffExporting) {
+  const exporting = abConfigurations[2] ?? [];
+  if (abScenario && abConfigurations.length === 3) {
     log(
-      `tracing and request logs: ${String(ab.rounds)} rounds of ${String(ab.requests)} uncached pages at ${String(ab.connections)} connections on three BFFs (plain, as started, spans exported) …`,
+      `tracing and request logs: ${String(ab.rounds)} rounds of ${String(ab.requests)} uncached pages on each of three fresh BFFs at once (plain, as started, spans exported; ${String(ab.connections)} connections each) …`,
     );
     const spansAtStart = otlp.spans();
-    const linesAtStart = bffExporting.requestLines();
+    const linesAtStart = exporting.reduce((sum, t) => sum + t.requestLines(), 0);
     const [plain, asStarted, exported] = await measureAb({
       sandbox,
-      targets: [bffPlain, bffUncached, bffExporting],
+      configurations: abConfigurations,
       nextPath: pathCycle(abScenario),
       ...ab,
     });
@@ -273,7 +282,7 @@ try {
         asStarted,
         exported,
         spans: otlp.spans() - spansAtStart,
-        requestLines: bffExporting.requestLines() - linesAtStart,
+        requestLines: exporting.reduce((sum, t) => sum + t.requestLines(), 0) - linesAtStart,
       };
       log(
         `tracing and request logs: ${signed(asStarted.addedMs, 3)} CPU ms per page as started (±${asStarted.spreadMs.toFixed(3)}), ${signed(exported.addedMs, 3)} with spans exported (±${exported.spreadMs.toFixed(3)}); ${observability.spans.toLocaleString('en-US')} spans for ${observability.requestLines.toLocaleString('en-US')} requests`,
@@ -311,6 +320,7 @@ try {
 
   const report: BenchResults = {
     protection,
+    tracing,
     observability,
     generatedAt: new Date().toISOString(),
     environment: {

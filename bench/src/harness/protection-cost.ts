@@ -24,7 +24,7 @@ export interface ProtectionCost {
 }
 
 /** A transport that answers every request at once: the steps' cost is all that is left to see. */
-const instant: Transport = {
+export const instant: Transport = {
   send: () => Promise.resolve({ status: 200, contentType: 'application/json', text: '{}' }),
   close: () => Promise.resolve(),
 };

@@ -1,4 +1,5 @@
 import type { ProtectionCost } from '../harness/protection-cost.js';
+import type { TracingCost } from '../harness/tracing-cost.js';
 import type {
   BenchResults,
   Measurement,
@@ -113,7 +114,8 @@ export function markdownReport(results: BenchResults): string {
       '',
     );
   }
-  if (results.observability) parts.push(observabilitySection(results.observability), '');
+  if (results.observability)
+    parts.push(observabilitySection(results.observability, results.tracing), '');
   if (results.protection) parts.push(protectionSection(results.protection), '');
   if (results.memory) parts.push(memorySection(results.memory), '');
   return parts.join('\n');
@@ -166,7 +168,7 @@ export function protectionSection(cost: ProtectionCost): string {
 }
 
 /** The A/B of tracing and request logs on the uncached product page. */
-export function observabilitySection(cost: ObservabilityCost): string {
+export function observabilitySection(cost: ObservabilityCost, tracing?: TracingCost): string {
   const mean = (values: readonly number[]): number =>
     values.reduce((total, value) => total + value, 0) / Math.max(1, values.length);
   const row = (label: string, side: ObservabilityCost['plain'], compared: boolean): string =>
@@ -174,7 +176,7 @@ export function observabilitySection(cost: ObservabilityCost): string {
   return [
     '## What tracing and request logs cost',
     '',
-    `The uncached product page on the same BFF in three configurations, ${String(cost.rounds)} rounds of ${cost.requests.toLocaleString('en-US')} pages each at ${String(cost.connections)} connections, the order rotating every round; CPU per page from /proc. ` +
+    `The uncached product page on the same BFF in three configurations, each a fresh process, all three loaded at the same time (so that the machine's drift falls on all alike), ${String(cost.connections)} connections each, ${String(cost.rounds)} rounds of ${cost.requests.toLocaleString('en-US')} pages per process after five rounds of warm-up; CPU per page from /proc. ` +
       'The added cost is the median over the rounds of the difference to the plain BFF (± half the distance between its quartiles). ' +
       `The exporting BFF sent ${cost.spans.toLocaleString('en-US')} spans for ${cost.requestLines.toLocaleString('en-US')} requests (${fixed(cost.spans / Math.max(1, cost.requestLines), 2)} a request: the tRPC call and each upstream call sent; the SDK drops spans when its queue is full).`,
     '',
@@ -187,5 +189,10 @@ export function observabilitySection(cost: ObservabilityCost): string {
       true,
     ),
     row('and spans exported over OTLP (OTEL_EXPORTER_OTLP_ENDPOINT)', cost.exported, true),
+    '',
+    'Each BFF is one process, and a process has a speed of its own (a few per cent either way, which is more than what is measured here): read the differences with their spread. ' +
+      (tracing
+        ? `Measured where µs are visible, in the bench process: a span made, ended, batched and exported as OTLP protobuf adds ${fixed(tracing.spanMicros, 2)} µs of CPU to an upstream call, about ${fixed(tracing.pageMicros, 0)} µs for the eight spans of a product page.`
+        : ''),
   ].join('\n');
 }
