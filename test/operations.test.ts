@@ -287,6 +287,26 @@ describe('logs', () => {
   });
 });
 
+describe('logs of a BFF process', () => {
+  it('reach stderr within a fraction of a second when traffic is low, though lines are buffered', async () => {
+    const start = fileURLToPath(new URL('../dev/dist/start.js', import.meta.url));
+    const running = await startProcess(process.execPath, [start], { PORT: '0' });
+    try {
+      const answer = await fetch(`${running.url}/trpc/fx.rates`, {
+        headers: { 'x-request-id': 'low-traffic-1' },
+      });
+      expect(answer.status).toBe(200);
+      const sent = performance.now();
+      await expect
+        .poll(() => running.output(), { timeout: 2_000, interval: 20 })
+        .toMatch(/"requestId":"low-traffic-1"[^\n]*"msg":"request"/);
+      expect(performance.now() - sent).toBeLessThan(1_000);
+    } finally {
+      running.child.kill('SIGKILL');
+    }
+  });
+});
+
 describe('.env', () => {
   it('reads a .env file where the BFF starts, the environment winning over it', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'storefront-env-'));
