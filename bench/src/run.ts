@@ -93,7 +93,9 @@ const contendersOf = (s: Scenario): number => (s.baseline ? 2 : 1);
 /** The scenario whose page the A/B of tracing and request logs loads (when it is selected). */
 const AB_SCENARIO = 'product-page-uncached';
 const ab = {
-  rounds: Math.max(1, Math.round(number('BENCH_AB_ROUNDS', 10))),
+  rounds: Math.max(1, Math.round(number('BENCH_AB_ROUNDS', 8))),
+  warmups: 4,
+  measured: 2,
   requests: Math.max(1, Math.round(number('BENCH_AB_REQUESTS', 600))),
   connections: 4,
 };
@@ -104,8 +106,8 @@ const memoryEstimate = runMemoryToo ? settings.memorySkus / 200 + 5 : 0;
 const estimate =
   steps * (settings.warmupSeconds * 2 + settings.seconds + settings.latencySeconds + 0.3) +
   scenarios.reduce((t, s) => t + contendersOf(s), 0) * settings.warmupSeconds * 2 +
-  // The A/B: three targets at once, five warm-up rounds and `rounds` rounds, ~250 pages a second.
-  (runAb ? (3 * (ab.rounds + 5) * ab.requests) / 250 + 10 : 0) +
+  // The A/B: per round three fresh targets at once, six loads each, ~150 pages a second in all.
+  (runAb ? (ab.rounds * 3 * (ab.warmups + ab.measured) * ab.requests) / 150 + 10 : 0) +
   10 +
   memoryEstimate;
 log(
@@ -155,21 +157,21 @@ try {
     startTarget('baseline', baselineMain, common, nodeArgs),
   ]);
   targets.push(bffUncached, bffCached, baseline);
-  // The A/B's own processes, fresh (the scenarios' BFF has another history): one per configuration.
-  const abConfigurations = runAb
-    ? await Promise.all(
-        (
-          [
-            ['no tracing or request logs', plainEnv],
-            ['as started', uncached],
-            ['spans exported', exportingEnv],
-          ] as const
-        ).map(([name, env]) =>
-          Promise.all([startTarget(`BFF (cache off, ${name})`, serverMain, env, nodeArgs)]),
-        ),
-      )
-    : [];
-  targets.push(...abConfigurations.flat());
+  // The A/B's configurations: fresh processes of their own in every round.
+  const abConfigurations = [
+    ['no tracing or request logs', plainEnv],
+    ['as started', uncached],
+    ['spans exported', exportingEnv],
+  ] as const;
+  const startAbTargets = async (): Promise<Target[]> => {
+    const started = await Promise.all(
+      abConfigurations.map(([name, env]) =>
+        startTarget(`BFF (cache off, ${name})`, serverMain, env, nodeArgs),
+      ),
+    );
+    targets.push(...started);
+    return started;
+  };
   for (const t of targets) log(`started ${t.name} at ${t.url} (pid ${t.pid})`);
   const authorization = `Bearer ${await sandbox.idp.tokenFor('ann')}`;
 
@@ -261,16 +263,18 @@ try {
 
   let observability: ObservabilityCost | null = null;
   const abScenario = scenarios.find((s) => s.id === AB_SCENARIO);
-  const exporting = abConfigurations[2] ?? [];
-  if (abScenario && abConfigurations.length === 3) {
+  if (abScenario) {
     log(
-      `tracing and request logs: ${String(ab.rounds)} rounds of ${String(ab.requests)} uncached pages on each of three fresh BFFs at once (plain, as started, spans exported; ${String(ab.connections)} connections each) …`,
+      `tracing and request logs: ${String(ab.rounds)} rounds, each on three fresh BFFs loaded at once (plain, as started, spans exported; ${String(ab.connections)} connections each), ${String(ab.warmups)} warm-up and ${String(ab.measured)} measured loads of ${String(ab.requests)} uncached pages …`,
     );
     const spansAtStart = otlp.spans();
-    const linesAtStart = exporting.reduce((sum, t) => sum + t.requestLines(), 0);
+    let requestLines = 0;
     const [plain, asStarted, exported] = await measureAb({
       sandbox,
-      configurations: abConfigurations,
+      start: startAbTargets,
+      afterRound: (round) => {
+        requestLines += round[2]?.requestLines() ?? 0;
+      },
       nextPath: pathCycle(abScenario),
       ...ab,
     });
@@ -282,7 +286,7 @@ try {
         asStarted,
         exported,
         spans: otlp.spans() - spansAtStart,
-        requestLines: exporting.reduce((sum, t) => sum + t.requestLines(), 0) - linesAtStart,
+        requestLines,
       };
       log(
         `tracing and request logs: ${signed(asStarted.addedMs, 3)} CPU ms per page as started (±${asStarted.spreadMs.toFixed(3)}), ${signed(exported.addedMs, 3)} with spans exported (±${exported.spreadMs.toFixed(3)}); ${observability.spans.toLocaleString('en-US')} spans for ${observability.requestLines.toLocaleString('en-US')} requests`,

@@ -8,23 +8,29 @@ import type { Target } from './processes.js';
 export interface AbOptions {
   sandbox: Sandbox;
   /**
-   * The same server in several configurations, each run as several processes (a process has a
-   * speed of its own, a few per cent either way, that would otherwise pass for the configuration's
-   * cost); the first configuration is the one the others are compared with.
+   * Starts the same server in several configurations, one fresh process each, the first being the
+   * one the others are compared with; called once per round (the caller stops nothing: each round
+   * stops its processes).
    */
-  configurations: readonly (readonly Target[])[];
+  start: () => Promise<Target[]>;
   nextPath: () => string;
   headers?: Record<string, string> | undefined;
-  /** Rounds (all targets loaded at once in each). */
+  /** Rounds, each on fresh processes. */
   rounds: number;
-  /** Requests per process and round. */
+  /** Loads per round before the measured ones (the JIT settles). */
+  warmups: number;
+  /** Measured loads per round. */
+  measured: number;
+  /** Requests per process and load. */
   requests: number;
   /** Connections per process. */
   connections: number;
+  /** Called with a round's processes after its measured loads, before they stop. */
+  afterRound?: (targets: readonly Target[]) => void;
 }
 
 export interface AbResult {
-  /** CPU ms per request of this configuration (the mean of its processes), round by round. */
+  /** CPU ms per request of this configuration, round by round (a fresh process each). */
   windowsMs: number[];
   /** Median over the rounds of (this target − the first target), in CPU ms per request. */
   addedMs: number;
@@ -34,18 +40,17 @@ export interface AbResult {
 
 /**
  * The CPU each configuration adds per request over the first, as precisely as a shared machine
- * allows. The machine's speed drifts by a fifth and more within seconds (other tenants, caches,
- * frequency), so the targets are loaded at the same time, each by its own connections with the same
- * number of requests: a drift falls on all of them alike. CPU comes from /proc, from before the
- * round's first request until the upstreams are quiet after its last; the result is the median
- * over the rounds of each target's difference to the first, after five rounds of warm-up.
+ * allows. Two things move CPU per request more than what is measured: the machine's speed drifts
+ * by a fifth and more within seconds (other tenants, caches, frequency), so the processes are
+ * loaded at the same time, each by its own connections with the same number of requests, and a
+ * drift falls on all alike; and each process has a speed of its own (address-space layout, what
+ * the JIT decided), a few per cent either way, so every round starts fresh processes and the result
+ * is the median over the rounds of each configuration's difference to the first. CPU comes from
+ * /proc, from before the first measured request until the upstreams are quiet after the last.
  */
 export async function measureAb(options: AbOptions): Promise<AbResult[]> {
-  const targets = options.configurations.flat();
-  const round = async (): Promise<number[]> => {
-    await settle(options.sandbox);
-    const before = targets.map((target) => sampleProcess(target.pid).cpuMs);
-    await Promise.all(
+  const loadAll = (targets: readonly Target[]) =>
+    Promise.all(
       targets.map((target) =>
         runLoad({
           url: target.url,
@@ -57,23 +62,26 @@ export async function measureAb(options: AbOptions): Promise<AbResult[]> {
         }),
       ),
     );
-    await settle(options.sandbox);
-    const perTarget = new Map(
-      targets.map((target, i) => [
-        target,
-        (sampleProcess(target.pid).cpuMs - (before[i] ?? 0)) / options.requests,
-      ]),
-    );
-    return options.configurations.map((processes) => {
-      const values = processes.map((target) => perTarget.get(target) ?? Number.NaN);
-      return values.reduce((sum, value) => sum + value, 0) / values.length;
-    });
-  };
-  for (let i = 0; i < 5; i += 1) await round();
-
-  const windows = options.configurations.map((): number[] => []);
-  for (let r = 0; r < options.rounds; r += 1)
-    (await round()).forEach((ms, i) => windows[i]?.push(ms));
+  const windows: number[][] = [];
+  for (let round = 0; round < options.rounds; round += 1) {
+    const targets = await options.start();
+    try {
+      for (let i = 0; i < options.warmups; i += 1) await loadAll(targets);
+      await settle(options.sandbox);
+      const before = targets.map((target) => sampleProcess(target.pid).cpuMs);
+      for (let i = 0; i < options.measured; i += 1) await loadAll(targets);
+      await settle(options.sandbox);
+      options.afterRound?.(targets);
+      targets.forEach((target, i) => {
+        const ms =
+          (sampleProcess(target.pid).cpuMs - (before[i] ?? 0)) /
+          (options.requests * options.measured);
+        (windows[i] ??= []).push(ms);
+      });
+    } finally {
+      await Promise.all(targets.map((target) => target.stop()));
+    }
+  }
   const first = windows[0] ?? [];
   return windows.map((own) => {
     const diffs = own.map((ms, r) => ms - (first[r] ?? Number.NaN)).sort((a, b) => a - b);

@@ -176,11 +176,11 @@ export function observabilitySection(cost: ObservabilityCost, tracing?: TracingC
   return [
     '## What tracing and request logs cost',
     '',
-    `The uncached product page on the same BFF in three configurations, each a fresh process, all three loaded at the same time (so that the machine's drift falls on all alike), ${String(cost.connections)} connections each, ${String(cost.rounds)} rounds of ${cost.requests.toLocaleString('en-US')} pages per process after five rounds of warm-up; CPU per page from /proc. ` +
+    `The uncached product page on the same BFF in three configurations, in ${String(cost.rounds)} rounds, each on three fresh processes (a process has a speed of its own, a few per cent either way) loaded at the same time (so that the machine's drift falls on all alike), ${String(cost.connections)} connections each: ${String(cost.warmups)} loads of ${cost.requests.toLocaleString('en-US')} pages to warm up, then ${String(cost.measured)} measured; CPU per page from /proc. ` +
       'The added cost is the median over the rounds of the difference to the plain BFF (± half the distance between its quartiles). ' +
       `The exporting BFF sent ${cost.spans.toLocaleString('en-US')} spans for ${cost.requestLines.toLocaleString('en-US')} requests (${fixed(cost.spans / Math.max(1, cost.requestLines), 2)} a request: the tRPC call and each upstream call sent; the SDK drops spans when its queue is full).`,
     '',
-    '| BFF, cache off | server CPU ms per page (mean) | added |',
+    '| BFF, cache off | server CPU ms per page (mean of the rounds) | added |',
     '|---|---:|---:|',
     row('OTEL_SDK_DISABLED=true, LOG_LEVEL=warn', cost.plain, false),
     row(
@@ -190,7 +190,7 @@ export function observabilitySection(cost: ObservabilityCost, tracing?: TracingC
     ),
     row('and spans exported over OTLP (OTEL_EXPORTER_OTLP_ENDPOINT)', cost.exported, true),
     '',
-    'Each BFF is one process, and a process has a speed of its own (a few per cent either way, which is more than what is measured here): read the differences with their spread. ' +
+    'Read the differences with their spread: the processes of one round still differ by their own speed, which only the median over fresh rounds evens out. ' +
       (tracing
         ? `Measured where µs are visible, in the bench process: a span made, ended, batched and exported as OTLP protobuf adds ${fixed(tracing.spanMicros, 2)} µs of CPU to an upstream call, about ${fixed(tracing.pageMicros, 0)} µs for the eight spans of a product page.`
         : ''),

@@ -85,8 +85,15 @@ import type { TracingCost } from '../harness/tracing-cost.js';
 
 /** What tracing and request logs cost: the uncached product page on the same BFF in three configurations. */
 export interface ObservabilityCost {
+  /** Rounds, each on three fresh processes. */
   rounds: number;
+  /** Loads per round before the measured ones. */
+  warmups: number;
+  /** Measured loads per round. */
+  measured: number;
+  /** Requests per process and load. */
   requests: number;
+  /** Connections per process. */
   connections: number;
   /** OTEL_SDK_DISABLED=true, LOG_LEVEL=warn: what the others are compared with. */
   plain: AbResult;
