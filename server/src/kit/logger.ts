@@ -32,11 +32,15 @@ const FLUSH_EVERY_MS = 250;
  * line's own cost per request. A timer (which does not keep the process alive) sends what waits at
  * least every FLUSH_EVERY_MS; pino flushes the rest when the process exits.
  */
+let stderr: pino.DestinationStream | undefined;
 function bufferedStderr(): pino.DestinationStream {
+  // One per process, whatever number of loggers (apps) it makes: one buffer, one timer.
+  if (stderr) return stderr;
   const stream = pino.destination({ fd: 2, sync: false, minLength: 4096 });
   setInterval(() => {
     stream.flush();
   }, FLUSH_EVERY_MS).unref();
+  stderr = stream;
   return stream;
 }
 
