@@ -171,7 +171,7 @@ describe('the packed @storefront/client in a project outside the monorepo', () =
     return { ...outcome, errors: diagnostics(outcome.stdout).filter((d) => !isTrpcNodeTypes(d)) };
   }
 
-  it('ships one bundled .d.ts and JS that import only the packages it depends on (tRPC as peers, no zod)', async () => {
+  it('ships bundled .d.ts files and JS that import only the packages it depends on (tRPC as peers, React as optional ones, no zod)', async () => {
     const manifest: unknown = JSON.parse(await readFile(join(installed, 'package.json'), 'utf8'));
     if (
       !isRecord(manifest) ||
@@ -180,7 +180,23 @@ describe('the packed @storefront/client in a project outside the monorepo', () =
     )
       throw new Error('the packed package.json has no dependencies or peerDependencies');
     expect(manifest.private).toBeUndefined();
-    expect(Object.keys(manifest.peerDependencies).sort()).toEqual(['@trpc/client', '@trpc/server']);
+    // tRPC is a required peer; the React entry's packages are optional ones (the plain entry needs none).
+    const optional = isRecord(manifest.peerDependenciesMeta)
+      ? Object.keys(manifest.peerDependenciesMeta).filter((name) => {
+          const meta = (manifest.peerDependenciesMeta as Record<string, unknown>)[name];
+          return isRecord(meta) && meta.optional === true;
+        })
+      : [];
+    const peers = Object.keys(manifest.peerDependencies);
+    expect(peers.filter((name) => !optional.includes(name)).sort()).toEqual([
+      '@trpc/client',
+      '@trpc/server',
+    ]);
+    expect(optional.sort()).toEqual([
+      '@tanstack/react-query',
+      '@trpc/tanstack-react-query',
+      'react',
+    ]);
     const dependencies = [
       ...Object.keys(manifest.dependencies),
       ...Object.keys(manifest.peerDependencies),
@@ -200,10 +216,19 @@ describe('the packed @storefront/client in a project outside the monorepo', () =
         modules.filter((specifier) => specifier.startsWith('.') || specifier.startsWith('node:')),
         name,
       ).toEqual([]);
-      for (const specifier of modules)
+      for (const specifier of modules) {
         expect(dependencies, `${name} imports ${specifier}`).toContain(packageOf(specifier));
+        expect(optional, `${name} imports ${specifier}`).not.toContain(packageOf(specifier));
+      }
     }
     expect(dts).not.toMatch(/\/\/\/\s*<reference/);
+    // The React entry: the plain entry (./index.js) and the packages it declares, nothing else.
+    for (const file of ['react.d.ts', 'react.js']) {
+      const modules = importedModules(await readFile(join(installed, 'dist', file), 'utf8'));
+      for (const specifier of modules)
+        if (specifier !== './index.js')
+          expect(dependencies, `${file} imports ${specifier}`).toContain(packageOf(specifier));
+    }
   });
 
   it('keeps the server internals out of the bundled .d.ts (the Context shows no upstreams or settings)', async () => {

@@ -2,6 +2,7 @@ import {
   TRPCClientError,
   createTRPCClient,
   httpBatchLink,
+  httpBatchStreamLink,
   isTRPCClientError,
   type TRPCClient,
 } from '@trpc/client';
@@ -20,6 +21,9 @@ export type RouterOutputs = inferRouterOutputs<AppRouter>;
 // The API's named types, read off the router (so the bundled declarations need no zod).
 export type ProductPageInput = RouterInputs['product']['page'];
 export type ProductPage = RouterOutputs['product']['page'];
+/** `product.pageProgressive`: `later` is a promise (streamed, or already resolved over a plain link). */
+export type ProductPageProgressive = RouterOutputs['product']['pageProgressive'];
+export type ProductPageLater = Awaited<ProductPageProgressive['later']>;
 export type ProductSummary = ProductPage['recommendations'][number];
 /** An exact amount: `amount` is a decimal string in the currency's minor-unit precision. */
 export type Money = NonNullable<ProductPage['price']>['current'];
@@ -83,28 +87,31 @@ export interface StorefrontClientOptions {
   fetch?: typeof fetch;
   /** Most calls in one batch; keep it at or below the server's MAX_BATCH_SIZE. @default 50 */
   maxBatchSize?: number;
+  /**
+   * Stream answers (tRPC's `httpBatchStreamLink`): a batch's fast answers arrive before its slow
+   * ones, and `product.pageProgressive`'s `later` arrives after the rest of the page. Streamed
+   * answers carry no `Server-Timing` and are never kept by CDNs. @default false
+   */
+  stream?: boolean;
 }
 
 export type StorefrontClient = TRPCClient<AppRouter>;
 
-/** A typed client of the storefront BFF: batched over HTTP, superjson on the wire (Dates stay Dates). */
+/** A typed client of the storefront BFF: batched over HTTP (streamed with `stream`), superjson on the wire (Dates stay Dates). */
 export function createStorefrontClient(options: StorefrontClientOptions): StorefrontClient {
+  const link = {
+    url: options.url,
+    transformer: superjson,
+    maxItems: options.maxBatchSize ?? 50,
+    async headers() {
+      const extra =
+        typeof options.headers === 'function' ? await options.headers() : (options.headers ?? {});
+      const token = options.getToken ? await options.getToken() : undefined;
+      return token ? { ...extra, authorization: `Bearer ${token}` } : extra;
+    },
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  };
   return createTRPCClient<AppRouter>({
-    links: [
-      httpBatchLink({
-        url: options.url,
-        transformer: superjson,
-        maxItems: options.maxBatchSize ?? 50,
-        async headers() {
-          const extra =
-            typeof options.headers === 'function'
-              ? await options.headers()
-              : (options.headers ?? {});
-          const token = options.getToken ? await options.getToken() : undefined;
-          return token ? { ...extra, authorization: `Bearer ${token}` } : extra;
-        },
-        ...(options.fetch ? { fetch: options.fetch } : {}),
-      }),
-    ],
+    links: [options.stream ? httpBatchStreamLink(link) : httpBatchLink(link)],
   });
 }

@@ -6,6 +6,7 @@ export { CATEGORIES, FIRST_GENERATED_SKU } from './data/catalog.js';
 export type { CatalogProduct, DemoUser, PriceRecord, StockRow } from './data/model.js';
 export type { PlacedOrder, OrderConfirmation, SandboxStore } from './data/store.js';
 export type { Fault, FaultControls, InjectOptions } from './host/faults.js';
+export { holdFault } from './host/faults.js';
 export type { CallCounter, RecordedCall } from './host/calls.js';
 export { SERVICE_NAMES, type ServiceName, type KeyedServiceName } from './host/types.js';
 export type { IdpControls, IssueTokenOptions } from './services/idp.js';

@@ -192,9 +192,10 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   let closing: Promise<void> | undefined;
   const handler = createHandler({
     router: appRouter,
-    createContext: (scope, signIn) => ({
+    createContext: (scope, signIn, streaming) => ({
       scope,
       signIn,
+      streaming,
       log,
       upstreams,
       invalidate,

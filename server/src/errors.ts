@@ -100,6 +100,21 @@ export const notJson = (): ApiError =>
     message: 'Send a JSON body (content-type: application/json)',
   });
 
+/** The REST face: no route at this path. */
+export const noRoute = (method: string, path: string): ApiError =>
+  new ApiError({ code: 'NOT_FOUND', message: `No route ${method} ${path}` });
+
+/** The REST face: the path has routes, none for this method. */
+export const methodNotAllowed = (method: string, allowed: readonly string[]): ApiError =>
+  new ApiError({
+    code: 'METHOD_NOT_SUPPORTED',
+    message: `${method} is not allowed here; use ${allowed.join(' or ')}`,
+  });
+
+/** The REST face: a request that cannot become a procedure's input (the message says why). */
+export const badRequest = (message: string): ApiError =>
+  new ApiError({ code: 'BAD_REQUEST', message });
+
 /** The ERP's refusal of an order: the shopper can act on each (change the cart or the address). */
 export function orderRefused(refusal: OrderRefusal): ApiError {
   switch (refusal.reason) {

@@ -23,6 +23,11 @@ export interface Context {
    * verified it already to rate-limit by user): the signed-in user, or why there is none.
    */
   signIn: () => Promise<SignedInUser>;
+  /**
+   * @internal The answer is streamed (`trpc-accept: application/jsonl`): a deferred field may be
+   * sent as a promise, after the rest. Otherwise the answer waits for it.
+   */
+  streaming: boolean;
   /** @internal Server-only: `stripInternal` keeps it out of the client's bundled types. */
   log: Logger;
   /** @internal Forgets cached entries with these tags, in every instance. */
@@ -41,6 +46,13 @@ export interface Context {
     'ERP_TIMEOUT_MS' | 'PART_TIMEOUT_MS' | 'UPSTREAM_TIMEOUT_MS' | 'MAX_BODY_BYTES'
   >;
 }
+
+/** How the HTTP host makes a request's context: its scope, its sign-in, and whether it streams. */
+export type CreateContext = (
+  scope: RequestScope,
+  signIn: () => Promise<SignedInUser>,
+  streaming: boolean,
+) => Context;
 
 /** What a procedure declares beside its code, for the HTTP host. */
 export interface ProcedureMeta {

@@ -11,17 +11,24 @@ export {
 export {
   productPageInput,
   productPageOutput,
+  productPageLaterOutput,
+  productPageProgressiveOutput,
   productSearchInput,
   productSearchOutput,
   fxRatesOutput,
   PRODUCT_PAGE_PARTS,
+  PRODUCT_PAGE_FIRST_PARTS,
+  PRODUCT_PAGE_LATER_PARTS,
   SEARCH_MAX_PAGE_SIZE,
   type ProductPageInput,
   type ProductPage,
+  type ProductPageLater,
+  type ProductPageProgressive,
   type ProductSearchInput,
   type ProductSearch,
   type FxRates,
 } from './product.js';
+export { deferred, resolvedSchemaOf } from './deferred.js';
 export { APP_ERROR_CODES, type AppErrorCode, type AppErrorDetails } from './errors.js';
 export {
   CART_MAX_QUANTITY,

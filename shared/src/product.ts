@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { deferred } from './deferred.js';
 import {
   currencyCodeSchema,
   moneySchema,
@@ -59,6 +60,33 @@ export const productPageOutput = z.object({
   degraded: z.array(z.enum(PRODUCT_PAGE_PARTS)),
 });
 export type ProductPage = z.infer<typeof productPageOutput>;
+
+/** `product.pageProgressive`'s first part: the parts that answer it, in the order `degraded` lists them. */
+export const PRODUCT_PAGE_FIRST_PARTS = ['price', 'availability'] as const;
+/** `product.pageProgressive`'s later part, in the order its `degraded` lists them. */
+export const PRODUCT_PAGE_LATER_PARTS = ['reviews', 'recommendations'] as const;
+
+/** What `product.pageProgressive` sends after the first part: reviews and recommendations. */
+export const productPageLaterOutput = z.object({
+  rating: productPageOutput.shape.rating,
+  reviews: productPageOutput.shape.reviews,
+  recommendations: productPageOutput.shape.recommendations,
+  degraded: z.array(z.enum(PRODUCT_PAGE_LATER_PARTS)),
+});
+export type ProductPageLater = z.infer<typeof productPageLaterOutput>;
+
+/**
+ * `product.page` in two parts: the product with its price and stock as soon as the ERP, pricing
+ * and stock have answered, and `later` (reviews and recommendations) in the same streamed answer.
+ */
+export const productPageProgressiveOutput = z.object({
+  product: productPageOutput.shape.product,
+  price: productPageOutput.shape.price,
+  availability: productPageOutput.shape.availability,
+  degraded: z.array(z.enum(PRODUCT_PAGE_FIRST_PARTS)),
+  later: deferred(productPageLaterOutput),
+});
+export type ProductPageProgressive = z.infer<typeof productPageProgressiveOutput>;
 
 /** The largest `pageSize` of `product.search`. */
 export const SEARCH_MAX_PAGE_SIZE = 50;

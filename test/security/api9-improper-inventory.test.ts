@@ -9,6 +9,7 @@ import { rawRequest } from '../helpers/wire.js';
 
 const DOCUMENTED = [
   'product.page',
+  'product.pageProgressive',
   'product.search',
   'fx.rates',
   'cart.get',
@@ -27,6 +28,18 @@ describe('API9: only documented procedures and routes answer', () => {
     for (const procedure of DOCUMENTED) expect(doc, procedure).toContain(`\`${procedure}\``);
   });
 
+  it('serves exactly the REST routes docs/api.md documents, as its OpenAPI document lists them', async () => {
+    const document = (await rawRequest(bff(), '/openapi.json')).body as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const doc = readFileSync(fileURLToPath(new URL('../../docs/api.md', import.meta.url)), 'utf8');
+    const routes = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(routes).toHaveLength(8);
+    for (const route of routes) expect(doc, route).toContain(route);
+  });
+
   it('answers 404 to anything else: other paths, procedures, and tRPC internals', async () => {
     for (const path of [
       '/',
@@ -36,6 +49,9 @@ describe('API9: only documented procedures and routes answer', () => {
       '/trpc/product',
       '/trpc/_def',
       '/api',
+      '/api/v1',
+      '/api/v1/admin/users',
+      '/api/v2/products',
       '/.env',
       '/metrics/../trpc/x',
       '/healthz/extra',

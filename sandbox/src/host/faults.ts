@@ -12,6 +12,8 @@ export type Fault =
   | { kind: 'malformed' }
   /** Accepts the request and never answers (until the sandbox closes). */
   | { kind: 'hang' }
+  /** Holds the request until `until` settles (a test releases it), then answers as usual. */
+  | { kind: 'hold'; until: Promise<unknown> }
   /** Destroys the connection without an answer. */
   | { kind: 'reset' }
   /**
@@ -25,6 +27,15 @@ export type Fault =
   | { kind: 'redirect'; status?: 301 | 302 | 307 | 308; location: string }
   /** Answers exactly this (a hostile or broken upstream's own answer). */
   | { kind: 'answer'; status: number; contentType: string; body: string };
+
+/** A `hold` fault and the function that releases what it holds (for tests of ordering). */
+export function holdFault(): { fault: Fault; release: () => void } {
+  let release = (): void => undefined;
+  const until = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  return { fault: { kind: 'hold', until }, release };
+}
 
 export interface InjectOptions {
   /** Only requests for this operation (`GetStock`, `getCart`, …); every operation when unset. */

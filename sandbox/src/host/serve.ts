@@ -131,6 +131,9 @@ export async function serveService(
     switch (failure?.kind) {
       case 'hang':
         return; // the socket stays open until the client gives up or the sandbox closes
+      case 'hold':
+        await failure.until.catch(() => undefined);
+        break;
       case 'reset':
         incoming.socket.destroy();
         return;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { deferred } from '@storefront/shared';
 import { z } from 'zod';
 import { appRouter } from '../router.js';
 import { bumpFor, compareContracts, nextVersion, type ContractChange } from './compare.js';
@@ -56,6 +57,23 @@ describe('compareContracts', () => {
     expect(numeric.map((c) => [c.kind, c.field])).toEqual([['breaking', 'sku']]);
     const dateless = changes([input, page], [input, page.extend({ updatedAt: z.string() })]);
     expect(dateless.map((c) => [c.kind, c.field])).toEqual([['breaking', 'updatedAt']]);
+  });
+
+  it('breaks on a field becoming deferred (a promise on the client) or ceasing to be', () => {
+    const later = z.object({ rating: z.number() });
+    const whole = page.extend({ later });
+    const streamed = page.extend({ later: deferred(later) });
+    expect(changes([input, whole], [input, streamed]).map((c) => [c.kind, c.field])).toEqual([
+      ['breaking', 'later'],
+    ]);
+    expect(changes([input, streamed], [input, whole]).map((c) => [c.kind, c.field])).toEqual([
+      ['breaking', 'later'],
+    ]);
+    // Inside it, the resolved schema's fields compare as any other.
+    const gone = page.extend({ later: deferred(z.object({})) });
+    expect(changes([input, streamed], [input, gone]).map((c) => [c.kind, c.field])).toEqual([
+      ['breaking', 'later.rating'],
+    ]);
   });
 
   it('breaks on nullability added to an output; adding it to an input is an addition', () => {
@@ -166,6 +184,10 @@ describe('contractOf', () => {
     expect(Object.keys(contract)).toEqual(Object.keys(appRouter._def.procedures).sort());
     const page = JSON.stringify(contract['product.page']?.output);
     expect(page).toContain('"x-type":"Date"');
+    // A promise field is its resolved schema, marked.
+    expect(contract['product.pageProgressive']?.output).toMatchObject({
+      properties: { later: { 'x-deferred': true, properties: { reviews: { type: 'array' } } } },
+    });
     expect(contract['fx.rates']?.input).toEqual(NO_INPUT);
     expect(contract['product.search']?.input).toMatchObject({ additionalProperties: false });
   });

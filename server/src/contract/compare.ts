@@ -42,6 +42,11 @@ function splitNull(schema: JsonSchema): { nullable: boolean; schema: JsonSchema 
 
 /** What kind of value a schema describes: `object`, `string`, `Date`, `union`… (`any` when unsaid). */
 function kindOf(schema: JsonSchema): string {
+  // A deferred field is a promise on the client: becoming one, or ceasing to, changes its type.
+  if (schema['x-deferred'] === true) {
+    const { 'x-deferred': _, ...resolved } = schema;
+    return `Promise<${kindOf(resolved)}>`;
+  }
   if (typeof schema['x-type'] === 'string') return schema['x-type'];
   if (Array.isArray(schema.anyOf) || Array.isArray(schema.oneOf)) return 'union';
   if (typeof schema.type === 'string')
@@ -168,7 +173,7 @@ export function compareSchemas(
       );
   }
 
-  if (kindA === 'object') {
+  if (kindA === 'object' || kindA === 'Promise<object>') {
     const propsA = propertiesOf(a);
     const propsB = propertiesOf(b);
     const requiredA = requiredOf(a);

@@ -1,3 +1,4 @@
+import { resolvedSchemaOf } from '@storefront/shared';
 import { z } from 'zod';
 import type { AppRouter } from '../router.js';
 
@@ -13,16 +14,27 @@ export const NO_INPUT: JsonSchema = { description: 'takes no input' };
 /**
  * Types JSON cannot express, spelled out: a `Date` travels as an ISO 8601 string (superjson
  * restores the Date; the REST face sends the string), marked `"x-type": "Date"` so that a change
- * from a Date to a string shows.
+ * from a Date to a string shows; a deferred field (a promise, streamed after the rest of the
+ * answer) is its resolved schema marked `"x-deferred": true`.
  */
-const unrepresentable = ({ zodSchema }: { zodSchema: z.core.$ZodType }): JsonSchema | 'throw' =>
-  zodSchema._zod.def.type === 'date'
-    ? { type: 'string', format: 'date-time', 'x-type': 'Date' }
-    : 'throw';
+const unrepresentableFor =
+  (io: 'input' | 'output') =>
+  ({ zodSchema }: { zodSchema: z.core.$ZodType }): JsonSchema | 'throw' => {
+    if (zodSchema._zod.def.type === 'date')
+      return { type: 'string', format: 'date-time', 'x-type': 'Date' };
+    const resolved = resolvedSchemaOf(zodSchema);
+    if (resolved) return { ...jsonSchemaOf(resolved, io), 'x-deferred': true };
+    return 'throw';
+  };
 
 /** A zod schema's JSON Schema, as a client sends it (`input`) or receives it (`output`). */
 export function jsonSchemaOf(schema: z.core.$ZodType, io: 'input' | 'output'): JsonSchema {
-  const json = z.toJSONSchema(schema, { io, unrepresentable, reused: 'inline', cycles: 'throw' });
+  const json = z.toJSONSchema(schema, {
+    io,
+    unrepresentable: unrepresentableFor(io),
+    reused: 'inline',
+    cycles: 'throw',
+  });
   const { $schema: _, ...rest } = json as JsonSchema;
   return rest;
 }

@@ -1,6 +1,10 @@
 import {
+  PRODUCT_PAGE_FIRST_PARTS,
+  PRODUCT_PAGE_LATER_PARTS,
   PRODUCT_PAGE_PARTS,
   type ProductPage,
+  type ProductPageLater,
+  type ProductPageProgressive,
   type ProductSearch,
   type ProductSummary,
 } from '@storefront/shared';
@@ -114,16 +118,9 @@ export function productPage(parts: ProductPageParts): ProductPage {
   if (!parts.price.ok || !convert) failed.add('price');
   else price = priceView(parts.price.value, convert);
 
-  let recommendations: ProductSummary[] = [];
-  if (parts.recommendations.ok) {
-    const { skus, products } = parts.recommendations.value;
-    const prices = parts.recommendationPrices.ok ? parts.recommendationPrices.value : undefined;
-    recommendations = summariesOf(skus, products, prices, convert, true).slice(
-      0,
-      RECOMMENDATIONS_SHOWN,
-    );
-    if ((!prices || !convert) && recommendations.length > 0) failed.add('price');
-  } else failed.add('recommendations');
+  const shown = recommendationsView(parts);
+  if (!shown) failed.add('recommendations');
+  else if (shown.unpriced) failed.add('price');
   if (!parts.availability.ok) failed.add('availability');
   if (!parts.reviews.ok) failed.add('reviews');
 
@@ -133,8 +130,61 @@ export function productPage(parts: ProductPageParts): ProductPage {
     availability: parts.availability.ok ? availabilityView(parts.availability.value) : null,
     rating: parts.reviews.ok ? parts.reviews.value.summary : null,
     reviews: parts.reviews.ok ? parts.reviews.value.reviews.slice(0, REVIEWS_SHOWN) : [],
-    recommendations,
+    recommendations: shown?.summaries ?? [],
     degraded: degradedOf(PRODUCT_PAGE_PARTS, failed),
+  };
+}
+
+/**
+ * The recommendations shown (undefined when they failed), and whether some are shown without
+ * prices because pricing or FX failed.
+ */
+function recommendationsView(
+  parts: Pick<ProductPageParts, 'convert' | 'recommendations' | 'recommendationPrices'>,
+): { summaries: ProductSummary[]; unpriced: boolean } | undefined {
+  if (!parts.recommendations.ok) return undefined;
+  const { skus, products } = parts.recommendations.value;
+  const prices = parts.recommendationPrices.ok ? parts.recommendationPrices.value : undefined;
+  const summaries = summariesOf(skus, products, prices, parts.convert, true).slice(
+    0,
+    RECOMMENDATIONS_SHOWN,
+  );
+  return { summaries, unpriced: (!prices || !parts.convert) && summaries.length > 0 };
+}
+
+/** `product.pageProgressive`'s first part: the product with its price and stock. */
+export function productPageFirst(
+  parts: Pick<ProductPageParts, 'product' | 'convert' | 'price' | 'availability'>,
+): Omit<ProductPageProgressive, 'later'> {
+  const failed = new Set<(typeof PRODUCT_PAGE_FIRST_PARTS)[number]>();
+  let price: ProductPage['price'] = null;
+  if (!parts.price.ok || !parts.convert) failed.add('price');
+  else price = priceView(parts.price.value, parts.convert);
+  if (!parts.availability.ok) failed.add('availability');
+  return {
+    product: productView(parts.product),
+    price,
+    availability: parts.availability.ok ? availabilityView(parts.availability.value) : null,
+    degraded: degradedOf(PRODUCT_PAGE_FIRST_PARTS, failed),
+  };
+}
+
+/**
+ * `product.pageProgressive`'s later part: rating, reviews and recommendations. Recommendations
+ * shown without prices (pricing or FX failed) degrade `recommendations`, the part they are in.
+ */
+export function productPageLater(
+  parts: Pick<ProductPageParts, 'convert' | 'reviews' | 'recommendations' | 'recommendationPrices'>,
+): ProductPageLater {
+  const failed = new Set<(typeof PRODUCT_PAGE_LATER_PARTS)[number]>();
+  const shown = recommendationsView(parts);
+  if (!shown || shown.unpriced) failed.add('recommendations');
+  if (!parts.reviews.ok) failed.add('reviews');
+  return {
+    rating: parts.reviews.ok ? parts.reviews.value.summary : null,
+    reviews: parts.reviews.ok ? parts.reviews.value.reviews.slice(0, REVIEWS_SHOWN) : [],
+    recommendations: shown?.summaries ?? [],
+    degraded: degradedOf(PRODUCT_PAGE_LATER_PARTS, failed),
   };
 }
 

@@ -35,7 +35,7 @@ export function createCors(
       return true;
     }
     res.writeHead(204, {
-      'access-control-allow-methods': 'GET, POST',
+      'access-control-allow-methods': 'GET, POST, PUT',
       'access-control-allow-headers': ALLOWED_HEADERS,
       'access-control-max-age': '600',
       'content-length': 0,

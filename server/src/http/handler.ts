@@ -9,25 +9,33 @@ import {
   type Context as TraceContext,
   type Tracer,
 } from '@opentelemetry/api';
-import type { TRPCError } from '@trpc/server';
 import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
 import type { SignedInUser, TokenVerifier } from '../kit/auth.js';
 import type { Logger } from '../kit/logger.js';
 import type { Metrics } from '../kit/telemetry/metrics.js';
 import { newRequestRecord, serverTiming } from '../kit/telemetry/request-record.js';
 import type { RequestScope } from '../kit/upstream/upstream.js';
-import { UpstreamError } from '../kit/upstream/upstream-error.js';
-import { ApiError, batchTooLarge, notJson, overloaded, rateLimited, tooLarge } from '../errors.js';
+import {
+  type ApiError,
+  batchTooLarge,
+  notJson,
+  overloaded,
+  rateLimited,
+  tooLarge,
+} from '../errors.js';
 import type { AppRouter } from '../router.js';
-import type { Context, ProcedureMeta } from '../trpc.js';
+import type { CreateContext, ProcedureMeta } from '../trpc.js';
 import { PRIVATE, publicAnswerOf, publicCacheControl } from './cache-control.js';
 import type { Admission } from './admission.js';
+import { causeOf, logFailure } from './failures.js';
+import { createRestFace } from './rest/face.js';
+import { REST_PREFIX } from './rest/routes.js';
 import type { ResponseCache } from './response-cache.js';
 
 export interface HandlerOptions {
   router: AppRouter;
   /** The context of one request's procedures. */
-  createContext: (scope: RequestScope, signIn: () => Promise<SignedInUser>) => Context;
+  createContext: CreateContext;
   /** Verifies a request's `Authorization` header. */
   verifyToken: TokenVerifier;
   log: Logger;
@@ -57,18 +65,6 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const QUIET = new Set(['/healthz', '/readyz', '/metrics']);
 /** A JSON body, whatever its parameters (`application/json; charset=utf-8`). */
 const JSON_TYPE = /^application\/json\s*(;|$)/i;
-/** Refusals a client caused: logged at debug, not as failures. */
-const REFUSALS = new Set([
-  'BAD_REQUEST',
-  'NOT_FOUND',
-  'UNAUTHORIZED',
-  'CONFLICT',
-  'CLIENT_CLOSED_REQUEST',
-  'TOO_MANY_REQUESTS',
-  'PAYLOAD_TOO_LARGE',
-  'UNSUPPORTED_MEDIA_TYPE',
-  'METHOD_NOT_SUPPORTED',
-]);
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -95,18 +91,6 @@ function traceContextOf(req: IncomingMessage): TraceContext {
   });
 }
 
-/** What a failed part's log line says of its cause: the upstream and kind, or a message. */
-function causeOf(error: unknown): Record<string, unknown> {
-  if (error instanceof UpstreamError)
-    return {
-      upstream: error.service,
-      kind: error.kind,
-      status: error.status,
-      faultCode: error.faultCode,
-    };
-  return { cause: error instanceof Error ? error.message : 'unknown' };
-}
-
 /** Each procedure's meta by path, read once from the router. */
 function metaByPath(router: AppRouter): (path: string) => ProcedureMeta | undefined {
   const metas = new Map<string, ProcedureMeta>();
@@ -118,8 +102,8 @@ function metaByPath(router: AppRouter): (path: string) => ProcedureMeta | undefi
 }
 
 /**
- * The node:http host: tRPC at /trpc through its Node adapter, /healthz, /readyz; everything else
- * 404. Before tRPC, a public query's kept answer is written when there is one; tRPC's
+ * The node:http host: tRPC at /trpc through its Node adapter, the REST face at /api/v1/ (and its
+ * /openapi.json), /healthz, /readyz, /metrics; everything else 404. Before tRPC, a public query's kept answer is written when there is one; tRPC's
  * `responseMeta` decides the cache headers from the procedures' meta and keeps a public answer.
  */
 export function createHandler(
@@ -130,6 +114,15 @@ export function createHandler(
   const { responses, log, admission } = options;
 
   const { metrics } = options.telemetry;
+  const rest = createRestFace({
+    router: options.router,
+    createContext: options.createContext,
+    metaOf,
+    admission,
+    metrics,
+    log,
+    maxBodyBytes: options.maxBodyBytes,
+  });
 
   return (req, res) => {
     const started = performance.now();
@@ -176,14 +169,16 @@ export function createHandler(
           ...(res.writableFinished ? {} : { aborted: true }),
         });
       });
-    if (!path.startsWith('/trpc/')) {
+    if (path === '/openapi.json') {
+      rest.document(res);
+      return;
+    }
+    const isRest = path.startsWith(REST_PREFIX);
+    if (!isRest && !path.startsWith('/trpc/')) {
       sendJson(res, 404, { error: 'not_found' });
       return;
     }
 
-    const procedures = path.slice('/trpc/'.length);
-    // A batch counts each of its calls.
-    const calls = procedures.split(',').length;
     const scope: RequestScope = {
       requestId,
       trace: context,
@@ -195,6 +190,17 @@ export function createHandler(
     const authorization = req.headers.authorization;
     let verified: Promise<SignedInUser> | undefined;
     const signIn = (): Promise<SignedInUser> => (verified ??= options.verifyToken(authorization));
+    if (options.draining()) res.setHeader('connection', 'close');
+    if (isRest) {
+      const search = queryAt === -1 ? '' : url.slice(queryAt + 1);
+      rest.serve(req, res, { path, search, scope, authorization, signIn });
+      return;
+    }
+
+    const procedures = path.slice('/trpc/'.length);
+    const streaming = req.headers['trpc-accept'] === 'application/jsonl';
+    // A batch counts each of its calls.
+    const calls = procedures.split(',').length;
     const keptKey = responses?.keyOf(req, procedures, queryAt === -1 ? '' : url.slice(queryAt + 1));
 
     /** tRPC through its Node adapter; a refusal is thrown by createContext, so tRPC shapes it. */
@@ -216,12 +222,16 @@ export function createHandler(
         maxBodySize: options.maxBodyBytes,
         createContext: () => {
           if (refusal) throw refusal;
-          return options.createContext(scope, signIn);
+          return options.createContext(scope, signIn, streaming);
         },
         responseMeta({ type, errors, info, data, eagerGeneration }) {
           // A streamed answer's headers leave before its work is done: no Server-Timing on it.
           const timing = eagerGeneration ? {} : { 'server-timing': serverTiming(record) };
-          const answer = refusal ? undefined : publicAnswerOf(metaOf, { type, errors, info, data });
+          // A streamed answer is private: its headers leave before anyone knows what it will hold.
+          const answer =
+            refusal || eagerGeneration
+              ? undefined
+              : publicAnswerOf(metaOf, { type, errors, info, data });
           if (!answer) return { headers: { 'cache-control': PRIVATE, ...timing } };
           if (keptKey !== undefined)
             responses?.keep(keptKey, { results: data, batch: info?.isBatchCall ?? false }, answer);
@@ -235,7 +245,6 @@ export function createHandler(
       });
     };
 
-    if (options.draining()) res.setHeader('connection', 'close');
     // The BFF's own protection first: shedding costs nothing, then the client's rate limit.
     if (!admission.enter(res, calls)) {
       res.setHeader('retry-after', '1');
@@ -282,35 +291,4 @@ export function createHandler(
       },
     );
   };
-}
-
-/** Logged once, here, with the request id; what the client sees was shaped by the error formatter. */
-function logFailure(
-  log: Logger,
-  requestId: string,
-  procedure: string | undefined,
-  error: TRPCError,
-): void {
-  // Shedding load is the BFF protecting itself: a line per refused call would add to the load.
-  if (REFUSALS.has(error.code) || (error instanceof ApiError && error.appCode === 'OVERLOADED')) {
-    log.debug('request refused', { requestId, procedure, code: error.code });
-    return;
-  }
-  const cause = error.cause;
-  log.warn('request failed', {
-    requestId,
-    procedure,
-    code: error.code,
-    ...(cause instanceof UpstreamError
-      ? {
-          upstream: cause.service,
-          kind: cause.kind,
-          status: cause.status,
-          faultCode: cause.faultCode,
-        }
-      : {}),
-    ...(cause instanceof Error && !(cause instanceof UpstreamError)
-      ? { cause: cause.message }
-      : {}),
-  });
 }

@@ -1,11 +1,16 @@
 import {
   productPageInput,
+  productPageLaterOutput,
   productPageOutput,
+  productPageProgressiveOutput,
+  type ProductPageInput,
   productSearchInput,
   productSearchOutput,
 } from '@storefront/shared';
 import {
   productPage,
+  productPageFirst,
+  productPageLater,
   RECOMMENDATIONS_ASKED,
   REVIEWS_SHOWN,
   searchView,
@@ -15,8 +20,57 @@ import { aggregate, optional, required } from '../kit/aggregate.js';
 import type { CallOptions } from '../kit/upstream/upstream.js';
 import { tagsOf } from '../upstreams/cache-policies.js';
 import type { Price } from '../upstreams/pricing/client.js';
-import { publicProcedure, router } from '../trpc.js';
+import type { Converter } from '../domain/currency.js';
+import { publicProcedure, router, type Context } from '../trpc.js';
 import { converterOf, converterPart } from './parts.js';
+
+/**
+ * The parts of a product page, as `aggregate` runs them. FX (shared by the price and the
+ * recommendations' prices) and the recommended SKUs (shared by two parts) are asked once, however
+ * many parts and aggregates use them.
+ */
+function pageParts(input: ProductPageInput, ctx: Context) {
+  const { erp, pricing, reviews, recommendations, fx } = ctx.upstreams;
+  const { ERP_TIMEOUT_MS: erpBudget, PART_TIMEOUT_MS: partBudget } = ctx.config;
+  let converting: Promise<Converter | undefined> | undefined;
+  const convert = (call: CallOptions): Promise<Converter | undefined> =>
+    (converting ??= converterPart(input.currency ?? 'EUR', fx)(call));
+  let recommended: Promise<string[]> | undefined;
+  const recommendedSkus = (call: CallOptions): Promise<string[]> =>
+    (recommended ??= recommendations
+      .forSku(input.sku, RECOMMENDATIONS_ASKED, call)
+      .then((skus) => skus.filter((sku) => sku !== input.sku)));
+  return {
+    /** The whole call's deadline: the longest budget and a margin. */
+    deadlineMs: Math.max(erpBudget, partBudget) + 500,
+    first: {
+      product: required(erpBudget, (call) => erp.getProduct(input.sku, call)),
+      // A currency the ECB does not list fails the page.
+      convert: optional(partBudget, convert),
+      price: optional(partBudget, async (call) =>
+        (await pricing.getPrices([input.sku], call)).get(input.sku),
+      ),
+      availability: optional(
+        partBudget,
+        async (call) => (await erp.getStock([input.sku], call)).get(input.sku) ?? [],
+      ),
+    },
+    later: {
+      convert: optional(partBudget, convert),
+      reviews: optional(partBudget, (call) => reviews.getReviews(input.sku, REVIEWS_SHOWN, call)),
+      // Recommended SKUs are hydrated with one GetProducts and one prices call, never one call
+      // per SKU; the two run as parts of their own, so that pricing trouble leaves the
+      // recommendations shown without prices.
+      recommendations: optional(partBudget, async (call) => {
+        const skus = await recommendedSkus(call);
+        return { skus, products: await erp.getProducts(skus, call) };
+      }),
+      recommendationPrices: optional(partBudget, async (call) =>
+        pricing.getPrices(await recommendedSkus(call), call),
+      ),
+    },
+  };
+}
 
 export const productRouter = router({
   page: publicProcedure
@@ -31,45 +85,46 @@ export const productRouter = router({
     .input(productPageInput)
     .output(productPageOutput)
     .query(async ({ input, ctx, signal }) => {
-      const { erp, pricing, reviews, recommendations, fx } = ctx.upstreams;
-      const { ERP_TIMEOUT_MS: erpBudget, PART_TIMEOUT_MS: partBudget } = ctx.config;
-      let recommended: Promise<string[]> | undefined;
-      // Shared by two parts: asked once.
-      const recommendedSkus = (call: CallOptions): Promise<string[]> =>
-        (recommended ??= recommendations
-          .forSku(input.sku, RECOMMENDATIONS_ASKED, call)
-          .then((skus) => skus.filter((sku) => sku !== input.sku)));
-
+      const { first, later, deadlineMs } = pageParts(input, ctx);
       const parts = await aggregate(
-        {
-          product: required(erpBudget, (call) => erp.getProduct(input.sku, call)),
-          // Shared by price and recommendations; a currency the ECB does not list fails the page.
-          convert: optional(partBudget, converterPart(input.currency ?? 'EUR', fx)),
-          price: optional(partBudget, async (call) =>
-            (await pricing.getPrices([input.sku], call)).get(input.sku),
-          ),
-          availability: optional(
-            partBudget,
-            async (call) => (await erp.getStock([input.sku], call)).get(input.sku) ?? [],
-          ),
-          reviews: optional(partBudget, (call) =>
-            reviews.getReviews(input.sku, REVIEWS_SHOWN, call),
-          ),
-          // Recommended SKUs are hydrated with one GetProducts and one prices call, never one call
-          // per SKU; the two run as parts of their own, so that pricing trouble leaves the
-          // recommendations shown without prices.
-          recommendations: optional(partBudget, async (call) => {
-            const skus = await recommendedSkus(call);
-            return { skus, products: await erp.getProducts(skus, call) };
-          }),
-          recommendationPrices: optional(partBudget, async (call) =>
-            pricing.getPrices(await recommendedSkus(call), call),
-          ),
-        },
-        { signal, scope: ctx.scope, deadlineMs: Math.max(erpBudget, partBudget) + 500 },
+        { ...first, ...later },
+        { signal, scope: ctx.scope, deadlineMs },
       );
       if (!parts.product) throw productNotFound(input.sku);
       return productPage({ ...parts, product: parts.product, convert: converterOf(parts.convert) });
+    }),
+
+  /**
+   * `product.page` in two parts: the first as soon as the ERP, pricing and stock have answered,
+   * `later` (reviews, recommendations) streamed after it in the same answer. Both parts' calls
+   * start at once. Over a non-streaming link the answer waits for `later` and holds its value.
+   */
+  pageProgressive: publicProcedure
+    .input(productPageInput)
+    .output(productPageProgressiveOutput)
+    .query(async ({ input, ctx, signal }) => {
+      const { first, later, deadlineMs } = pageParts(input, ctx);
+      // The later part stops with the first when that fails (or the client goes away).
+      const stopLater = new AbortController();
+      const laterSignal = signal ? AbortSignal.any([signal, stopLater.signal]) : stopLater.signal;
+      const laterParts = aggregate(later, { signal: laterSignal, scope: ctx.scope, deadlineMs });
+      let firstParts;
+      try {
+        firstParts = await aggregate(first, { signal, scope: ctx.scope, deadlineMs });
+        if (!firstParts.product) throw productNotFound(input.sku);
+      } catch (error) {
+        stopLater.abort();
+        laterParts.catch(() => undefined);
+        throw error;
+      }
+      const convert = converterOf(firstParts.convert);
+      const laterPart = laterParts.then((parts) =>
+        productPageLaterOutput.parse(productPageLater({ ...parts, convert })),
+      );
+      return {
+        ...productPageFirst({ ...firstParts, product: firstParts.product, convert }),
+        later: ctx.streaming ? laterPart : await laterPart,
+      };
     }),
 
   search: publicProcedure
