@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { FIRST_GENERATED_SKU, startSandbox, type Sandbox } from '@storefront/sandbox';
 import { runLoad } from './harness/load.js';
 import { measureAb } from './harness/ab.js';
+import { measureFirstPart, type FirstPartResult } from './harness/first-part.js';
 import { measure } from './harness/measure.js';
 import { measureProtectionCost, type ProtectionCost } from './harness/protection-cost.js';
 import { measureTracingCost, type TracingCost } from './harness/tracing-cost.js';
@@ -261,6 +262,22 @@ try {
     });
   }
 
+  // How soon a progressive page's first part is on the client (with the uncached page scenario).
+  let firstPart: FirstPartResult | null = null;
+  if (scenarios.some((s) => s.id === AB_SCENARIO)) {
+    log('product.pageProgressive: time to the first part, reviews 80 ms slower than the rest …');
+    firstPart = await measureFirstPart({
+      sandbox,
+      url: bffUncached.url,
+      skuOf: (i) => String(FIRST_GENERATED_SKU + 5_000 + (i % 5_000)),
+      requests: 200,
+      reviewsDelayMs: 80,
+    });
+    log(
+      `product.pageProgressive: first part ${firstPart.firstPartMs.toFixed(2)} ms, later ${firstPart.laterMs.toFixed(2)} ms; product.page whole ${firstPart.wholePageMs.toFixed(2)} ms (medians, one request at a time)`,
+    );
+  }
+
   let observability: ObservabilityCost | null = null;
   const abScenario = scenarios.find((s) => s.id === AB_SCENARIO);
   if (abScenario) {
@@ -326,6 +343,7 @@ try {
     protection,
     tracing,
     observability,
+    firstPart,
     generatedAt: new Date().toISOString(),
     environment: {
       node: process.version,

@@ -1,4 +1,5 @@
 import type { ProtectionCost } from '../harness/protection-cost.js';
+import type { FirstPartResult } from '../harness/first-part.js';
 import type { TracingCost } from '../harness/tracing-cost.js';
 import type {
   BenchResults,
@@ -114,6 +115,7 @@ export function markdownReport(results: BenchResults): string {
       '',
     );
   }
+  if (results.firstPart) parts.push(firstPartSection(results.firstPart), '');
   if (results.observability)
     parts.push(observabilitySection(results.observability, results.tracing), '');
   if (results.protection) parts.push(protectionSection(results.protection), '');
@@ -164,6 +166,19 @@ export function protectionSection(cost: ProtectionCost): string {
     `Measured in the bench process (${cost.iterations.toLocaleString('en-US')} calls a round, median of 3), on a transport that answers at once so that nothing else hides the cost: an upstream call takes ${fixed(cost.callMicros.bare, 2)} µs without steps and ${fixed(cost.callMicros.guarded, 2)} µs through the circuit breaker, retry budget and bulkhead (+${fixed(steps, 2)} µs); a rate-limit admission (in memory) takes ${fixed(cost.admitMicros, 2)} µs. A product page (seven upstream calls, one admission): about ${fixed(cost.pageMicros, 1)} µs. Every BFF of this run has all of it on (its rate limit set above the bench's load).`,
     '',
     `Metrics: the observing step (a counter, a histogram, the request's Server-Timing record; no tracer registered in the bench process, so its span is a no-op) takes an upstream call from ${fixed(cost.callMicros.guarded, 2)} to ${fixed(cost.callMicros.observed, 2)} µs: +${fixed(cost.metricsMicros, 2)} µs per upstream call, about ${fixed(cost.metricsMicros * 7, 1)} µs per product page.`,
+  ].join('\n');
+}
+
+/** How soon product.pageProgressive's first part is on the client. */
+export function firstPartSection(result: FirstPartResult): string {
+  return [
+    '## Time to the first part',
+    '',
+    `The BFF with its cache off, the reviews service ${String(result.reviewsDelayMs)} ms slower than the rest, ${String(result.requests)} requests one at a time through the real client: \`product.pageProgressive\` over the streaming link, then \`product.page\` whole for another SKU over the plain link. Medians, ms.`,
+    '',
+    '| first part (product, price, stock) | `later` (reviews, recommendations) | `product.page` whole |',
+    '|---:|---:|---:|',
+    `| ${fixed(result.firstPartMs, 2)} | ${fixed(result.laterMs, 2)} | ${fixed(result.wholePageMs, 2)} |`,
   ].join('\n');
 }
 

@@ -81,6 +81,7 @@ export interface MemoryResult {
 
 import type { AbResult } from '../harness/ab.js';
 import type { ProtectionCost } from '../harness/protection-cost.js';
+import type { FirstPartResult } from '../harness/first-part.js';
 import type { TracingCost } from '../harness/tracing-cost.js';
 
 /** What tracing and request logs cost: the uncached product page on the same BFF in three configurations. */
@@ -133,6 +134,8 @@ export interface BenchResults {
   scenarios: ScenarioResult[];
   /** What a span costs, measured in the bench process. */
   tracing?: TracingCost | undefined;
+  /** product.pageProgressive's first part against the whole page (null when the uncached page scenario was not run). */
+  firstPart?: FirstPartResult | null | undefined;
   /** Tracing and request logs, A/B (null when the uncached page scenario was not run). */
   observability?: ObservabilityCost | null | undefined;
   /** The memory run, unless BENCH_MEMORY_SKUS=0. */
