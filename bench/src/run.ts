@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { FIRST_GENERATED_SKU, startSandbox, type Sandbox } from '@storefront/sandbox';
 import { runLoad } from './harness/load.js';
 import { measureAb } from './harness/ab.js';
+import { measureCompressionCost } from './harness/compression-cost.js';
 import { measureFirstPart, type FirstPartResult } from './harness/first-part.js';
 import { measure } from './harness/measure.js';
 import { measureProtectionCost, type ProtectionCost } from './harness/protection-cost.js';
@@ -185,6 +186,14 @@ try {
   // Before any load, while the machine is quiet: a few seconds of calls in this process.
   const protection: ProtectionCost = await measureProtectionCost();
   const tracing: TracingCost = await measureTracingCost(otlp.url);
+  // A product page as the BFF sends it (its fixture with the most text), compressed as the BFF does.
+  const pageAnswer = await fetch(
+    `${bffUncached.url}/trpc/product.page?input=${encodeURIComponent(JSON.stringify({ json: { sku: '000123' } }))}`,
+  );
+  const compression = measureCompressionCost(Buffer.from(await pageAnswer.arrayBuffer()));
+  log(
+    `compression: a ${compression.bytes.toLocaleString('en-US')}-byte product page → br ${compression.encodings.br.bytes.toLocaleString('en-US')} bytes in ${compression.encodings.br.micros.toFixed(0)} µs, gzip ${compression.encodings.gzip.bytes.toLocaleString('en-US')} bytes in ${compression.encodings.gzip.micros.toFixed(0)} µs of CPU`,
+  );
   log(
     `tracing: +${tracing.spanMicros.toFixed(2)} CPU µs per upstream call's span (made, batched, exported as OTLP protobuf): about ${tracing.pageMicros.toFixed(0)} µs per product page`,
   );
@@ -344,6 +353,7 @@ try {
     tracing,
     observability,
     firstPart,
+    compression,
     generatedAt: new Date().toISOString(),
     environment: {
       node: process.version,

@@ -20,3 +20,4 @@ export { createRateLimiter, type RateLimiter } from './kit/rate-limit.js';
 export type { Transport } from './kit/upstream/transport.js';
 export { createMetrics, type Metrics } from './kit/telemetry/metrics.js';
 export { observeUpstream } from './kit/telemetry/upstream-step.js';
+export { COMPRESS_MIN_BYTES, encodeBody, type ContentEncoding } from './http/compression.js';

@@ -1,4 +1,5 @@
 import type { ProtectionCost } from '../harness/protection-cost.js';
+import type { CompressionCost } from '../harness/compression-cost.js';
 import type { FirstPartResult } from '../harness/first-part.js';
 import type { TracingCost } from '../harness/tracing-cost.js';
 import type {
@@ -119,6 +120,7 @@ export function markdownReport(results: BenchResults): string {
   if (results.observability)
     parts.push(observabilitySection(results.observability, results.tracing), '');
   if (results.protection) parts.push(protectionSection(results.protection), '');
+  if (results.compression) parts.push(compressionSection(results.compression), '');
   if (results.memory) parts.push(memorySection(results.memory), '');
   return parts.join('\n');
 }
@@ -166,6 +168,22 @@ export function protectionSection(cost: ProtectionCost): string {
     `Measured in the bench process (${cost.iterations.toLocaleString('en-US')} calls a round, median of 3), on a transport that answers at once so that nothing else hides the cost: an upstream call takes ${fixed(cost.callMicros.bare, 2)} µs without steps and ${fixed(cost.callMicros.guarded, 2)} µs through the circuit breaker, retry budget and bulkhead (+${fixed(steps, 2)} µs); a rate-limit admission (in memory) takes ${fixed(cost.admitMicros, 2)} µs. A product page (seven upstream calls, one admission): about ${fixed(cost.pageMicros, 1)} µs. Every BFF of this run has all of it on (its rate limit set above the bench's load).`,
     '',
     `Metrics: the observing step (a counter, a histogram, the request's Server-Timing record; no tracer registered in the bench process, so its span is a no-op) takes an upstream call from ${fixed(cost.callMicros.guarded, 2)} to ${fixed(cost.callMicros.observed, 2)} µs: +${fixed(cost.metricsMicros, 2)} µs per upstream call, about ${fixed(cost.metricsMicros * 7, 1)} µs per product page.`,
+  ].join('\n');
+}
+
+/** What compressing an answer costs. */
+export function compressionSection(cost: CompressionCost): string {
+  const row = (encoding: 'br' | 'gzip'): string =>
+    `| ${encoding} | ${cost.encodings[encoding].bytes.toLocaleString('en-US')} | ${fixed((100 * cost.encodings[encoding].bytes) / cost.bytes, 0)} % | ${fixed(cost.encodings[encoding].micros, 1)} |`;
+  return [
+    '## What compression costs',
+    '',
+    `Answers of ${cost.minBytes.toLocaleString('en-US')} bytes and more are compressed when the client accepts it (the bench's load sends no \`Accept-Encoding\`, so its scenarios measure answers sent as they are). Measured in the bench process on a product page as the BFF sends it (${cost.bytes.toLocaleString('en-US')} bytes), compressed in one call as the BFF does; a kept public answer pays this once per encoding, not per hit.`,
+    '',
+    '| encoding | bytes | of the answer | CPU µs per answer |',
+    '|---|---:|---:|---:|',
+    row('br'),
+    row('gzip'),
   ].join('\n');
 }
 

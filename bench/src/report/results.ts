@@ -81,6 +81,7 @@ export interface MemoryResult {
 
 import type { AbResult } from '../harness/ab.js';
 import type { ProtectionCost } from '../harness/protection-cost.js';
+import type { CompressionCost } from '../harness/compression-cost.js';
 import type { FirstPartResult } from '../harness/first-part.js';
 import type { TracingCost } from '../harness/tracing-cost.js';
 
@@ -134,6 +135,8 @@ export interface BenchResults {
   scenarios: ScenarioResult[];
   /** What a span costs, measured in the bench process. */
   tracing?: TracingCost | undefined;
+  /** What compressing a product page costs, measured in the bench process. */
+  compression?: CompressionCost | undefined;
   /** product.pageProgressive's first part against the whole page (null when the uncached page scenario was not run). */
   firstPart?: FirstPartResult | null | undefined;
   /** Tracing and request logs, A/B (null when the uncached page scenario was not run). */

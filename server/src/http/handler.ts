@@ -27,6 +27,7 @@ import type { AppRouter } from '../router.js';
 import type { CreateContext, ProcedureMeta } from '../trpc.js';
 import { PRIVATE, publicAnswerOf, publicCacheControl } from './cache-control.js';
 import type { Admission } from './admission.js';
+import { compressWhenEnded, negotiateEncoding } from './compression.js';
 import { causeOf, logFailure } from './failures.js';
 import { createRestFace } from './rest/face.js';
 import { REST_PREFIX } from './rest/routes.js';
@@ -132,6 +133,7 @@ export function createHandler(
     // Browsers must take every answer as what its content type says.
     res.setHeader('x-content-type-options', 'nosniff');
     if (options.cors(req, res)) return;
+    const encoding = negotiateEncoding(req.headers['accept-encoding']);
     const url = req.url ?? '/';
     const queryAt = url.indexOf('?');
     const path = queryAt === -1 ? url : url.slice(0, queryAt);
@@ -170,6 +172,7 @@ export function createHandler(
         });
       });
     if (path === '/openapi.json') {
+      compressWhenEnded(res, encoding);
       rest.document(res);
       return;
     }
@@ -192,6 +195,7 @@ export function createHandler(
     const signIn = (): Promise<SignedInUser> => (verified ??= options.verifyToken(authorization));
     if (options.draining()) res.setHeader('connection', 'close');
     if (isRest) {
+      compressWhenEnded(res, encoding);
       const search = queryAt === -1 ? '' : url.slice(queryAt + 1);
       rest.serve(req, res, { path, search, scope, authorization, signIn });
       return;
@@ -199,6 +203,8 @@ export function createHandler(
 
     const procedures = path.slice('/trpc/'.length);
     const streaming = req.headers['trpc-accept'] === 'application/jsonl';
+    // A streamed answer's parts leave as they are ready: it is sent as it is.
+    if (!streaming) compressWhenEnded(res, encoding);
     // A batch counts each of its calls.
     const calls = procedures.split(',').length;
     const keptKey = responses?.keyOf(req, procedures, queryAt === -1 ? '' : url.slice(queryAt + 1));
@@ -278,7 +284,7 @@ export function createHandler(
           trpc(rateLimited(verdict.retryAfterSeconds));
           return;
         }
-        if (keptKey !== undefined && responses?.serve(keptKey, res)) return;
+        if (keptKey !== undefined && responses?.serve(keptKey, res, encoding)) return;
         trpc();
       },
       (error: unknown) => {

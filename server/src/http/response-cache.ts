@@ -2,6 +2,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import superjson from 'superjson';
 import { createMemoryTier, type MemoryTier } from '../kit/cache/memory-tier.js';
 import { publicCacheControl, type PublicAnswer } from './cache-control.js';
+import {
+  COMPRESS_MIN_BYTES,
+  encodeBody,
+  varyByEncoding,
+  type ContentEncoding,
+} from './compression.js';
 
 export interface ResponseCacheOptions {
   maxBytes: number;
@@ -23,8 +29,11 @@ export interface ResponseCache {
    * anything else.
    */
   keyOf(req: IncomingMessage, procedures: string, query: string): string | undefined;
-  /** Writes the kept answer of `key`, if one is fresh; true when it did. */
-  serve(key: string, res: ServerResponse): boolean;
+  /**
+   * Writes the kept answer of `key`, if one is fresh (compressed when `encoding` is given and it is
+   * large enough; its compressed bytes are kept beside it for the next hit); true when it did.
+   */
+  serve(key: string, res: ServerResponse, encoding?: ContentEncoding): boolean;
   /** Keeps the answer tRPC is about to send for `key`: its results, encoded as tRPC encodes them. */
   keep(
     key: string,
@@ -38,6 +47,8 @@ export interface ResponseCache {
 interface Kept {
   body: Buffer;
   cacheControl: string;
+  /** The body compressed, by encoding, once a hit has asked for it. */
+  encoded?: Partial<Record<ContentEncoding, Buffer>>;
 }
 
 /** JSON with object keys sorted at every level: one text for one value. */
@@ -98,19 +109,37 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       return `${procedures}\n${params.get('batch') === '1' ? 'batch' : 'single'}\n${canonical}`;
     },
 
-    serve(key, res) {
+    serve(key, res, encoding) {
       const entry = memory.get(key);
       const fresh = entry !== undefined && entry.freshUntil > now();
       observe?.lookup(fresh ? 'hit' : 'miss');
       if (!entry || !fresh) return false;
       const kept = entry.value as Kept;
-      res.writeHead(200, {
+      let body = kept.body;
+      const headers: Record<string, string | number> = {
         'content-type': 'application/json',
         'cache-control': kept.cacheControl,
-        'content-length': kept.body.length,
         'server-timing': 'cache;desc="hit"',
-      });
-      res.end(kept.body);
+      };
+      if (encoding && body.length >= COMPRESS_MIN_BYTES) {
+        let encoded = kept.encoded?.[encoding];
+        if (!encoded) {
+          encoded = encodeBody(kept.body, encoding);
+          // Kept beside the body, within the bound: the entry is set again at its new size.
+          const encodings = { ...kept.encoded, [encoding]: encoded };
+          const size = Object.values(encodings).reduce(
+            (total, bytes) => total + bytes.length,
+            kept.body.length + key.length,
+          );
+          memory.set(key, { ...entry, value: { ...kept, encoded: encodings } }, size);
+        }
+        body = encoded;
+        headers['content-encoding'] = encoding;
+      }
+      headers['content-length'] = body.length;
+      varyByEncoding(res);
+      res.writeHead(200, headers);
+      res.end(body);
       return true;
     },
 

@@ -66,14 +66,13 @@ function send(
   status: number,
   body: unknown,
   headers: Record<string, string> = {},
+  text = JSON.stringify(body),
 ): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': String(Buffer.byteLength(text)),
-    'cache-control': PRIVATE,
-    ...headers,
-  });
+  // Headers set one by one, not with writeHead: an answer over 1 KiB may still be compressed at `end`.
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('cache-control', PRIVATE);
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   res.end(text);
 }
 
@@ -191,12 +190,7 @@ export function createRestFace(options: RestFaceOptions): RestFace {
   return {
     document(res) {
       document ??= JSON.stringify(openApiDocument(router));
-      res.writeHead(200, {
-        'content-type': 'application/json; charset=utf-8',
-        'content-length': String(Buffer.byteLength(document)),
-        'cache-control': publicCacheControl(300),
-      });
-      res.end(document);
+      send(res, 200, undefined, { 'cache-control': publicCacheControl(300) }, document);
     },
 
     serve(req, res, request) {
