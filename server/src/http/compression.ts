@@ -85,9 +85,11 @@ export function compressWhenEnded(
   const chunks: Buffer[] = [];
   const write = res.write.bind(res) as (chunk: Chunk, callback?: Callback) => boolean;
   const end = res.end.bind(res) as (chunk?: Chunk, callback?: () => void) => ServerResponse;
+  // Held without copying: a kept answer's bytes pass through as they are.
   const hold = (chunk: unknown): void => {
     if (typeof chunk === 'string') chunks.push(Buffer.from(chunk));
-    else if (chunk instanceof Uint8Array) chunks.push(Buffer.from(chunk));
+    else if (chunk instanceof Uint8Array)
+      chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
   };
   const callbackOf = (...args: unknown[]): Callback | undefined =>
     args.find((arg): arg is Callback => typeof arg === 'function');
@@ -101,8 +103,9 @@ export function compressWhenEnded(
     end(chunk?: unknown, ...rest: unknown[]): ServerResponse {
       const done = callbackOf(chunk, ...rest);
       if (typeof chunk !== 'function') hold(chunk);
-      if (res.headersSent) return end(Buffer.concat(chunks), done);
-      let body: Buffer = Buffer.concat(chunks);
+      let body: Buffer = chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks);
+      // Written with writeHead (a kept answer, compressed already if it was to be): as it is.
+      if (res.headersSent) return end(body, done);
       varyByEncoding(res);
       if (encoding && body.length >= COMPRESS_MIN_BYTES && !res.hasHeader('content-encoding')) {
         body = encodeBody(body, encoding);
