@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   isSpanContextValid,
@@ -13,6 +13,7 @@ import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
 import type { SignedInUser, TokenVerifier } from '../kit/auth.js';
 import type { Logger } from '../kit/logger.js';
 import type { Metrics } from '../kit/telemetry/metrics.js';
+import { randomHex } from '../kit/telemetry/random-ids.js';
 import { newRequestRecord, serverTiming } from '../kit/telemetry/request-record.js';
 import type { RequestScope } from '../kit/upstream/upstream.js';
 import {
@@ -86,8 +87,8 @@ function traceContextOf(req: IncomingMessage): TraceContext {
   const caller = trace.getSpanContext(extracted);
   if (caller && isSpanContextValid(caller)) return extracted;
   return trace.setSpanContext(ROOT_CONTEXT, {
-    traceId: randomBytes(16).toString('hex'),
-    spanId: randomBytes(8).toString('hex'),
+    traceId: randomHex(16),
+    spanId: randomHex(8),
     traceFlags: TraceFlags.SAMPLED,
   });
 }
