@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBff } from './helpers/bff.js';
 import { startProcess } from './helpers/processes.js';
 import { signedInWith } from './helpers/shopper.js';
+import { coldSku, pageInput, priced } from './helpers/cache.js';
+import { sendTogether } from './helpers/wire.js';
 
 // Spans, as an OpenTelemetry SDK sees them: an in-memory exporter registered for this file (each
 // test file runs in a process of its own).
@@ -86,6 +88,44 @@ describe('spans', () => {
       'http.response.status_code': 503,
     });
     expect(reviews?.status.code).toBe(2);
+  });
+
+  it('makes a look-up merged across requests a child of the request that opened it, linked to every other request it served', async () => {
+    exporter.reset();
+    const skus = Array.from({ length: 4 }, () => coldSku(bff(), priced(bff())));
+    const traceIds = skus.map((_, index) => `${String(index + 1).repeat(8)}${'a'.repeat(24)}`);
+    const answers = await sendTogether(
+      bff(),
+      skus.map((sku, index) => ({
+        path: `/trpc/product.page?input=${pageInput(sku)}`,
+        headers: { traceparent: `00-${traceIds[index] ?? ''}-b7ad6b7169203331-01` },
+      })),
+    );
+    for (const answer of answers) expect(answer.status).toBe(200);
+    const spans = exporter.getFinishedSpans();
+    const callOf = new Map(
+      spans
+        .filter((span) => span.name === 'trpc product.page')
+        .map((span) => [span.spanContext().traceId, span]),
+    );
+    expect([...callOf.keys()].sort()).toEqual([...traceIds].sort());
+    const stock = spans.filter((span) => span.name === 'erp GetStock');
+    const merged = stock.filter((span) => span.attributes['bff.merged_requests'] !== undefined);
+    expect(merged.length).toBeGreaterThan(0);
+    const served = new Set<string>();
+    for (const span of stock) {
+      const opener = callOf.get(span.spanContext().traceId);
+      expect(span.parentSpanContext?.spanId).toBe(opener?.spanContext().spanId);
+      served.add(span.spanContext().traceId);
+      for (const link of span.links) {
+        const other = callOf.get(link.context.traceId);
+        expect(link.context.spanId).toBe(other?.spanContext().spanId);
+        served.add(link.context.traceId);
+      }
+      expect(span.attributes['bff.merged_requests'] ?? 1).toBe(span.links.length + 1);
+    }
+    // Every page's stock came from a span it is the parent of or linked from.
+    expect([...served].sort()).toEqual([...traceIds].sort());
   });
 });
 

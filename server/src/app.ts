@@ -26,6 +26,7 @@ import { cachePolicies } from './upstreams/cache-policies.js';
 import { withCache } from './upstreams/cached.js';
 import type { OrderConfirmation } from './upstreams/erp/client.js';
 import { createUpstreams, type UpstreamName } from './upstreams/index.js';
+import { withMergedLookups } from './upstreams/merged.js';
 
 /** How long a user's order confirmation is kept for a repeat of its reference: a day and an hour. */
 const ORDER_LOG_TTL_MS = 25 * 3_600_000;
@@ -88,10 +89,13 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   };
   // Observed first (outermost): a call's span, metrics and Server-Timing cover its retries and waits.
   const observe = observeUpstream(metrics, tracer);
-  const direct = createUpstreams(config, {
-    transport,
-    stepsFor: (name) => [observe, ...guardOf(name).steps],
-  });
+  // Public look-ups by SKU asked by concurrent requests go out together.
+  const direct = withMergedLookups(
+    createUpstreams(config, {
+      transport,
+      stepsFor: (name) => [observe, ...guardOf(name).steps],
+    }),
+  );
   // One Redis, when configured, for the cache's shared tier and the rate limits.
   const redis = config.REDIS_URL ? connectRedis({ url: config.REDIS_URL, log }) : undefined;
   let cache: Cache | undefined;

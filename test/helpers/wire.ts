@@ -1,3 +1,4 @@
+import { Agent, get as httpGet } from 'node:http';
 import { afterEach, expect } from 'vitest';
 import { startBff, type Bff, type StartBffOptions } from './bff.js';
 
@@ -93,4 +94,36 @@ export function useExtraBffs(): { start(options?: StartBffOptions): Promise<Bff>
       return bff;
     },
   };
+}
+
+/**
+ * Sends GET requests to the BFF all at once, each on a connection of its own opened beforehand, so
+ * that they arrive together (as concurrent shoppers' requests do under load).
+ */
+export async function sendTogether(
+  bff: Bff,
+  requests: readonly { path: string; headers?: Record<string, string> }[],
+): Promise<RawAnswer[]> {
+  const agent = new Agent({ keepAlive: true, maxSockets: requests.length });
+  const get = (path: string, headers: Record<string, string> = {}) =>
+    new Promise<RawAnswer>((resolve, reject) => {
+      httpGet(`${bff.url}${path}`, { agent, headers }, (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => {
+          const headers = new Headers();
+          for (const [name, value] of Object.entries(response.headers))
+            if (typeof value === 'string') headers.set(name, value);
+          resolve({ status: response.statusCode ?? 0, headers, text, body: parseJson(text) });
+        });
+      }).on('error', reject);
+    });
+  try {
+    // Connections first, so that the requests themselves go out in one turn.
+    await Promise.all(requests.map(() => get('/healthz')));
+    return await Promise.all(requests.map((request) => get(request.path, request.headers)));
+  } finally {
+    agent.destroy();
+  }
 }

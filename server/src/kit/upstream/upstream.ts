@@ -19,6 +19,8 @@ export interface RequestScope {
 export interface CallOptions {
   signal?: AbortSignal | undefined;
   scope?: RequestScope | undefined;
+  /** The other requests a merged look-up serves besides `scope`'s (see merged-lookups.ts). */
+  also?: readonly RequestScope[] | undefined;
 }
 
 export interface UpstreamRequest {
