@@ -56,11 +56,9 @@ function pageParts(input: ProductPageInput, ctx: Context) {
       ),
     },
     later: {
-      convert: optional(partBudget, convert),
-      reviews: optional(partBudget, (call) => reviews.getReviews(input.sku, REVIEWS_SHOWN, call)),
       // Recommended SKUs are hydrated with one GetProducts and one prices call, never one call
       // per SKU; the two run as parts of their own, so that pricing trouble leaves the
-      // recommendations shown without prices.
+      // recommendations shown without prices. First: the page's longest chain of calls.
       recommendations: optional(partBudget, async (call) => {
         const skus = await recommendedSkus(call);
         return { skus, products: await erp.getProducts(skus, call) };
@@ -68,6 +66,8 @@ function pageParts(input: ProductPageInput, ctx: Context) {
       recommendationPrices: optional(partBudget, async (call) =>
         pricing.getPrices(await recommendedSkus(call), call),
       ),
+      convert: optional(partBudget, convert),
+      reviews: optional(partBudget, (call) => reviews.getReviews(input.sku, REVIEWS_SHOWN, call)),
     },
   };
 }
@@ -86,8 +86,10 @@ export const productRouter = router({
     .output(productPageOutput)
     .query(async ({ input, ctx, signal }) => {
       const { first, later, deadlineMs } = pageParts(input, ctx);
+      // Parts start in this order: the recommendations' chain (recommendations, then their
+      // products and prices) first, so that its second round overlaps the others.
       const parts = await aggregate(
-        { ...first, ...later },
+        { ...later, ...first },
         { signal, scope: ctx.scope, deadlineMs },
       );
       if (!parts.product) throw productNotFound(input.sku);
