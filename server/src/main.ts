@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { createHttpServer } from './http/server.js';
@@ -13,6 +14,19 @@ import { startTracing } from './kit/telemetry/tracing.js';
  * knows real upstream URLs only; `npm start` runs it on the embedded sandbox through the
  * development entry (dev/), which puts the sandbox's URLs into the environment first.
  */
+// V8 lets the heap grow to up to four times what is live when allocation is fast, as it is under
+// load: with the default 64 MiB cache, RSS reached 2.5 times a hand-written server's. Growing by
+// 25 % of what is live after each full collection keeps RSS near the live set (the cache
+// included, so it scales with CACHE_MAX_BYTES) for some more GC work. A
+// --heap-growing-percent given to node (or in NODE_OPTIONS) wins.
+const HEAP_GROWING_PERCENT = 25;
+if (
+  !`${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`.includes(
+    'heap-growing-percent',
+  )
+)
+  setFlagsFromString(`--heap-growing-percent=${String(HEAP_GROWING_PERCENT)}`);
+
 // A .env file where the BFF is started (or at the repository root) is read first; the environment wins over it.
 for (const file of [
   join(process.cwd(), '.env'),

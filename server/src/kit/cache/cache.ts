@@ -124,7 +124,11 @@ export function createCache(options: CacheOptions): Cache {
 
   const store = (key: string, entry: Entry): void => {
     const serialized = serializeEntry(entry);
-    memory.set(key, entry, serialized.length);
+    // Memory keeps the entry as read back from its serialized form, not the loaded value itself:
+    // strings an upstream parser cut from a whole answer (fast-xml-parser's values are slices of
+    // the SOAP text) would keep that whole answer alive for as long as the entry lives, many
+    // times the entry's size. Read back, its strings are its own.
+    memory.set(key, parseEntry(serialized) ?? entry, serialized.length);
     void options.shared?.set(key, serialized, entry.staleUntil - now(), entry.tags);
   };
 
