@@ -84,6 +84,16 @@ export function scenarios(options: ScenarioOptions): Scenario[] {
       inputs: generated(64),
     },
     {
+      id: 'product-page-defaults',
+      title: 'product.page, default settings',
+      label: 'page defaults',
+      description: `The uncached scenario's ${options.skus.toLocaleString('en-US')} SKUs on the BFF with its cache on at the default 64 MiB, as \`npm start\` runs it (it runs after the cache-hit scenario, on the same process): a SKU comes back after its stock (5 s) and price (10 s) have expired, so most of the upstream work is done again while the cache fills with products, reviews and recommendations. Its RSS is the memory a default start needs under this load.`,
+      procedure: 'product.page',
+      bff: 'cached',
+      baseline: true,
+      inputs: generated(options.skus),
+    },
+    {
       id: 'account-dashboard',
       title: 'account.dashboard, signed in',
       label: 'dashboard',
