@@ -1,4 +1,4 @@
-import type { CallOptions, RequestScope } from './upstream.js';
+import { isTimeoutReason, type CallOptions, type RequestScope } from './upstream.js';
 import { UpstreamError } from './upstream-error.js';
 
 /** A look-up by many keys (prices, stock, products by SKU); missing keys are absent from the map. */
@@ -24,8 +24,9 @@ interface Waiter<K, V> {
 /** The error a caller gets when its own signal stops it waiting, as the upstream path gives it. */
 function stoppedWaiting(upstream: string, signal: AbortSignal): UpstreamError {
   const reason: unknown = signal.reason;
-  const timedOut = reason instanceof Error && reason.name.endsWith('TimeoutError');
-  return new UpstreamError(upstream, timedOut ? 'timeout' : 'aborted', { cause: reason });
+  return new UpstreamError(upstream, isTimeoutReason(reason) ? 'timeout' : 'aborted', {
+    cause: reason,
+  });
 }
 
 /**

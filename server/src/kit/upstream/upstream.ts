@@ -120,7 +120,7 @@ function boundedSignal(
 }
 
 /** A caller's abort reason that means "out of time" (a part's budget, a deadline, AbortSignal.timeout). */
-const isTimeoutReason = (reason: unknown): boolean =>
+export const isTimeoutReason = (reason: unknown): boolean =>
   reason instanceof Error && reason.name.endsWith('TimeoutError');
 
 function failureOf(
