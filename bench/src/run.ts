@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { FIRST_GENERATED_SKU, startSandbox, type Sandbox } from '@storefront/sandbox';
+import { cacheMaxBytesOf, heapFlags } from '@storefront/server';
 import { runLoad } from './harness/load.js';
 import { measureAb } from './harness/ab.js';
 import { measureCompressionCost } from './harness/compression-cost.js';
@@ -153,9 +154,17 @@ try {
     log(
       `BENCH_PROFILE: the targets write .cpuprofile files to ${profileDir} when they stop (profiling slows them: compare the profiles, not these numbers)`,
     );
+  // Each BFF starts with the Node flags `npm start` gives it (heap sizing chosen from its
+  // CACHE_MAX_BYTES), and BENCH_BFF_NODE_ARGS to try others; the baseline keeps Node's defaults.
+  const extraArgs = (process.env.BENCH_BFF_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const bffArgs = (cacheMaxBytes: number): string[] => [
+    ...nodeArgs,
+    ...heapFlags(cacheMaxBytes),
+    ...extraArgs,
+  ];
   const [bffUncached, bffCached, baseline] = await Promise.all([
-    startTarget('BFF (cache off)', serverMain, uncached, nodeArgs),
-    startTarget('BFF (cache on)', serverMain, common, nodeArgs),
+    startTarget('BFF (cache off)', serverMain, uncached, bffArgs(0)),
+    startTarget('BFF (cache on)', serverMain, common, bffArgs(cacheMaxBytesOf({}) ?? 0)),
     startTarget('baseline', baselineMain, common, nodeArgs),
   ]);
   targets.push(bffUncached, bffCached, baseline);
@@ -168,7 +177,7 @@ try {
   const startAbTargets = async (): Promise<Target[]> => {
     const started = await Promise.all(
       abConfigurations.map(([name, env]) =>
-        startTarget(`BFF (cache off, ${name})`, serverMain, env, nodeArgs),
+        startTarget(`BFF (cache off, ${name})`, serverMain, env, bffArgs(0)),
       ),
     );
     targets.push(...started);
@@ -331,7 +340,12 @@ try {
       RATE_LIMIT_POINTS: '1000000000',
       CACHE_MAX_BYTES: String(settings.memoryCacheBytes),
     };
-    const probeTarget = await startTarget('BFF (cache probe)', probeMain, memoryEnv, nodeArgs);
+    const probeTarget = await startTarget(
+      'BFF (cache probe)',
+      probeMain,
+      memoryEnv,
+      bffArgs(settings.memoryCacheBytes),
+    );
     targets.push(probeTarget);
     log(
       `memory: product.page for ${settings.memorySkus.toLocaleString('en-US')} distinct SKUs on a BFF with CACHE_MAX_BYTES=${settings.memoryCacheBytes.toLocaleString('en-US')}`,

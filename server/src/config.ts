@@ -167,6 +167,17 @@ export interface Config extends Settings {
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
 
+/**
+ * CACHE_MAX_BYTES alone (its default when unset), undefined when invalid: what Node's flags are
+ * chosen from before the server starts (heap.ts); loadConfig reports a bad value.
+ */
+export function cacheMaxBytesOf(
+  env: Readonly<Record<string, string | undefined>>,
+): number | undefined {
+  const parsed = settingsSchema.shape.CACHE_MAX_BYTES.safeParse(env.CACHE_MAX_BYTES);
+  return parsed.success ? parsed.data : undefined;
+}
+
 /** Reads and validates the whole environment once; every problem is listed with its variable's name. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): ConfigResult {
   const errors: string[] = [];

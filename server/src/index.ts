@@ -1,5 +1,6 @@
 export { createApp, type App, type AppOptions } from './app.js';
 export {
+  cacheMaxBytesOf,
   loadConfig,
   UPSTREAM_KEY_VARIABLES,
   UPSTREAM_URL_VARIABLES,
@@ -10,6 +11,7 @@ export {
 export { appRouter, type AppRouter } from './router.js';
 export { UpstreamError, type UpstreamErrorKind } from './kit/upstream/upstream-error.js';
 export { createHttpServer } from './http/server.js';
+export { heapFlags } from './heap.js';
 export { createUpstream, type Upstream, type UpstreamStep } from './kit/upstream/upstream.js';
 export {
   createUpstreamGuard,

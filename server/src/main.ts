@@ -1,10 +1,9 @@
-import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
+import { loadDotEnv } from './dotenv.js';
+import { missingHeapFlags } from './heap.js';
 import { createHttpServer } from './http/server.js';
 import { createLogger } from './kit/logger.js';
 import { startTracing } from './kit/telemetry/tracing.js';
@@ -14,16 +13,7 @@ import { startTracing } from './kit/telemetry/tracing.js';
  * knows real upstream URLs only; `npm start` runs it on the embedded sandbox through the
  * development entry (dev/), which puts the sandbox's URLs into the environment first.
  */
-// A .env file where the BFF is started (or at the repository root) is read first; the environment wins over it.
-for (const file of [
-  join(process.cwd(), '.env'),
-  fileURLToPath(new URL('../../.env', import.meta.url)),
-]) {
-  if (existsSync(file)) {
-    process.loadEnvFile(file);
-    break;
-  }
-}
+loadDotEnv();
 const loaded = loadConfig(process.env);
 if (!loaded.ok) {
   console.error(
@@ -34,17 +24,14 @@ if (!loaded.ok) {
 }
 const { config } = loaded;
 
-// V8 lets the heap grow to up to four times what is live when allocation is fast, as it is under
-// load. With the cache on, what is live stays large for long (the cache is filled), and so RSS
-// reached 2.5 times a hand-written server's with the default 64 MiB cache. Then the heap grows by
-// 25 % of what is live after each full collection instead (the live set includes the cache, so
-// this follows CACHE_MAX_BYTES), for some more GC work. With the cache off little stays live and
-// V8's own sizing is kept: the tight factor there cost more CPU and latency than it saved.
-// A --heap-growing-percent given to node (or in NODE_OPTIONS) wins.
-const HEAP_GROWING_PERCENT = 25;
-const nodeFlags = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`;
-if (config.CACHE_MAX_BYTES > 0 && !nodeFlags.includes('heap-growing-percent'))
-  setFlagsFromString(`--heap-growing-percent=${String(HEAP_GROWING_PERCENT)}`);
+// The heap sizing of heap.ts comes with the start command (`npm start` gives it: node-flags.ts);
+// when it did not, what V8 takes at run time is set here (a semi-space size is not: it is fixed
+// when the heap is made).
+for (const flag of missingHeapFlags(config.CACHE_MAX_BYTES, {
+  execArgv: process.execArgv,
+  nodeOptions: process.env.NODE_OPTIONS,
+}))
+  if (flag.startsWith('--heap-growing-percent')) setFlagsFromString(flag);
 const log = createLogger(config.LOG_LEVEL);
 // Spans are exported only when an OTLP endpoint is configured (OpenTelemetry's own variables apply).
 const tracing =

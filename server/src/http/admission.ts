@@ -50,7 +50,7 @@ export function createAdmission(options: AdmissionOptions): Admission {
     enter(res, calls) {
       if (inFlight + calls > options.maxInFlight) return false;
       inFlight += calls;
-      res.once('close', () => {
+      res.on('close', () => {
         inFlight -= calls;
       });
       return true;

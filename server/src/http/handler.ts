@@ -160,7 +160,7 @@ export function createHandler(
     const context = traceContextOf(req);
     // One line per request, whatever came of it (4xx included), once its answer is done.
     if (!QUIET.has(path))
-      res.once('close', () => {
+      res.on('close', () => {
         log.info('request', {
           requestId,
           traceId: trace.getSpanContext(context)?.traceId,
@@ -204,14 +204,15 @@ export function createHandler(
 
     const procedures = path.slice('/trpc/'.length);
     const streaming = req.headers['trpc-accept'] === 'application/jsonl';
-    // A streamed answer's parts leave as they are ready: it is sent as it is.
-    if (!streaming) compressWhenEnded(res, encoding);
     // A batch counts each of its calls.
     const calls = procedures.split(',').length;
     const keptKey = responses?.keyOf(req, procedures, queryAt === -1 ? '' : url.slice(queryAt + 1));
 
     /** tRPC through its Node adapter; a refusal is thrown by createContext, so tRPC shapes it. */
     const trpc = (refusal?: ApiError): void => {
+      // A streamed answer's parts leave as they are ready: it is sent as it is. (A kept answer is
+      // written whole, compressed already: it needs none of this.)
+      if (!streaming) compressWhenEnded(res, encoding);
       // A refused request never reaches a procedure: its calls are counted here.
       if (refusal)
         for (const procedure of procedures.split(','))
