@@ -555,7 +555,7 @@ describe('createCache', () => {
     it('does not keep an entry bigger than a tenth of the bound', async () => {
       const { cache } = setup(20_000);
       const big = countingLoader(() => 'x'.repeat(2_000));
-      const small = countingLoader(() => 'x'.repeat(1_000));
+      const small = countingLoader(() => 'x'.repeat(500));
       expect(await cache.get(plain, 'big', big.load)).toHaveLength(2_000);
       expect(await cache.get(plain, 'big', big.load)).toHaveLength(2_000);
       expect(big.calls()).toBe(2);
@@ -565,6 +565,14 @@ describe('createCache', () => {
       expect(cache.memory.size).toBe(1);
       expect(cache.memory.bytes).toBeGreaterThan(1_000);
       expect(cache.memory.bytes).toBeLessThanOrEqual(2_000);
+    });
+
+    it('counts an entry at twice its serialized size, about what it takes in the heap as objects', async () => {
+      const { cache } = setup();
+      await cache.get(plain, 'a', countingLoader(() => 'x'.repeat(1_000)).load);
+      // Serialized: the 1,000 characters and about 100 of times, kind and tags.
+      expect(cache.memory.bytes).toBeGreaterThan(2_000);
+      expect(cache.memory.bytes).toBeLessThan(2_400);
     });
 
     it('counts its entries in memory.size', async () => {

@@ -93,27 +93,30 @@ export function mergedLookup<K, V>(options: MergedLookupOptions<K, V>): Lookup<K
       scope: opener.call?.scope,
       ...(also.length > 0 ? { also } : {}),
     };
+    /** Answers, once, every caller of the round still waiting. */
+    const settle = (answer: (waiter: Waiter<K, V>) => void): void => {
+      for (const waiter of round) {
+        waiter.forget();
+        if (waiter.gone) continue;
+        waiter.gone = true;
+        answer(waiter);
+      }
+    };
     lookup([...keys], call).then(
       (values) => {
-        for (const waiter of round) {
-          waiter.forget();
-          if (waiter.gone) continue;
-          waiter.gone = true;
+        settle((waiter) => {
           const mine = new Map<K, V>();
           for (const key of waiter.keys) {
             const value = values.get(key);
             if (value !== undefined) mine.set(key, value);
           }
           waiter.resolve(mine);
-        }
+        });
       },
       (error: unknown) => {
-        for (const waiter of round) {
-          waiter.forget();
-          if (waiter.gone) continue;
-          waiter.gone = true;
+        settle((waiter) => {
           waiter.reject(error);
-        }
+        });
       },
     );
   };
