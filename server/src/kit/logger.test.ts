@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from './logger.js';
 
@@ -54,6 +55,36 @@ describe('createLogger', () => {
     log.info('request', { requestId: 'r-3', token: 'secret-token', cookie: 'sid=secret' });
     expect(lines[0]).not.toContain('secret');
     expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ requestId: 'r-3', token: '[redacted]' });
+  });
+
+  it('writes an entry of plain values (formatted without pino) as pino writes it, field for field and in order', () => {
+    const ours: string[] = [];
+    const log = createLogger('info', (line) => ours.push(line));
+    const theirs: string[] = [];
+    const reference = pino(
+      {
+        level: 'info',
+        base: undefined,
+        messageKey: 'msg',
+        timestamp: pino.stdTimeFunctions.isoTime,
+        formatters: { level: (label) => ({ level: label }) },
+        redact: { paths: ['token'], censor: '[redacted]' },
+      },
+      { write: (line: string) => theirs.push(line.trimEnd()) },
+    );
+    const fields = {
+      requestId: 'r-"4"\u00e9\n',
+      status: 200,
+      durationMs: 1.5,
+      ok: false,
+      skipped: undefined,
+      nan: Number.NaN,
+      token: 'secret',
+    };
+    log.info('request', fields);
+    reference.info(fields, 'request');
+    const withoutTime = (line: string | undefined) => line?.replace(/"time":"[^"]*"/, '');
+    expect(withoutTime(ours[0])).toBe(withoutTime(theirs[0]));
   });
 
   it('writes nothing at level silent', () => {
