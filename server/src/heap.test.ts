@@ -6,10 +6,13 @@ import { heapFlags, missingHeapFlags } from './heap.js';
 
 const cli = fileURLToPath(new URL('../dist/node-flags.js', import.meta.url));
 
+const TIGHT = ['--max-semi-space-size=8', '--heap-growing-percent=25'];
+const NO_PRETENURING = '--no-allocation-site-pretenuring';
+
 describe('heapFlags', () => {
-  it('sizes the heap tightly with the cache on and leaves V8 its own sizing with it off', () => {
-    expect(heapFlags(67_108_864)).toEqual(['--max-semi-space-size=8', '--heap-growing-percent=25']);
-    expect(heapFlags(0)).toEqual([]);
+  it('turns pretenuring off always, and sizes the heap tightly only with the cache on', () => {
+    expect(heapFlags(67_108_864)).toEqual([NO_PRETENURING, ...TIGHT]);
+    expect(heapFlags(0)).toEqual([NO_PRETENURING]);
   });
 
   it('names what Node was not started with; a flag given by the user (either spelling) wins', () => {
@@ -17,11 +20,21 @@ describe('heapFlags', () => {
     expect(missingHeapFlags(1, none)).toEqual(heapFlags(1));
     expect(
       missingHeapFlags(1, { execArgv: ['--heap-growing-percent=50'], nodeOptions: '' }),
-    ).toEqual(['--max-semi-space-size=8']);
+    ).toEqual([NO_PRETENURING, '--max-semi-space-size=8']);
     expect(missingHeapFlags(1, { execArgv: [], nodeOptions: '--max_semi_space_size=4' })).toEqual([
+      NO_PRETENURING,
       '--heap-growing-percent=25',
     ]);
-    expect(missingHeapFlags(0, none)).toEqual([]);
+    expect(missingHeapFlags(0, none)).toEqual([NO_PRETENURING]);
+  });
+
+  it("takes a user's own pretenuring choice, on or off, as given", () => {
+    expect(
+      missingHeapFlags(0, { execArgv: ['--allocation-site-pretenuring'], nodeOptions: undefined }),
+    ).toEqual([]);
+    expect(
+      missingHeapFlags(1, { execArgv: [], nodeOptions: '--no_allocation_site_pretenuring' }),
+    ).toEqual(TIGHT);
   });
 });
 
@@ -33,13 +46,12 @@ describe('node-flags (the start command asks it for the flags)', () => {
       encoding: 'utf8',
     });
 
-  it('prints the flags for CACHE_MAX_BYTES (its default when unset), nothing for 0 or a bad value', () => {
+  it('prints the flags for CACHE_MAX_BYTES (its default when unset), only the pretenuring one for 0, nothing for a bad value', () => {
     expect(existsSync(cli), 'server/dist is built by `npm test` first').toBe(true);
-    expect(run({})).toBe('--max-semi-space-size=8 --heap-growing-percent=25');
-    expect(run({ CACHE_MAX_BYTES: '1048576' })).toBe(
-      '--max-semi-space-size=8 --heap-growing-percent=25',
-    );
-    expect(run({ CACHE_MAX_BYTES: '0' })).toBe('');
+    const all = [NO_PRETENURING, ...TIGHT].join(' ');
+    expect(run({})).toBe(all);
+    expect(run({ CACHE_MAX_BYTES: '1048576' })).toBe(all);
+    expect(run({ CACHE_MAX_BYTES: '0' })).toBe(NO_PRETENURING);
     expect(run({ CACHE_MAX_BYTES: 'lots' })).toBe('');
   });
 });

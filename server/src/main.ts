@@ -3,7 +3,7 @@ import { setFlagsFromString } from 'node:v8';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { loadDotEnv } from './dotenv.js';
-import { missingHeapFlags } from './heap.js';
+import { missingHeapFlags, RUNTIME_FLAGS } from './heap.js';
 import { createHttpServer } from './http/server.js';
 import { createLogger } from './kit/logger.js';
 import { startTracing } from './kit/telemetry/tracing.js';
@@ -24,14 +24,14 @@ if (!loaded.ok) {
 }
 const { config } = loaded;
 
-// The heap sizing of heap.ts comes with the start command (`npm start` gives it: node-flags.ts);
-// when it did not, what V8 takes at run time is set here (a semi-space size is not: it is fixed
-// when the heap is made).
+// The V8 settings of heap.ts come with the start command (`npm start` gives them: node-flags.ts);
+// when they did not, those V8 takes at run time are set here (a semi-space size is not: it is
+// fixed when the heap is made).
 for (const flag of missingHeapFlags(config.CACHE_MAX_BYTES, {
   execArgv: process.execArgv,
   nodeOptions: process.env.NODE_OPTIONS,
 }))
-  if (flag.startsWith('--heap-growing-percent')) setFlagsFromString(flag);
+  if (RUNTIME_FLAGS.some((runtime) => flag.startsWith(runtime))) setFlagsFromString(flag);
 const log = createLogger(config.LOG_LEVEL);
 // Spans are exported only when an OTLP endpoint is configured (OpenTelemetry's own variables apply).
 const tracing =

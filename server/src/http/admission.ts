@@ -30,6 +30,8 @@ export interface Admission {
   readonly limiter: RateLimiter;
 }
 
+const ADMITTED: Promise<Verdict> = Promise.resolve({ allowed: true });
+
 export function createAdmission(options: AdmissionOptions): Admission {
   const { limiter } = options;
   let inFlight = 0;
@@ -55,9 +57,11 @@ export function createAdmission(options: AdmissionOptions): Admission {
       });
       return true;
     },
-    async admit(req, calls, signIn) {
-      if (!limiter.enabled) return { allowed: true };
-      return limiter.admit(await clientOf(req, signIn), calls);
+    admit(req, calls, signIn) {
+      if (!limiter.enabled) return ADMITTED;
+      // Without a token the address is known at once: no promise in between (a cache hit's path).
+      if (!signIn) return limiter.admit(`address:${options.clientAddress(req)}`, calls);
+      return clientOf(req, signIn).then((client) => limiter.admit(client, calls));
     },
     inFlight: () => inFlight,
     limiter,

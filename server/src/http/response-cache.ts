@@ -53,12 +53,59 @@ interface Kept {
 
 /** JSON with object keys sorted at every level: one text for one value. */
 function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value);
+  if (Array.isArray(value)) {
+    let text = '[';
+    for (let i = 0; i < value.length; i += 1)
+      text += (i === 0 ? '' : ',') + canonicalJson(value[i]);
+    return `${text}]`;
   }
-  return JSON.stringify(value);
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  // Sorted by UTF-16 code units, as `<` compares.
+  if (keys.length > 1) keys.sort();
+  let text = '{';
+  for (let i = 0; i < keys.length; i += 1) {
+    const key = keys[i] as string;
+    text += `${i === 0 ? '' : ','}${JSON.stringify(key)}:${canonicalJson(record[key])}`;
+  }
+  return `${text}}`;
+}
+
+/**
+ * The `input` and `batch` parameters of a query string, read as URLSearchParams reads them (the
+ * first of each; `+` is a space). Done by hand on a cache hit's path: a query whose names are
+ * encoded, or whose values are not valid percent-encoding, is left to URLSearchParams.
+ */
+function keyParams(query: string): { input: string | null; batch: string | null } {
+  let input: string | null = null;
+  let batch: string | null = null;
+  for (let from = 0; from < query.length;) {
+    const amp = query.indexOf('&', from);
+    const end = amp === -1 ? query.length : amp;
+    const equals = query.indexOf('=', from);
+    const nameEnd = equals === -1 || equals > end ? end : equals;
+    const name = query.slice(from, nameEnd);
+    if (name.includes('%') || name.includes('+')) return fromSearchParams(query);
+    if ((name === 'input' && input === null) || (name === 'batch' && batch === null)) {
+      const raw = nameEnd === end ? '' : query.slice(nameEnd + 1, end);
+      let value: string;
+      try {
+        value = decodeURIComponent(raw.includes('+') ? raw.replaceAll('+', ' ') : raw);
+      } catch {
+        return fromSearchParams(query);
+      }
+      if (name === 'input') input = value;
+      else batch = value;
+    }
+    from = end + 1;
+  }
+  return { input, batch };
+}
+
+function fromSearchParams(query: string): { input: string | null; batch: string | null } {
+  const params = new URLSearchParams(query);
+  return { input: params.get('input'), batch: params.get('batch') };
 }
 
 /**
@@ -95,8 +142,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
         (req.headers.accept ?? '').includes('application/jsonl')
       )
         return undefined;
-      const params = new URLSearchParams(query);
-      const input = params.get('input');
+      const { input, batch } = keyParams(query);
       let canonical = '';
       if (input !== null) {
         try {
@@ -106,7 +152,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
           return undefined;
         }
       }
-      return `${procedures}\n${params.get('batch') === '1' ? 'batch' : 'single'}\n${canonical}`;
+      return `${procedures}\n${batch === '1' ? 'batch' : 'single'}\n${canonical}`;
     },
 
     serve(key, res, encoding) {
@@ -121,6 +167,9 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
         'cache-control': kept.cacheControl,
         'server-timing': 'cache;desc="hit"',
       };
+      // What varies the answer: the encoding, and the origin when CORS put that there already.
+      if (res.hasHeader('vary')) varyByEncoding(res);
+      else headers.vary = 'Accept-Encoding';
       if (encoding && body.length >= COMPRESS_MIN_BYTES) {
         let encoded = kept.encoded?.[encoding];
         if (!encoded) {
@@ -137,7 +186,6 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
         headers['content-encoding'] = encoding;
       }
       headers['content-length'] = body.length;
-      varyByEncoding(res);
       res.writeHead(200, headers);
       res.end(body);
       return true;
