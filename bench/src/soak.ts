@@ -8,6 +8,7 @@ import {
   type Fault,
   type ServiceName,
 } from '@storefront/sandbox';
+import { heapFlags } from '@storefront/server';
 import { sampleProcess } from './harness/proc-stats.js';
 import { startTarget } from './harness/processes.js';
 import { trpcPath } from './harness/scenarios.js';
@@ -76,7 +77,8 @@ const target = await startTarget(
     RATE_LIMIT_POINTS: '1000000000',
     CACHE_MAX_BYTES: String(CACHE_MAX_BYTES),
   },
-  [],
+  // The Node flags `npm start` gives for this cache size.
+  heapFlags(CACHE_MAX_BYTES),
   (line) => {
     if (line.includes('circuit breaker opened')) breakerLines.push(line);
   },

@@ -17,7 +17,7 @@ import { createRateLimiter } from './kit/rate-limit.js';
 import { createMetrics, type Metrics } from './kit/telemetry/metrics.js';
 import { observeUpstream } from './kit/telemetry/upstream-step.js';
 import { connectRedis } from './kit/redis.js';
-import { createLogger, type Logger } from './kit/logger.js';
+import { createLogger, droppedLogLines, type Logger } from './kit/logger.js';
 import { createUpstreamGuard, type UpstreamGuard } from './kit/upstream/resilience.js';
 import { createTransport } from './kit/upstream/transport.js';
 import { createUpstream } from './kit/upstream/upstream.js';
@@ -57,7 +57,10 @@ export interface App {
 /** Builds the BFF for configured upstreams: no listening, no globals, so tests build their own. */
 export function createApp(config: Config, options: AppOptions = {}): App {
   const log = options.log ?? createLogger(config.LOG_LEVEL);
-  const metrics = createMetrics({ defaults: options.defaultMetrics ?? true });
+  const metrics = createMetrics({
+    defaults: options.defaultMetrics ?? true,
+    logLinesDropped: droppedLogLines,
+  });
   const tracer = trace.getTracer('storefront-bff');
   // W3C traceparent in and out, with or without an SDK (the first registration in a process wins).
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());

@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { heapFlags, missingHeapFlags } from './heap.js';
 
 const cli = fileURLToPath(new URL('../dist/node-flags.js', import.meta.url));
@@ -42,9 +44,18 @@ describe('node-flags (the start command asks it for the flags)', () => {
   const run = (env: Record<string, string>): string =>
     execFileSync(process.execPath, [cli], {
       env: { PATH: process.env.PATH ?? '', ...env },
-      cwd: fileURLToPath(new URL('.', import.meta.url)),
+      cwd: emptyDotEnvDir,
       encoding: 'utf8',
     });
+  // Started where an empty .env is: that one is read, not a developer's own at the repository root.
+  let emptyDotEnvDir = '';
+  beforeAll(() => {
+    emptyDotEnvDir = mkdtempSync(join(tmpdir(), 'node-flags-'));
+    writeFileSync(join(emptyDotEnvDir, '.env'), '');
+  });
+  afterAll(() => {
+    rmSync(emptyDotEnvDir, { recursive: true, force: true });
+  });
 
   it('prints the flags for CACHE_MAX_BYTES (its default when unset), only the pretenuring one for 0, nothing for a bad value', () => {
     expect(existsSync(cli), 'server/dist is built by `npm test` first').toBe(true);
@@ -53,5 +64,15 @@ describe('node-flags (the start command asks it for the flags)', () => {
     expect(run({ CACHE_MAX_BYTES: '1048576' })).toBe(all);
     expect(run({ CACHE_MAX_BYTES: '0' })).toBe(NO_PRETENURING);
     expect(run({ CACHE_MAX_BYTES: 'lots' })).toBe('');
+  });
+
+  it('reads CACHE_MAX_BYTES from the .env where it is started; the environment wins over it', () => {
+    writeFileSync(join(emptyDotEnvDir, '.env'), 'CACHE_MAX_BYTES=0\n');
+    try {
+      expect(run({})).toBe(NO_PRETENURING);
+      expect(run({ CACHE_MAX_BYTES: '1048576' })).toBe([NO_PRETENURING, ...TIGHT].join(' '));
+    } finally {
+      writeFileSync(join(emptyDotEnvDir, '.env'), '');
+    }
   });
 });

@@ -42,6 +42,11 @@ function bufferedStderr(): LineWriter {
   return writer;
 }
 
+/** Lines the process's stderr writer has dropped so far (0 before anything was logged to it). */
+export function droppedLogLines(): number {
+  return stderr?.dropped ?? 0;
+}
+
 /** pino's numbers for the levels, to decide without pino whether an entry is written. */
 const LEVEL_VALUES: Record<LogLevel, number> = {
   debug: 20,

@@ -6,6 +6,8 @@ const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5
 export interface MetricsOptions {
   /** prom-client's process and event-loop metrics (one set per process: off in tests that build many apps). @default true */
   defaults?: boolean;
+  /** Log lines dropped so far (the process's stderr writer counts them). @default none */
+  logLinesDropped?: () => number;
 }
 
 /** What a cache tier's outcome was for one look-up. */
@@ -20,6 +22,8 @@ export function createMetrics(options: MetricsOptions = {}) {
   const registry = new Registry();
   if (options.defaults ?? true) collectDefaultMetrics({ register: registry });
   const metric = { registers: [registry] };
+  const logLinesDropped = options.logLinesDropped ?? (() => 0);
+  let reportedDropped = 0;
   return {
     registry,
     calls: new Counter({
@@ -84,6 +88,17 @@ export function createMetrics(options: MetricsOptions = {}) {
       ...metric,
     }),
     inFlight: new Gauge({ name: 'bff_in_flight', help: 'tRPC calls in flight.', ...metric }),
+    logLinesDropped: new Counter({
+      name: 'bff_log_lines_dropped_total',
+      help: 'Log lines dropped because stderr did not take them as fast as they came (16 MiB waiting).',
+      ...metric,
+      collect() {
+        // Read when scraped: the count lives in the writer, this counter follows it.
+        const total = logLinesDropped();
+        if (total > reportedDropped) this.inc(total - reportedDropped);
+        reportedDropped = total;
+      },
+    }),
   };
 }
 

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { createMetrics } from './metrics.js';
+
+describe('bff_log_lines_dropped_total', () => {
+  it('follows the count of the stderr writer at each scrape, never going back', async () => {
+    let dropped = 0;
+    const metrics = createMetrics({ defaults: false, logLinesDropped: () => dropped });
+    const scraped = async (): Promise<string | undefined> =>
+      /^bff_log_lines_dropped_total (\d+)$/m.exec(await metrics.registry.metrics())?.[1];
+    expect(await scraped()).toBe('0');
+    dropped = 5;
+    expect(await scraped()).toBe('5');
+    expect(await scraped()).toBe('5');
+    dropped = 12;
+    expect(await scraped()).toBe('12');
+  });
+
+  it('is 0 when nothing counts dropped lines', async () => {
+    const metrics = createMetrics({ defaults: false });
+    expect(await metrics.registry.metrics()).toMatch(/^bff_log_lines_dropped_total 0$/m);
+  });
+});
