@@ -35,18 +35,17 @@ const ADMITTED: Promise<Verdict> = Promise.resolve({ allowed: true });
 export function createAdmission(options: AdmissionOptions): Admission {
   const { limiter } = options;
   let inFlight = 0;
+  const addressOf = (req: IncomingMessage): string => `address:${options.clientAddress(req)}`;
+  /** The signed-in user, or the address when the token is not valid (signed-in procedures refuse it anyway). */
   const clientOf = async (
     req: IncomingMessage,
-    signIn: (() => Promise<SignedInUser>) | undefined,
+    signIn: () => Promise<SignedInUser>,
   ): Promise<string> => {
-    if (signIn) {
-      try {
-        return `user:${(await signIn()).id}`;
-      } catch {
-        // Not a valid token: the address stands for the client (signed-in procedures refuse it anyway).
-      }
+    try {
+      return `user:${(await signIn()).id}`;
+    } catch {
+      return addressOf(req);
     }
-    return `address:${options.clientAddress(req)}`;
   };
   return {
     enter(res, calls) {
@@ -60,7 +59,7 @@ export function createAdmission(options: AdmissionOptions): Admission {
     admit(req, calls, signIn) {
       if (!limiter.enabled) return ADMITTED;
       // Without a token the address is known at once: no promise in between (a cache hit's path).
-      if (!signIn) return limiter.admit(`address:${options.clientAddress(req)}`, calls);
+      if (!signIn) return limiter.admit(addressOf(req), calls);
       return clientOf(req, signIn).then((client) => limiter.admit(client, calls));
     },
     inFlight: () => inFlight,
