@@ -13,6 +13,11 @@ describe('bff_log_lines_dropped_total', () => {
     expect(await scraped()).toBe('5');
     dropped = 12;
     expect(await scraped()).toBe('12');
+    // A count that went back (it never should) neither lowers the counter nor counts twice later.
+    dropped = 3;
+    expect(await scraped()).toBe('12');
+    dropped = 14;
+    expect(await scraped()).toBe('14');
   });
 
   it('is 0 when nothing counts dropped lines', async () => {

@@ -95,7 +95,8 @@ export function createMetrics(options: MetricsOptions = {}) {
       collect() {
         // Read when scraped: the count lives in the writer, this counter follows it.
         const total = logLinesDropped();
-        if (total > reportedDropped) this.inc(total - reportedDropped);
+        if (total <= reportedDropped) return;
+        this.inc(total - reportedDropped);
         reportedDropped = total;
       },
     }),
