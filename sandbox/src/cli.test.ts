@@ -29,7 +29,7 @@ describe('npm run sandbox (the built CLI)', () => {
     try {
       expect(out).toContain('FAKE upstreams with 200 products');
       const env: Record<string, string> = {};
-      for (const [, name, value] of out.matchAll(/^export ([A-Z_]+)=(\S+)$/gm))
+      for (const [, name, value] of out.matchAll(/^export ([A-Z0-9_]+)=(\S+)$/gm))
         if (name && value) env[name] = value;
       for (const name of [
         'ERP_URL',
@@ -37,6 +37,8 @@ describe('npm run sandbox (the built CLI)', () => {
         'PRICING_URL',
         'CART_URL',
         'ERP_API_KEY',
+        'ERP_V2_URL',
+        'ERP_V2_API_KEY',
         'PRICING_API_KEY',
         'AUTH_JWKS_URL',
         'AUTH_ISSUER',

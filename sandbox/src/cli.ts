@@ -48,7 +48,9 @@ console.log(
 console.log(
   'Environment for the BFF (paste these lines into a shell, or into .env without `export`):',
 );
-for (const [name, value] of Object.entries(sandbox.env())) console.log(`export ${name}=${value}`);
+// Both of the ERP's versions (SOAP and JSON, one store): a BFF may use either or both.
+for (const [name, value] of Object.entries(sandbox.env({ erp: 'both' })))
+  console.log(`export ${name}=${value}`);
 console.log(`export IDP_URL=${sandbox.idp.tokenUrl.replace(/\/token$/, '')}`);
 console.log(`\nControl API (faults, call counts, key rotation): ${control.url}`);
 console.log(`\nDemo users (POST ${sandbox.idp.tokenUrl} {"username","password"}):`);

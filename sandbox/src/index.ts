@@ -1,4 +1,9 @@
-export { startSandbox, type Sandbox, type SandboxOptions } from './start-sandbox.js';
+export {
+  startSandbox,
+  type ErpVersions,
+  type Sandbox,
+  type SandboxOptions,
+} from './start-sandbox.js';
 export { startControlServer } from './control-server.js';
 export { FIXTURE_SKUS, UNKNOWN_SKUS, DEMO_USERS } from './data/fixtures.js';
 export { FX_DATE, FX_RATES } from './data/fx-rates.js';
@@ -17,6 +22,7 @@ export {
   type ErpXmlStyle,
 } from './services/erp/soap.js';
 export { ERP_OPERATIONS } from './services/erp/service.js';
+export { ERP_V2_MAX_ITEMS, productJson } from './services/erp/json-v2.js';
 export { SHIPPING_COUNTRIES } from './services/erp/place-order.js';
 export { PRICES_MAX_SKUS } from './services/pricing.js';
 export { GESMES_NS, EUROFXREF_NS } from './services/fx.js';

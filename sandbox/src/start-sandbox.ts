@@ -7,6 +7,7 @@ import { createFaultControls, type Fault, type FaultControls } from './host/faul
 import { serveService, type RunningService } from './host/serve.js';
 import type { KeyedServiceName, ServiceDefinition, ServiceName } from './host/types.js';
 import { createCartService } from './services/cart.js';
+import { createErpV2Service } from './services/erp/json-v2.js';
 import { createErpService } from './services/erp/service.js';
 import type { ErpXmlStyle } from './services/erp/soap.js';
 import { createFxService, type FxServiceOptions } from './services/fx.js';
@@ -23,6 +24,7 @@ import {
 
 const KEYED_SERVICES: readonly KeyedServiceName[] = [
   'erp',
+  'erp-v2',
   'pricing',
   'reviews',
   'recommendations',
@@ -57,6 +59,9 @@ export interface SandboxOptions extends CatalogOptions {
   chaos?: (service: ServiceName, operation: string) => Fault | undefined;
 }
 
+/** Which of the ERP's versions a BFF is pointed at: SOAP (v1), JSON (v2), or both. */
+export type ErpVersions = 'v1' | 'v2' | 'both';
+
 export interface Sandbox {
   /** Base URLs, without a trailing slash. */
   urls: Record<ServiceName, string>;
@@ -67,8 +72,11 @@ export interface Sandbox {
   calls: CallCounter;
   store: SandboxStore;
   users: readonly { username: string; password: string; userId: string }[];
-  /** The BFF's environment variables (docs/api.md) that point at this sandbox. */
-  env(): Record<string, string>;
+  /**
+   * The BFF's environment variables (docs/api.md) that point at this sandbox: the ERP's SOAP
+   * version only unless `erp` says otherwise (both serve the same store).
+   */
+  env(options?: { erp?: ErpVersions }): Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -80,6 +88,7 @@ function realisticLatency(service: ServiceName): () => number {
     case 'recommendations':
       return between(5, 40);
     case 'erp':
+    case 'erp-v2':
       return between(3, 12);
     default:
       return between(1, 5);
@@ -106,6 +115,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       clientId: erpClientId,
       ...(options.erpXml ? { style: options.erpXml } : {}),
     }),
+    createErpV2Service(store, keys['erp-v2']),
     createFxService(options.fx),
     createPricingService(store, keys.pricing),
     createReviewsService(store, keys.reviews),
@@ -164,8 +174,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     calls,
     store,
     users: DEMO_USERS.map(({ username, password, userId }) => ({ username, password, userId })),
-    env: () => ({
-      ERP_URL: allUrls.erp,
+    env: ({ erp = 'v1' } = {}) => ({
+      ...(erp === 'v2'
+        ? {}
+        : { ERP_URL: allUrls.erp, ERP_API_KEY: keys.erp, ERP_CLIENT_ID: erpClientId }),
+      ...(erp === 'v1' ? {} : { ERP_V2_URL: allUrls['erp-v2'], ERP_V2_API_KEY: keys['erp-v2'] }),
       FX_URL: allUrls.fx,
       PRICING_URL: allUrls.pricing,
       REVIEWS_URL: allUrls.reviews,
@@ -175,8 +188,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       CART_URL: allUrls.cart,
       WISHLIST_URL: allUrls.wishlist,
       NOTIFICATIONS_URL: allUrls.notifications,
-      ERP_API_KEY: keys.erp,
-      ERP_CLIENT_ID: erpClientId,
       PRICING_API_KEY: keys.pricing,
       REVIEWS_API_KEY: keys.reviews,
       RECOMMENDATIONS_API_KEY: keys.recommendations,

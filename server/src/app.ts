@@ -18,15 +18,27 @@ import { createMetrics, type Metrics } from './kit/telemetry/metrics.js';
 import { observeUpstream } from './kit/telemetry/upstream-step.js';
 import { connectRedis } from './kit/redis.js';
 import { createLogger, droppedLogLines, type Logger } from './kit/logger.js';
-import { createUpstreamGuard, type UpstreamGuard } from './kit/upstream/resilience.js';
+import {
+  createRetryAfterHold,
+  createUpstreamGuard,
+  type RetryAfterHold,
+  type UpstreamGuard,
+} from './kit/upstream/resilience.js';
 import { createTransport } from './kit/upstream/transport.js';
 import { createUpstream } from './kit/upstream/upstream.js';
 import { appRouter } from './router.js';
-import { cachePolicies } from './upstreams/cache-policies.js';
-import { withCache } from './upstreams/cached.js';
-import type { OrderConfirmation } from './upstreams/erp/client.js';
-import { createUpstreams, type UpstreamName } from './upstreams/index.js';
-import { withMergedLookups } from './upstreams/merged.js';
+import { cachePolicies, erpCachePolicies } from './upstreams/cache-policies.js';
+import { withCache, withCachedErp } from './upstreams/cached.js';
+import { ERP_OPERATION, type OrderConfirmation } from './upstreams/erp/records.js';
+import { createErpMigration } from './upstreams/erp-migration/index.js';
+import {
+  createErpUpstreams,
+  createServiceUpstreams,
+  ERP_UPSTREAM,
+  type UpstreamName,
+  type Upstreams,
+} from './upstreams/index.js';
+import { withMergedErpLookups, withMergedLookups } from './upstreams/merged.js';
 
 /** How long a user's order confirmation is kept for a repeat of its reference: a day and an hour. */
 const ORDER_LOG_TTL_MS = 25 * 3_600_000;
@@ -66,39 +78,51 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   // Upstream HTTP on keep-alive connections, one pool per origin.
   const transport = createTransport();
-  // Each upstream's breaker, retry budget and bulkhead, on its call path.
+  // Each upstream's Retry-After hold, breaker, retry budget and bulkhead, on its call path.
+  const holds = new Map<UpstreamName, RetryAfterHold>();
+  const holdOf = (name: UpstreamName): RetryAfterHold => {
+    const hold = holds.get(name) ?? createRetryAfterHold(name);
+    holds.set(name, hold);
+    return hold;
+  };
   const guards = new Map<UpstreamName, UpstreamGuard>();
-  const guardOf = (name: UpstreamName): UpstreamGuard => {
+  const guardOf = (name: UpstreamName, shadow = false): UpstreamGuard => {
     const guard = createUpstreamGuard(name, {
       breakerFailures: config.BREAKER_FAILURES,
       breakerCooldownMs: config.BREAKER_COOLDOWN_MS,
-      maxConcurrency: config.UPSTREAM_MAX_CONCURRENCY,
-      maxQueue: config.UPSTREAM_MAX_QUEUE,
-      retryBudgetRatio: config.RETRY_BUDGET_RATIO,
+      // A shadow path: its own bulkhead, beyond which a comparison is dropped (no queue), and
+      // no retries; the upstream's Retry-After hold is shared (the quota is the key's).
+      ...(shadow
+        ? { maxConcurrency: config.ERP_SHADOW_MAX_CONCURRENCY, maxQueue: 0, retryBudgetRatio: 0 }
+        : {
+            maxConcurrency: config.UPSTREAM_MAX_CONCURRENCY,
+            maxQueue: config.UPSTREAM_MAX_QUEUE,
+            retryBudgetRatio: config.RETRY_BUDGET_RATIO,
+          }),
+      hold: holdOf(name),
       onRetry: () => {
         metrics.upstreamRetries.inc({ upstream: name });
       },
     });
+    const what = shadow ? 'shadow circuit breaker' : 'circuit breaker';
     guard.onBreakerChange((state) => {
       if (state === 2)
-        log.warn('circuit breaker opened', {
-          upstream: name,
-          cooldownMs: config.BREAKER_COOLDOWN_MS,
-        });
-      else if (state === 0) log.info('circuit breaker closed', { upstream: name });
+        log.warn(`${what} opened`, { upstream: name, cooldownMs: config.BREAKER_COOLDOWN_MS });
+      else if (state === 0) log.info(`${what} closed`, { upstream: name });
     });
-    guards.set(name, guard);
+    if (!shadow) guards.set(name, guard);
     return guard;
   };
   // Observed first (outermost): a call's span, metrics and Server-Timing cover its retries and waits.
   const observe = observeUpstream(metrics, tracer);
+  const stepsFor = (name: UpstreamName) => [observe, ...guardOf(name).steps];
   // Public look-ups by SKU asked by concurrent requests go out together.
-  const direct = withMergedLookups(
-    createUpstreams(config, {
-      transport,
-      stepsFor: (name) => [observe, ...guardOf(name).steps],
-    }),
-  );
+  const services = withMergedLookups(createServiceUpstreams(config, { transport, stepsFor }));
+  const erpPaths = createErpUpstreams(config, {
+    transport,
+    stepsFor,
+    shadowStepsFor: (name) => [observe, ...guardOf(name, true).steps],
+  });
   // One Redis, when configured, for the cache's shared tier and the rate limits.
   const redis = config.REDIS_URL ? connectRedis({ url: config.REDIS_URL, log }) : undefined;
   let cache: Cache | undefined;
@@ -117,13 +141,44 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       ...(redis ? { shared: createRedisTier({ redis }) } : {}),
     });
   }
-  const upstreams = cache
-    ? withCache(
-        direct,
-        cache,
-        cachePolicies({ notFoundTtlMs: config.NOT_FOUND_TTL_MS, fxTtlMs: config.FX_TTL_MS }),
-      )
-    : direct;
+  // The ERP's versions: each with its own merged look-ups and cache entries, a router on top.
+  const erp = createErpMigration({
+    versions: erpPaths,
+    v2Percent: config.ERP_V2_PERCENT,
+    shadowPercent: config.ERP_SHADOW_PERCENT,
+    layer: (client, version) => {
+      const merged = withMergedErpLookups(client, ERP_UPSTREAM[version]);
+      return cache
+        ? withCachedErp(
+            merged,
+            cache,
+            erpCachePolicies(version, { notFoundTtlMs: config.NOT_FOUND_TTL_MS }),
+          )
+        : merged;
+    },
+    onComparison: (read, served, outcome, comparison) => {
+      const operation = ERP_OPERATION[read];
+      metrics.shadowComparisons.inc({ upstream: 'erp', operation, outcome });
+      if (comparison)
+        log.warn('shadow mismatch', {
+          upstream: 'erp',
+          operation,
+          served,
+          shadow: served === 'v1' ? 'v2' : 'v1',
+          skus: comparison.skus,
+          differences: comparison.described,
+        });
+    },
+    onFallback: (_read, from, to) => {
+      metrics.upstreamFallbacks.inc({ upstream: 'erp', from, to });
+    },
+  });
+  const upstreams: Upstreams = {
+    ...(cache
+      ? withCache(services, cache, cachePolicies({ fxTtlMs: config.FX_TTL_MS }))
+      : services),
+    erp: erp.client,
+  };
   const invalidate = (tags: readonly string[]): Promise<void> =>
     cache?.invalidate(tags) ?? Promise.resolve();
   // Encoded public answers, an eighth of the cache's bound, dropped with the data they show.
@@ -221,6 +276,8 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     admission,
     cors: createCors(config.CORS_ORIGINS),
     responses,
+    // While callers are split between the ERP's versions, each version's answers are kept apart.
+    answerVariant: erp.split ? (caller) => erp.versionFor(caller) : undefined,
     telemetry: { metrics, tracer, scrape },
   });
   return {

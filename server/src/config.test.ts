@@ -46,7 +46,10 @@ describe('loadConfig', () => {
         CACHE_MAX_BYTES: 67_108_864,
       },
     });
-    if (result.ok) expect(result.config.upstreams.erpClientId).toBe('storefront-bff');
+    if (result.ok) expect(result.config.upstreams.erp.v1?.clientId).toBe('storefront-bff');
+    expect(result).toMatchObject({
+      config: { ERP_V2_PERCENT: 0, ERP_SHADOW_PERCENT: 0, ERP_SHADOW_MAX_CONCURRENCY: 8 },
+    });
   });
 
   it('accepts a complete configuration, URL path prefixes included', () => {
@@ -58,8 +61,9 @@ describe('loadConfig', () => {
     });
     expect(result.ok).toBe(true);
     if (!result.ok) throw new Error('expected a configuration');
-    expect(result.config.upstreams.urls.ERP_URL).toBe('https://erp.internal.example/base');
-    expect(result.config.upstreams.erpClientId).toBe('shop-eu');
+    expect(result.config.upstreams.erp.v1?.url).toBe('https://erp.internal.example/base');
+    expect(result.config.upstreams.erp.v1?.clientId).toBe('shop-eu');
+    expect(result.config.upstreams.erp.v2).toBeUndefined();
     expect(result.config.PORT).toBe(8080);
   });
 
@@ -96,5 +100,79 @@ describe('loadConfig', () => {
     ])
       expect(errors).toContain(name);
     expect(errors).not.toContain('key-of-');
+  });
+
+  describe('the ERP in two versions', () => {
+    const v2 = { ERP_V2_URL: 'https://erp-json.internal.example', ERP_V2_API_KEY: 'key-of-v2' };
+
+    it('takes the JSON version instead of the SOAP one, with its key', () => {
+      const env: Record<string, string> = { ...complete(), ...v2 };
+      delete env.ERP_URL;
+      delete env.ERP_API_KEY;
+      const result = loadConfig(env);
+      if (!result.ok) throw new Error(result.errors.join('; '));
+      expect(result.config.upstreams.erp).toEqual({
+        v2: { url: 'https://erp-json.internal.example', apiKey: 'key-of-v2' },
+      });
+    });
+
+    it('takes both, with a share of callers on v2 and a shadow share', () => {
+      const result = loadConfig({
+        ...complete(),
+        ...v2,
+        ERP_V2_PERCENT: '12.5',
+        ERP_SHADOW_PERCENT: '100',
+        ERP_SHADOW_MAX_CONCURRENCY: '4',
+      });
+      if (!result.ok) throw new Error(result.errors.join('; '));
+      expect(result.config.upstreams.erp.v1?.url).toBe('https://erp.internal.example/base');
+      expect(result.config.upstreams.erp.v2?.apiKey).toBe('key-of-v2');
+      expect(result.config).toMatchObject({
+        ERP_V2_PERCENT: 12.5,
+        ERP_SHADOW_PERCENT: 100,
+        ERP_SHADOW_MAX_CONCURRENCY: 4,
+      });
+    });
+
+    it('refuses neither version, naming ERP_URL and ERP_V2_URL', () => {
+      const env = complete();
+      delete env.ERP_URL;
+      const result = loadConfig(env);
+      expect(result.ok ? [] : result.errors).toEqual([
+        'ERP_URL: required when upstream URLs are set (all or none) (or ERP_V2_URL, or both)',
+      ]);
+    });
+
+    it('refuses a version URL without its key', () => {
+      const env: Record<string, string> = { ...complete(), ERP_V2_URL: v2.ERP_V2_URL };
+      delete env.ERP_API_KEY;
+      const result = loadConfig(env);
+      expect(result.ok ? [] : result.errors).toEqual([
+        'ERP_API_KEY: required with ERP_URL',
+        'ERP_V2_API_KEY: required with ERP_V2_URL',
+      ]);
+    });
+
+    it('refuses a share of callers or of shadow reads with only one version, and shares outside 0 to 100', () => {
+      for (const name of ['ERP_V2_PERCENT', 'ERP_SHADOW_PERCENT']) {
+        const one = loadConfig({ ...complete(), [name]: '5' });
+        expect(one.ok ? [] : one.errors).toEqual([
+          `${name}: needs both ERP versions (ERP_URL and ERP_V2_URL); only one is configured`,
+        ]);
+        for (const bad of ['101', '-1', 'half']) {
+          const result = loadConfig({ ...complete(), ...v2, [name]: bad });
+          expect(result.ok ? [] : result.errors).toEqual([
+            `${name}: must be a number from 0 to 100`,
+          ]);
+        }
+      }
+      const zero = loadConfig({ ...complete(), ERP_V2_PERCENT: '0', ERP_SHADOW_PERCENT: '0' });
+      expect(zero.ok).toBe(true);
+    });
+
+    it('refuses a JSON version URL that is not http(s)', () => {
+      const result = loadConfig({ ...complete(), ...v2, ERP_V2_URL: 'file:///etc/passwd' });
+      expect(result.ok ? [] : result.errors).toEqual(['ERP_V2_URL: must be an http(s) URL']);
+    });
   });
 });

@@ -1,7 +1,10 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 
-/** The upstream URL variables of docs/api.md: all or none. */
+/**
+ * The upstream URL variables of docs/api.md: all or none. For the ERP, `ERP_V2_URL` (its JSON
+ * version) counts too: `ERP_URL`, `ERP_V2_URL` or both.
+ */
 export const UPSTREAM_URL_VARIABLES = [
   'ERP_URL',
   'FX_URL',
@@ -30,6 +33,9 @@ export const UPSTREAM_KEY_VARIABLES = [
 
 export const AUTH_VARIABLES = ['AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE'] as const;
 
+/** The ERP's JSON version (docs/upstreams.md), with or instead of `ERP_URL`: its URL and its key. */
+export const ERP_V2_VARIABLES = ['ERP_V2_URL', 'ERP_V2_API_KEY'] as const;
+
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 /** An integer setting: `unit` names it in the error ("must be a number of milliseconds"). */
@@ -41,6 +47,12 @@ const integer = (unit: string, min: number, max: number, fallback: number) =>
     .max(max, `must be at most ${String(max)}`)
     .default(fallback);
 const ms = (fallback: number, max = 600_000) => integer('milliseconds', 1, max, fallback);
+/** A share from 0 to 100, fractions allowed (`0.5`). */
+const percent = z.coerce
+  .number({ error: 'must be a number from 0 to 100' })
+  .min(0, 'must be a number from 0 to 100')
+  .max(100, 'must be a number from 0 to 100')
+  .default(0);
 
 /** Addresses or CIDR ranges (IPv4 or IPv6), comma-separated: `10.0.0.0/8, 127.0.0.1`. */
 const addressList = z
@@ -65,10 +77,22 @@ const addressList = z
   })
   .default([]);
 
+type ServiceUrlVariable = Exclude<(typeof UPSTREAM_URL_VARIABLES)[number], 'ERP_URL'>;
+type ServiceKeyVariable = Exclude<(typeof UPSTREAM_KEY_VARIABLES)[number], 'ERP_API_KEY'>;
+
+/** The ERP's versions: at least one of them is set. */
+export interface ErpConfig {
+  /** SOAP (`ERP_URL`): its key and `ClientId` go in the SOAP header. */
+  v1?: { url: string; apiKey: string; clientId: string };
+  /** JSON (`ERP_V2_URL`): its key goes in `X-Api-Key`. */
+  v2?: { url: string; apiKey: string };
+}
+
 export interface UpstreamConfig {
-  urls: Record<(typeof UPSTREAM_URL_VARIABLES)[number], string>;
-  keys: Record<(typeof UPSTREAM_KEY_VARIABLES)[number], string>;
-  erpClientId: string;
+  /** The base URLs and keys of the nine services besides the ERP. */
+  urls: Record<ServiceUrlVariable, string>;
+  keys: Record<ServiceKeyVariable, string>;
+  erp: ErpConfig;
   auth: { jwksUrl: string; issuer: string; audience: string };
 }
 
@@ -80,6 +104,12 @@ const settingsSchema = z.object({
     .optional(),
   /** The ERP's budget (a required part). */
   ERP_TIMEOUT_MS: ms(2_000),
+  /** The share of callers (sticky per caller) whose ERP calls go to the JSON version (ERP_V2_URL). */
+  ERP_V2_PERCENT: percent,
+  /** The share of ERP reads also sent to the other version, off the answer's path, and compared. */
+  ERP_SHADOW_PERCENT: percent,
+  /** Shadow calls at once; beyond it a comparison is dropped, never queued. */
+  ERP_SHADOW_MAX_CONCURRENCY: integer('calls', 1, 10_000, 8),
   /** The budget of every optional part of a page (pricing, stock, reviews, recommendations). */
   PART_TIMEOUT_MS: ms(1_000),
   /** The budget of other required upstream calls (FX for `fx.rates`). */
@@ -189,17 +219,31 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     errors.push('HEADERS_TIMEOUT_MS: must not be more than REQUEST_TIMEOUT_MS');
   }
   const given = (name: string): boolean => (env[name] ?? '') !== '';
-  const someUrls = UPSTREAM_URL_VARIABLES.some(given);
-  const required = [...UPSTREAM_URL_VARIABLES, ...UPSTREAM_KEY_VARIABLES, ...AUTH_VARIABLES];
-  for (const name of required)
-    if (!given(name))
-      errors.push(
-        `${name}: required${someUrls ? ' when upstream URLs are set (all or none)' : ''}`,
-      );
-  for (const name of [...UPSTREAM_URL_VARIABLES, 'AUTH_JWKS_URL'] as const) {
+  const v1 = given('ERP_URL');
+  const v2 = given('ERP_V2_URL');
+  const someUrls = UPSTREAM_URL_VARIABLES.some(given) || v2;
+  const allOrNone = someUrls ? ' when upstream URLs are set (all or none)' : '';
+  for (const name of [...UPSTREAM_URL_VARIABLES, ...UPSTREAM_KEY_VARIABLES, ...AUTH_VARIABLES]) {
+    if (given(name)) continue;
+    // The ERP is there when either version is: ERP_URL, ERP_V2_URL or both.
+    if (name === 'ERP_URL') {
+      if (!v2) errors.push(`ERP_URL: required${allOrNone} (or ERP_V2_URL, or both)`);
+    } else if (name === 'ERP_API_KEY') {
+      if (v1 || !v2) errors.push(`ERP_API_KEY: required${v1 ? ' with ERP_URL' : allOrNone}`);
+    } else errors.push(`${name}: required${allOrNone}`);
+  }
+  if (v2 && !given('ERP_V2_API_KEY')) errors.push('ERP_V2_API_KEY: required with ERP_V2_URL');
+  for (const name of [...UPSTREAM_URL_VARIABLES, 'ERP_V2_URL', 'AUTH_JWKS_URL'] as const) {
     const value = env[name];
     if (value && !httpUrl.safeParse(value).success) errors.push(`${name}: must be an http(s) URL`);
   }
+  // Routing and shadowing need two versions to choose between.
+  if (settings.success && !(v1 && v2))
+    for (const name of ['ERP_V2_PERCENT', 'ERP_SHADOW_PERCENT'] as const)
+      if (settings.data[name] > 0)
+        errors.push(
+          `${name}: needs both ERP versions (ERP_URL and ERP_V2_URL); only one is configured`,
+        );
   // In production the keys must come over TLS, unless the identity provider is on this host.
   const jwks = env.AUTH_JWKS_URL;
   if (env.NODE_ENV === 'production' && jwks && httpUrl.safeParse(jwks).success) {
@@ -210,16 +254,28 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       );
   }
   if (!settings.success || errors.length > 0) return { ok: false, errors };
+  const value = (name: string): string => env[name] ?? '';
   const pick = <N extends string>(names: readonly N[]) =>
-    Object.fromEntries(names.map((name) => [name, env[name] ?? ''])) as Record<N, string>;
+    Object.fromEntries(names.map((name) => [name, value(name)])) as Record<N, string>;
   const upstreams: UpstreamConfig = {
-    urls: pick(UPSTREAM_URL_VARIABLES),
-    keys: pick(UPSTREAM_KEY_VARIABLES),
-    erpClientId: env.ERP_CLIENT_ID || 'storefront-bff',
+    urls: pick(UPSTREAM_URL_VARIABLES.filter((name) => name !== 'ERP_URL')),
+    keys: pick(UPSTREAM_KEY_VARIABLES.filter((name) => name !== 'ERP_API_KEY')),
+    erp: {
+      ...(v1
+        ? {
+            v1: {
+              url: value('ERP_URL'),
+              apiKey: value('ERP_API_KEY'),
+              clientId: env.ERP_CLIENT_ID || 'storefront-bff',
+            },
+          }
+        : {}),
+      ...(v2 ? { v2: { url: value('ERP_V2_URL'), apiKey: value('ERP_V2_API_KEY') } } : {}),
+    },
     auth: {
-      jwksUrl: env.AUTH_JWKS_URL ?? '',
-      issuer: env.AUTH_ISSUER ?? '',
-      audience: env.AUTH_AUDIENCE ?? '',
+      jwksUrl: value('AUTH_JWKS_URL'),
+      issuer: value('AUTH_ISSUER'),
+      audience: value('AUTH_AUDIENCE'),
     },
   };
   return { ok: true, config: { ...settings.data, upstreams } };

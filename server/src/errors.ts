@@ -5,7 +5,7 @@ import { UnknownCurrencyError } from './domain/currency.js';
 import { AggregateAbortedError, PartTimeoutError } from './kit/aggregate.js';
 import { AuthError } from './kit/auth.js';
 import { UpstreamError } from './kit/upstream/upstream-error.js';
-import type { OrderRefusal } from './upstreams/erp/client.js';
+import type { OrderRefusal } from './upstreams/erp/records.js';
 
 type Code = TRPCError['code'];
 

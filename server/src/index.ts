@@ -1,6 +1,7 @@
 export { createApp, type App, type AppOptions } from './app.js';
 export {
   cacheMaxBytesOf,
+  ERP_V2_VARIABLES,
   loadConfig,
   UPSTREAM_KEY_VARIABLES,
   UPSTREAM_URL_VARIABLES,

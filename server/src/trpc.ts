@@ -11,7 +11,7 @@ import type { Logger } from './kit/logger.js';
 import type { Metrics } from './kit/telemetry/metrics.js';
 import { serverTiming } from './kit/telemetry/request-record.js';
 import type { RequestScope } from './kit/upstream/upstream.js';
-import type { OrderConfirmation } from './upstreams/erp/client.js';
+import type { OrderConfirmation } from './upstreams/erp/records.js';
 import type { Upstreams } from './upstreams/index.js';
 
 /** What every procedure gets: the request's scope, the upstream clients and the settings it needs. */

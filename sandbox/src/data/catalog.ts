@@ -136,7 +136,10 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
     const fixedPrice = FIXTURE_PRICES[product.sku];
     const price = fixedPrice === undefined ? generatePrice(random) : fixedPrice;
     if (price) prices.set(product.sku, price);
-    stock.set(product.sku, FIXTURE_STOCK[product.sku] ?? generateStock(random));
+    stock.set(
+      product.sku,
+      FIXTURE_STOCK[product.sku] ?? withReserved(generateStock(random), product.sku, seed),
+    );
   }
 
   const reviewCount = (sku: string): number => {
@@ -307,6 +310,17 @@ function generatePrice(r: Random): PriceRecord | null {
       ])
     : null;
   return { amount, compareAt, promotion };
+}
+
+/**
+ * Units reserved per row, from a hash of the SKU and warehouse (not the random stream, so that
+ * every other generated value stays what it was): about a quarter of the rows hold 1 to 5.
+ */
+function withReserved(rows: StockRow[], sku: string, seed: number): StockRow[] {
+  return rows.map((row) => {
+    const h = hashString(`${sku}@${row.warehouse}`, seed);
+    return h % 4 === 0 ? { ...row, reserved: 1 + (h % 5) } : row;
+  });
 }
 
 function generateStock(r: Random): StockRow[] {

@@ -396,8 +396,9 @@ export const FIXTURE_PRICES: Readonly<Record<string, PriceRecord | null>> = {
 
 /** Stock of fixtures; warehouses in the order GetStock lists them. */
 export const FIXTURE_STOCK: Readonly<Record<string, StockRow[]>> = {
+  // BER: 14 on hand, 2 reserved (the JSON ERP's example); v1 reports the 12 that can be sold.
   '000123': [
-    { warehouse: 'BER', quantity: 12 },
+    { warehouse: 'BER', quantity: 12, reserved: 2 },
     { warehouse: 'HAM', quantity: 3 },
   ],
   '000124': [{ warehouse: 'BER', quantity: 4 }],

@@ -34,7 +34,10 @@ export interface PriceRecord {
 
 export interface StockRow {
   warehouse: string;
+  /** What can be sold: on hand minus reserved (what the SOAP ERP's GetStock reports). */
   quantity: number;
+  /** Units held for orders not yet shipped: the JSON ERP reports `onHand` (quantity + reserved) and this. @default 0 */
+  reserved?: number;
 }
 
 export interface Review {

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 
 export const SERVICE_NAMES = [
   'erp',
+  'erp-v2',
   'fx',
   'pricing',
   'reviews',
@@ -16,7 +17,7 @@ export const SERVICE_NAMES = [
 
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
-/** The services that take an `X-Api-Key` (the ERP takes its key in the SOAP header; FX and the identity provider take none). */
+/** The services that take an API key (the SOAP ERP in its SOAP header, the others in `X-Api-Key`; FX and the identity provider take none). */
 export type KeyedServiceName = Exclude<ServiceName, 'fx' | 'idp'>;
 
 export interface SandboxRequest {

@@ -1,7 +1,7 @@
 import { CART_DEGRADABLE, type Cart } from '@storefront/shared';
 import type { PartResult } from '../kit/aggregate.js';
 import type { StoredCart } from '../upstreams/cart/client.js';
-import type { CatalogProduct, StockRow } from '../upstreams/erp/client.js';
+import type { CatalogProduct, StockRow } from '../upstreams/erp/records.js';
 import type { Price } from '../upstreams/pricing/client.js';
 import type { Converter } from './currency.js';
 import { degradedOf } from './degraded.js';

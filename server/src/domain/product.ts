@@ -9,7 +9,7 @@ import {
   type ProductSummary,
 } from '@storefront/shared';
 import type { PartResult } from '../kit/aggregate.js';
-import type { CatalogProduct, CatalogSummary, StockRow } from '../upstreams/erp/client.js';
+import type { CatalogProduct, CatalogSummary, StockRow } from '../upstreams/erp/records.js';
 import type { Price } from '../upstreams/pricing/client.js';
 import type { Reviews } from '../upstreams/reviews/client.js';
 import type { Converter } from './currency.js';

@@ -18,14 +18,18 @@ export interface Admission {
    */
   enter(res: ServerResponse, calls: number): boolean;
   /**
-   * Whether the client may make these calls now, all of them or none: the client is the signed-in
-   * user when the request carries a valid token (`signIn`), else its address.
+   * Who the request is for: `user:<sub>` when it carries a valid token (`signIn`), else
+   * `address:<ip>`. At once without a token; the rate limits and the ERP's versions go by it.
    */
-  admit(
+  clientOf(
     req: IncomingMessage,
-    calls: number,
     signIn: (() => Promise<SignedInUser>) | undefined,
-  ): Promise<Verdict>;
+  ): string | Promise<string>;
+  /**
+   * Whether the client (`client`: the request's clientOf, computed once) may make these calls
+   * now, all of them or none.
+   */
+  admit(calls: number, client: () => string | Promise<string>): Promise<Verdict>;
   inFlight(): number;
   readonly limiter: RateLimiter;
 }
@@ -36,17 +40,6 @@ export function createAdmission(options: AdmissionOptions): Admission {
   const { limiter } = options;
   let inFlight = 0;
   const addressOf = (req: IncomingMessage): string => `address:${options.clientAddress(req)}`;
-  /** The signed-in user, or the address when the token is not valid (signed-in procedures refuse it anyway). */
-  const clientOf = async (
-    req: IncomingMessage,
-    signIn: () => Promise<SignedInUser>,
-  ): Promise<string> => {
-    try {
-      return `user:${(await signIn()).id}`;
-    } catch {
-      return addressOf(req);
-    }
-  };
   return {
     enter(res, calls) {
       if (inFlight + calls > options.maxInFlight) return false;
@@ -56,11 +49,21 @@ export function createAdmission(options: AdmissionOptions): Admission {
       });
       return true;
     },
-    admit(req, calls, signIn) {
-      if (!limiter.enabled) return ADMITTED;
+    clientOf(req, signIn) {
       // Without a token the address is known at once: no promise in between (a cache hit's path).
-      if (!signIn) return limiter.admit(addressOf(req), calls);
-      return clientOf(req, signIn).then((client) => limiter.admit(client, calls));
+      if (!signIn) return addressOf(req);
+      // The signed-in user, or the address when the token is not valid (signed-in procedures refuse it anyway).
+      return signIn().then(
+        (user) => `user:${user.id}`,
+        () => addressOf(req),
+      );
+    },
+    admit(calls, client) {
+      if (!limiter.enabled) return ADMITTED;
+      const key = client();
+      return typeof key === 'string'
+        ? limiter.admit(key, calls)
+        : key.then((known) => limiter.admit(known, calls));
     },
     inFlight: () => inFlight,
     limiter,

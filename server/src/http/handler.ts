@@ -53,6 +53,12 @@ export interface HandlerOptions {
   cors: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** Keeps encoded public answers (when the cache is on). */
   responses?: ResponseCache | undefined;
+  /**
+   * What a public answer depends on besides its procedure and input, by caller (the rate
+   * limiter's key): the ERP version it is served from while callers are split between two.
+   * Kept answers are kept per variant. @default none
+   */
+  answerVariant?: ((caller: string) => string) | undefined;
   /** Metrics, the tracer, and the scrape `/metrics` answers. */
   telemetry: {
     metrics: Metrics;
@@ -113,7 +119,7 @@ export function createHandler(
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const metaOf = metaByPath(options.router);
   const known = new Set(Object.keys(options.router._def.procedures));
-  const { responses, log, admission } = options;
+  const { responses, log, admission, answerVariant } = options;
 
   const { metrics } = options.telemetry;
   const rest = createRestFace({
@@ -183,6 +189,13 @@ export function createHandler(
       return;
     }
 
+    const authorization = req.headers.authorization;
+    let verified: Promise<SignedInUser> | undefined;
+    const signIn = (): Promise<SignedInUser> => (verified ??= options.verifyToken(authorization));
+    // Who the request is for, once: the rate limits and the ERP's versions go by it.
+    let client: string | Promise<string> | undefined;
+    const caller = (): string | Promise<string> =>
+      (client ??= admission.clientOf(req, authorization === undefined ? undefined : signIn));
     const scope: RequestScope = {
       requestId,
       trace: context,
@@ -190,15 +203,13 @@ export function createHandler(
       onPartFailed: (part, error) => {
         log.warn('part degraded', { requestId, part, ...causeOf(error) });
       },
+      caller,
     };
-    const authorization = req.headers.authorization;
-    let verified: Promise<SignedInUser> | undefined;
-    const signIn = (): Promise<SignedInUser> => (verified ??= options.verifyToken(authorization));
     if (options.draining()) res.setHeader('connection', 'close');
     if (isRest) {
       compressWhenEnded(res, encoding);
       const search = queryAt === -1 ? '' : url.slice(queryAt + 1);
-      rest.serve(req, res, { path, search, scope, authorization, signIn });
+      rest.serve(req, res, { path, search, scope, signIn, caller });
       return;
     }
 
@@ -206,7 +217,13 @@ export function createHandler(
     const streaming = req.headers['trpc-accept'] === 'application/jsonl';
     // A batch counts each of its calls.
     const calls = procedures.split(',').length;
-    const keptKey = responses?.keyOf(req, procedures, queryAt === -1 ? '' : url.slice(queryAt + 1));
+    const answerKey = responses?.keyOf(
+      req,
+      procedures,
+      queryAt === -1 ? '' : url.slice(queryAt + 1),
+    );
+    // With variants, an answer is kept (and served) only once its caller's variant is known.
+    let keptKey = answerVariant ? undefined : answerKey;
 
     /** tRPC through its Node adapter; a refusal is thrown by createContext, so tRPC shapes it. */
     const trpc = (refusal?: ApiError): void => {
@@ -276,7 +293,13 @@ export function createHandler(
       trpc(batchTooLarge(calls, options.maxBatchSize));
       return;
     }
-    admission.admit(req, calls, authorization === undefined ? undefined : signIn).then(
+    /** The kept answer of `key` if there is one, else tRPC (which keeps its answer under `key`). */
+    const answer = (key: string | undefined): void => {
+      keptKey = key;
+      if (key !== undefined && responses?.serve(key, res, encoding)) return;
+      trpc();
+    };
+    admission.admit(calls, caller).then(
       (verdict) => {
         if (!verdict.allowed) {
           res.setHeader('retry-after', String(verdict.retryAfterSeconds));
@@ -286,8 +309,16 @@ export function createHandler(
           trpc(rateLimited(verdict.retryAfterSeconds));
           return;
         }
-        if (keptKey !== undefined && responses?.serve(keptKey, res, encoding)) return;
-        trpc();
+        if (answerKey === undefined || !answerVariant) {
+          answer(answerKey);
+          return;
+        }
+        const key = caller();
+        if (typeof key === 'string') answer(`${answerKey}\n${answerVariant(key)}`);
+        else
+          void key.then((known) => {
+            answer(`${answerKey}\n${answerVariant(known)}`);
+          });
       },
       (error: unknown) => {
         // The limiter itself failed (it never should: Redis has an in-memory stand-in): let the call in.

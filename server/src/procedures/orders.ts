@@ -4,7 +4,7 @@ import { emptyCart, orderInProgress, orderRefused } from '../errors.js';
 import type { SignedInUser } from '../kit/auth.js';
 import { aggregate, required } from '../kit/aggregate.js';
 import { tagsOf } from '../upstreams/cache-policies.js';
-import type { OrderConfirmation, PlaceOrder } from '../upstreams/erp/client.js';
+import type { OrderConfirmation, PlaceOrder } from '../upstreams/erp/records.js';
 import { router, signedInProcedure, type Context } from '../trpc.js';
 
 const ORDERS_LISTED = 20;

@@ -1,5 +1,5 @@
 import type { PartResult } from '../kit/aggregate.js';
-import type { CatalogProduct } from '../upstreams/erp/client.js';
+import type { CatalogProduct } from '../upstreams/erp/records.js';
 import type { Price } from '../upstreams/pricing/client.js';
 
 /** A product record as the ERP client answers it, with `overrides`. */

@@ -1,29 +1,14 @@
 import type { CachePolicy } from '../kit/cache/policy.js';
+import type { ErpVersion } from './erp-migration/router.js';
 
 /**
- * How long each upstream answer is kept. Master data for minutes, reviews for a few minutes,
- * prices and stock for seconds, FX for hours (it changes once a working day); private data per
+ * How long each service's answers are kept (the ERP's: erpCachePolicies). Reviews for a few minutes,
+ * prices for seconds, FX for hours (it changes once a working day); private data per
  * user, briefly, and dropped by tag when the user changes it.
  */
-export function cachePolicies(settings: { notFoundTtlMs: number; fxTtlMs: number }) {
+export function cachePolicies(settings: { fxTtlMs: number }) {
   const minute = 60_000;
   return {
-    product: {
-      name: 'erp.product',
-      ttlMs: 5 * minute,
-      staleWhileRevalidateMs: minute,
-      scope: 'public',
-      // Requests for random SKUs must not hammer the ERP: an unknown SKU is remembered briefly.
-      absentTtlMs: settings.notFoundTtlMs,
-    },
-    stock: {
-      name: 'erp.stock',
-      ttlMs: 5_000,
-      staleWhileRevalidateMs: 5_000,
-      scope: 'public',
-      tags: (sku) => [`stock:${sku}`],
-    },
-    search: { name: 'erp.search', ttlMs: minute, staleWhileRevalidateMs: minute, scope: 'public' },
     price: {
       name: 'pricing.price',
       ttlMs: 10_000,
@@ -96,6 +81,41 @@ export function cachePolicies(settings: { notFoundTtlMs: number; fxTtlMs: number
 }
 
 export type CachePolicies = ReturnType<typeof cachePolicies>;
+
+/**
+ * The ERP's records, kept per version (`erp.product` for v1, `erp-v2.product` for v2): while
+ * callers are split between the versions, a canary's answers never reach the other version's
+ * callers through the cache. Stock entries of both carry the same tags, so an order drops both.
+ */
+export function erpCachePolicies(version: ErpVersion, settings: { notFoundTtlMs: number }) {
+  const minute = 60_000;
+  const prefix = version === 'v1' ? 'erp' : 'erp-v2';
+  return {
+    product: {
+      name: `${prefix}.product`,
+      ttlMs: 5 * minute,
+      staleWhileRevalidateMs: minute,
+      scope: 'public',
+      // Requests for random SKUs must not hammer the ERP: an unknown SKU is remembered briefly.
+      absentTtlMs: settings.notFoundTtlMs,
+    },
+    stock: {
+      name: `${prefix}.stock`,
+      ttlMs: 5_000,
+      staleWhileRevalidateMs: 5_000,
+      scope: 'public',
+      tags: (sku) => [`stock:${sku}`],
+    },
+    search: {
+      name: `${prefix}.search`,
+      ttlMs: minute,
+      staleWhileRevalidateMs: minute,
+      scope: 'public',
+    },
+  } satisfies Record<string, CachePolicy>;
+}
+
+export type ErpCachePolicies = ReturnType<typeof erpCachePolicies>;
 
 /** What a change of the user's cart or a placed order makes stale. */
 export const tagsOf = {

@@ -1,7 +1,7 @@
 import type { PartResult } from '../kit/aggregate.js';
 import { createBatchLoader, type BatchLoader } from '../kit/batch-loader.js';
 import type { CallOptions } from '../kit/upstream/upstream.js';
-import type { CatalogProduct, StockRow } from './erp/client.js';
+import type { CatalogProduct, StockRow } from './erp/records.js';
 import type { Upstreams } from './index.js';
 import type { Price } from './pricing/client.js';
 

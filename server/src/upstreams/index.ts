@@ -3,7 +3,10 @@ import type { Transport } from '../kit/upstream/transport.js';
 import { createUpstream, type UpstreamStep } from '../kit/upstream/upstream.js';
 import { createAccountsClient, type AccountsClient } from './accounts/client.js';
 import { createCartClient, type CartClient } from './cart/client.js';
-import { createErpClient, type ErpClient } from './erp/client.js';
+import { createErpClient } from './erp/client.js';
+import type { ErpClient } from './erp/records.js';
+import { createErpV2Client } from './erp-v2/client.js';
+import type { ErpVersion } from './erp-migration/router.js';
 import { createFxClient, type FxClient } from './fx/client.js';
 import { createNotificationsClient, type NotificationsClient } from './notifications/client.js';
 import { createOrdersClient, type OrdersClient } from './orders/client.js';
@@ -15,7 +18,7 @@ import {
 import { createReviewsClient, type ReviewsClient } from './reviews/client.js';
 import { createWishlistClient, type WishlistClient } from './wishlist/client.js';
 
-/** One client per upstream service. */
+/** One client per upstream service, as procedures call them (the ERP's versions behind one). */
 export interface Upstreams {
   erp: ErpClient;
   fx: FxClient;
@@ -29,7 +32,14 @@ export interface Upstreams {
   notifications: NotificationsClient;
 }
 
-export type UpstreamName = keyof Upstreams;
+/** The services besides the ERP, which has versions of its own (see createErpUpstreams). */
+export type ServiceUpstreams = Omit<Upstreams, 'erp'>;
+
+/** The name of a call path: metrics, spans, Server-Timing and guards go by it (the ERP's JSON version is `erp-v2`). */
+export type UpstreamName = keyof Upstreams | 'erp-v2';
+
+/** The call path each ERP version's calls take. */
+export const ERP_UPSTREAM: Record<ErpVersion, 'erp' | 'erp-v2'> = { v1: 'erp', v2: 'erp-v2' };
 
 export interface UpstreamsOptions {
   transport: Transport;
@@ -37,29 +47,53 @@ export interface UpstreamsOptions {
   stepsFor?: (upstream: UpstreamName) => readonly UpstreamStep[];
 }
 
+/** One configured ERP version: its client on the answer's path, and on the shadow path. */
+export interface ErpPaths {
+  client: ErpClient;
+  shadow: ErpClient;
+}
+
+export interface ErpUpstreamsOptions extends UpstreamsOptions {
+  /** The steps of a version's shadow calls (its own breaker and bulkhead). @default stepsFor's */
+  shadowStepsFor?: (upstream: 'erp' | 'erp-v2') => readonly UpstreamStep[];
+}
+
+/** An upstream's call path: its base URL, key, time bound, the size bound and its steps. */
+function upstreamOf(
+  config: Config,
+  transport: Transport,
+  name: UpstreamName,
+  baseUrl: string,
+  options: { apiKey?: string | undefined; steps: readonly UpstreamStep[] },
+) {
+  return createUpstream({
+    name,
+    baseUrl,
+    timeoutMs:
+      name === 'erp' || name === 'erp-v2' ? config.ERP_TIMEOUT_MS : config.UPSTREAM_TIMEOUT_MS,
+    maxBytes: config.UPSTREAM_MAX_BYTES,
+    // The SOAP ERP's key goes in its SOAP header; the JSON services take theirs in X-Api-Key.
+    headers: options.apiKey === undefined ? {} : { 'x-api-key': options.apiKey },
+    transport,
+    steps: options.steps,
+  });
+}
+
 /**
- * The ten upstream clients, each on its own call path (its base URL, key, time bound, the size
- * bound and its own steps), all on one keep-alive transport.
+ * The nine service clients besides the ERP, each on its own call path (its base URL, key, time
+ * bound, the size bound and its own steps), all on one keep-alive transport.
  */
-export function createUpstreams(config: Config, options: UpstreamsOptions): Upstreams {
+export function createServiceUpstreams(
+  config: Config,
+  options: UpstreamsOptions,
+): ServiceUpstreams {
   const { urls, keys } = config.upstreams;
   const upstream = (name: UpstreamName, baseUrl: string, apiKey?: string) =>
-    createUpstream({
-      name,
-      baseUrl,
-      timeoutMs: name === 'erp' ? config.ERP_TIMEOUT_MS : config.UPSTREAM_TIMEOUT_MS,
-      maxBytes: config.UPSTREAM_MAX_BYTES,
-      // The ERP's key goes in its SOAP header; the JSON services take theirs in X-Api-Key.
-      headers: apiKey === undefined ? {} : { 'x-api-key': apiKey },
-      transport: options.transport,
+    upstreamOf(config, options.transport, name, baseUrl, {
+      apiKey,
       steps: options.stepsFor?.(name) ?? [],
     });
   return {
-    erp: createErpClient({
-      upstream: upstream('erp', urls.ERP_URL),
-      apiKey: keys.ERP_API_KEY,
-      clientId: config.upstreams.erpClientId,
-    }),
     fx: createFxClient(upstream('fx', urls.FX_URL)),
     pricing: createPricingClient(upstream('pricing', urls.PRICING_URL, keys.PRICING_API_KEY)),
     reviews: createReviewsClient(upstream('reviews', urls.REVIEWS_URL, keys.REVIEWS_API_KEY)),
@@ -74,4 +108,41 @@ export function createUpstreams(config: Config, options: UpstreamsOptions): Upst
       upstream('notifications', urls.NOTIFICATIONS_URL, keys.NOTIFICATIONS_API_KEY),
     ),
   };
+}
+
+/**
+ * Each configured ERP version's client, twice: on the answer's path (`erp` for SOAP, `erp-v2` for
+ * JSON, with their guards) and on the shadow path (the same name in metrics and spans, its own
+ * steps), on the same transport.
+ */
+export function createErpUpstreams(
+  config: Config,
+  options: ErpUpstreamsOptions,
+): Partial<Record<ErpVersion, ErpPaths>> {
+  const { v1, v2 } = config.upstreams.erp;
+  const stepsOf = (name: 'erp' | 'erp-v2', shadow: boolean) =>
+    (shadow ? options.shadowStepsFor : undefined)?.(name) ?? options.stepsFor?.(name) ?? [];
+  const paths: Partial<Record<ErpVersion, ErpPaths>> = {};
+  if (v1) {
+    const soap = (shadow: boolean) =>
+      createErpClient({
+        upstream: upstreamOf(config, options.transport, 'erp', v1.url, {
+          steps: stepsOf('erp', shadow),
+        }),
+        apiKey: v1.apiKey,
+        clientId: v1.clientId,
+      });
+    paths.v1 = { client: soap(false), shadow: soap(true) };
+  }
+  if (v2) {
+    const json = (shadow: boolean) =>
+      createErpV2Client(
+        upstreamOf(config, options.transport, 'erp-v2', v2.url, {
+          apiKey: v2.apiKey,
+          steps: stepsOf('erp-v2', shadow),
+        }),
+      );
+    paths.v2 = { client: json(false), shadow: json(true) };
+  }
+  return paths;
 }

@@ -30,60 +30,50 @@ export const ORDER_MAX_QUANTITY = 999;
 
 const SHIP_TO_FIELDS = ['Name', 'Street', 'City', 'PostalCode', 'Country'] as const;
 
-/**
- * PlaceOrder: idempotent by ClientReference; refuses unknown SKUs, short stock and bad addresses;
- * prices the order at the pricing service's current EUR amounts; decrements stock in warehouse
- * order; records the order where the orders service lists it first.
- */
-export function placeOrder(call: XmlElement, store: SandboxStore, soap: SoapWriter): string {
-  const field = (name: string, parent: XmlElement | undefined = call): string | undefined =>
-    childOf(parent, name, CATALOG_NS)?.text;
-  const answer = (confirmation: OrderConfirmation): string =>
-    soap.envelope('PlaceOrderResponse', {
-      [soap.q('OrderConfirmation')]: {
-        '@_orderNo': confirmation.orderNo,
-        '@_status': confirmation.status,
-        [soap.q('Total')]: { '@_currency': confirmation.currency, '#text': confirmation.total },
-        [soap.q('EstimatedDelivery')]: confirmation.estimatedDelivery,
-      },
-    });
+/** An order as either version of the ERP receives it, its text exactly as it arrived. */
+export interface OrderRequest {
+  /** v1's ClientReference, v2's Idempotency-Key: one key for both. */
+  clientReference: string;
+  customerId: string;
+  currency: string;
+  /** undefined: a line whose SKU or quantity is not there or not a whole number. */
+  lines: ({ sku: string; quantity: number } | undefined)[];
+  shipTo: { name: string; street: string; city: string; postalCode: string; country: string };
+}
 
-  const clientReference = field('ClientReference')?.trim() ?? '';
+/**
+ * The ERP's rules of an order, whichever version it arrives through: idempotent by its reference
+ * (a known one answers its first confirmation, `replayed`); refuses unknown SKUs, short stock and
+ * bad addresses (CatalogFault); prices it at the pricing service's current EUR amounts;
+ * decrements what can be sold in warehouse order; records it where the orders service lists it
+ * first.
+ */
+export function acceptOrder(
+  store: SandboxStore,
+  request: OrderRequest,
+): { confirmation: OrderConfirmation; replayed: boolean } {
+  const clientReference = request.clientReference.trim();
   if (clientReference === '')
     throw new CatalogFault('INVALID_REQUEST', 'ClientReference is required');
   const earlier = store.confirmations.get(clientReference);
-  if (earlier) return answer(earlier);
+  if (earlier) return { confirmation: earlier, replayed: true };
 
-  const customerId = field('CustomerId')?.trim() ?? '';
+  const customerId = request.customerId.trim();
   if (customerId === '') throw new CatalogFault('INVALID_REQUEST', 'CustomerId is required');
-  const currency = field('Currency')?.trim() ?? '';
+  const currency = request.currency.trim();
   if (currency !== 'EUR') throw new CatalogFault('INVALID_REQUEST', 'Currency must be EUR');
 
-  const lineElements = childrenOf(childOf(call, 'Lines', CATALOG_NS), 'Line', CATALOG_NS);
-  if (lineElements.length === 0)
+  if (request.lines.length === 0)
     throw new CatalogFault('INVALID_REQUEST', 'An order needs at least one Line');
-  if (lineElements.length > ERP_MAX_ITEMS)
+  if (request.lines.length > ERP_MAX_ITEMS)
     throw new CatalogFault('TOO_MANY_ITEMS', `At most ${String(ERP_MAX_ITEMS)} lines per order`);
-  const lines = lineElements.map((line) => {
-    const sku = line.attributes.sku?.trim() ?? '';
-    const quantityText = line.attributes.quantity?.trim() ?? '';
-    const quantity = /^\d{1,4}$/.test(quantityText) ? Number(quantityText) : 0;
-    if (sku === '' || quantity < 1 || quantity > ORDER_MAX_QUANTITY)
+  const lines = request.lines.map((line) => {
+    if (!line || line.sku.trim() === '' || line.quantity < 1 || line.quantity > ORDER_MAX_QUANTITY)
       throw new CatalogFault('INVALID_REQUEST', 'Each Line needs a sku and a quantity of 1 to 999');
-    return { sku, quantity };
+    return { sku: line.sku.trim(), quantity: line.quantity };
   });
 
-  const shipToElement = childOf(call, 'ShipTo', CATALOG_NS);
-  const [name, street, city, postalCode, country] = SHIP_TO_FIELDS.map(
-    (f) => field(f, shipToElement) ?? '',
-  );
-  const shipTo = {
-    name: name ?? '',
-    street: street ?? '',
-    city: city ?? '',
-    postalCode: postalCode ?? '',
-    country: country ?? '',
-  };
+  const { shipTo } = request;
   if (
     Object.values(shipTo).some((value) => value.trim() === '') ||
     !SHIPPING_COUNTRIES.has(shipTo.country.trim())
@@ -128,7 +118,14 @@ export function placeOrder(call: XmlElement, store: SandboxStore, soap: SoapWrit
     estimatedDelivery: new Date(now.getTime() + 3 * 86_400_000).toISOString().slice(0, 10),
   };
   store.confirmations.set(clientReference, confirmation);
-  store.placedOrders.push({ clientReference, customerId, currency, lines, shipTo, confirmation });
+  store.placedOrders.push({
+    clientReference,
+    customerId,
+    currency,
+    lines,
+    shipTo,
+    confirmation,
+  });
   store.orders.set(customerId, [
     {
       orderNo: confirmation.orderNo,
@@ -139,5 +136,35 @@ export function placeOrder(call: XmlElement, store: SandboxStore, soap: SoapWrit
     },
     ...(store.orders.get(customerId) ?? []),
   ]);
-  return answer(confirmation);
+  return { confirmation, replayed: false };
+}
+
+/** PlaceOrder (SOAP): the order read from its XML, then acceptOrder's rules. */
+export function placeOrder(call: XmlElement, store: SandboxStore, soap: SoapWriter): string {
+  const field = (name: string, parent: XmlElement | undefined = call): string | undefined =>
+    childOf(parent, name, CATALOG_NS)?.text;
+  const shipToElement = childOf(call, 'ShipTo', CATALOG_NS);
+  const [name = '', street = '', city = '', postalCode = '', country = ''] = SHIP_TO_FIELDS.map(
+    (f) => field(f, shipToElement) ?? '',
+  );
+  const { confirmation } = acceptOrder(store, {
+    clientReference: field('ClientReference') ?? '',
+    customerId: field('CustomerId') ?? '',
+    currency: field('Currency') ?? '',
+    lines: childrenOf(childOf(call, 'Lines', CATALOG_NS), 'Line', CATALOG_NS).map((line) => {
+      const quantity = line.attributes.quantity?.trim() ?? '';
+      return /^\d{1,4}$/.test(quantity)
+        ? { sku: line.attributes.sku ?? '', quantity: Number(quantity) }
+        : undefined;
+    }),
+    shipTo: { name, street, city, postalCode, country },
+  });
+  return soap.envelope('PlaceOrderResponse', {
+    [soap.q('OrderConfirmation')]: {
+      '@_orderNo': confirmation.orderNo,
+      '@_status': confirmation.status,
+      [soap.q('Total')]: { '@_currency': confirmation.currency, '#text': confirmation.total },
+      [soap.q('EstimatedDelivery')]: confirmation.estimatedDelivery,
+    },
+  });
 }

@@ -40,8 +40,9 @@ export interface RestRequest {
   /** The query string, without its `?`. */
   search: string;
   scope: RequestScope;
-  authorization: string | undefined;
   signIn: () => Promise<SignedInUser>;
+  /** Who the request is for (admission's clientOf, computed once). */
+  caller: () => string | Promise<string>;
 }
 
 export interface RestFace {
@@ -302,7 +303,7 @@ export function createRestFace(options: RestFaceOptions): RestFace {
         }
       }
       admission
-        .admit(req, 1, request.authorization === undefined ? undefined : request.signIn)
+        .admit(1, request.caller)
         .then(
           (verdict) => {
             if (verdict.allowed) return call();

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { cachePolicies } from '../../upstreams/cache-policies.js';
+import { erpCachePolicies } from '../../upstreams/cache-policies.js';
 import { createLogger } from '../logger.js';
 import { createCache } from './cache.js';
 import type { CachePolicy } from './policy.js';
@@ -370,7 +370,7 @@ describe('createCache', () => {
   });
 
   describe('not found (an unknown SKU)', () => {
-    const product = cachePolicies({ notFoundTtlMs: 2_000, fxTtlMs: 3_600_000 }).product;
+    const product = erpCachePolicies('v1', { notFoundTtlMs: 2_000 }).product;
 
     it('remembers a get that found nothing for absentTtlMs, answering undefined without loading, and forgets it after that', async () => {
       const { cache } = setup();

@@ -58,6 +58,18 @@ export function createMetrics(options: MetricsOptions = {}) {
       labelNames: ['upstream'],
       ...metric,
     }),
+    shadowComparisons: new Counter({
+      name: 'bff_shadow_comparisons_total',
+      help: "Shadow reads of an upstream with two versions, by operation and outcome: match, mismatch (a field differs), error (the shadow call failed), dropped (the shadow's bulkhead was full).",
+      labelNames: ['upstream', 'operation', 'outcome'],
+      ...metric,
+    }),
+    upstreamFallbacks: new Counter({
+      name: 'bff_upstream_fallbacks_total',
+      help: "Reads sent to an upstream's other version after a failure that may pass, from one version (v1, v2) to the other.",
+      labelNames: ['upstream', 'from', 'to'],
+      ...metric,
+    }),
     breakerState: new Gauge({
       name: 'bff_breaker_state',
       help: 'Each upstream circuit breaker: 0 closed, 1 half-open, 2 open.',

@@ -34,6 +34,7 @@ export function observeUpstream(metrics: Metrics, tracer: Tracer): UpstreamStep 
       parent,
     );
     if (also) span.setAttribute('bff.merged_requests', also.length + 1);
+    if (call.options.shadow) span.setAttribute('bff.shadow', true);
     propagation.inject(trace.setSpan(parent, span), call.headers);
     let outcome = 'ok';
     try {

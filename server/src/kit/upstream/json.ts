@@ -31,6 +31,15 @@ export function decodeJson<S extends z.ZodType>(answer: UpstreamAnswer, schema: 
 /** Percent-encodes one path segment (ids are pattern-checked too; this is the second lock). */
 export const segment = (value: string): string => encodeURIComponent(value);
 
+/** The distinct ids in chunks of at most `size` (an upstream's most per call), all asked at once. */
+export function askInChunks<T>(
+  ids: readonly string[],
+  size: number,
+  ask: (part: string[]) => Promise<T>,
+): Promise<T[]> {
+  return Promise.all(chunk([...new Set(ids)], size).map(ask));
+}
+
 /** Splits a list into chunks of at most `size` (an upstream's most ids per call). */
 export function chunk<T>(items: readonly T[], size: number): T[][] {
   const chunks: T[][] = [];

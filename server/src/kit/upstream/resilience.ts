@@ -29,14 +29,59 @@ export interface ResilienceOptions {
   now?: () => number;
   /** Hears each retry sent (metrics). */
   onRetry?: () => void;
+  /** The upstream's `Retry-After` hold, when another guard shares it (a shadow path). @default one of its own */
+  hold?: RetryAfterHold;
+}
+
+/**
+ * The time until which an upstream asked not to be called (its last 429's `Retry-After`): shared
+ * by every path to that upstream, since the quota is the BFF's key's.
+ */
+export interface RetryAfterHold {
+  /** Refuses calls while held (`unavailable`, as an open breaker does); starts a hold on a 429 that names a time. */
+  readonly step: UpstreamStep;
+  /** Whether calls are held now. */
+  held(): boolean;
+}
+
+/** A call refused because the upstream's last 429 asked for a pause that has not ended. */
+export class RetryAfterHeldError extends Error {
+  override readonly name = 'RetryAfterHeldError';
+}
+
+export function createRetryAfterHold(
+  upstream: string,
+  now: () => number = Date.now,
+): RetryAfterHold {
+  let until = 0;
+  return {
+    held: () => now() < until,
+    step: async (_call, next) => {
+      if (now() < until)
+        throw new UpstreamError(upstream, 'unavailable', {
+          cause: new RetryAfterHeldError(`${upstream} asked for a pause (Retry-After)`),
+        });
+      try {
+        return await next();
+      } catch (error) {
+        if (
+          error instanceof UpstreamError &&
+          error.status === 429 &&
+          error.retryAfterMs !== undefined
+        )
+          until = Math.max(until, now() + error.retryAfterMs);
+        throw error;
+      }
+    },
+  };
 }
 
 /** 0 closed, 1 half-open (one probe out), 2 open. */
 export type BreakerState = 0 | 1 | 2;
 
-/** One upstream's protection: a circuit breaker, a retry with a budget and a bulkhead, as steps. */
+/** One upstream's protection: a Retry-After hold, a circuit breaker, a retry with a budget and a bulkhead, as steps. */
 export interface UpstreamGuard {
-  /** Breaker, retry, bulkhead: outermost first. */
+  /** Hold, breaker, retry, bulkhead: outermost first. */
   readonly steps: readonly UpstreamStep[];
   breakerState(): BreakerState;
   /** Called with each new breaker state. */
@@ -44,6 +89,12 @@ export interface UpstreamGuard {
   /** Retries sent so far. */
   retries(): number;
 }
+
+/** Whether a call was refused because the upstream's bulkhead was full (not because it failed). */
+export const isBulkheadFull = (error: unknown): boolean =>
+  error instanceof UpstreamError &&
+  error.kind === 'unavailable' &&
+  error.cause instanceof BulkheadRejectedError;
 
 const RETRY_WINDOW_MS = 10_000;
 const BUCKET_MS = 1_000;
@@ -119,6 +170,8 @@ const STATES: Record<CircuitState, BreakerState> = {
 /**
  * The protection of one upstream, on cockatiel's circuit breaker and bulkhead and a retry of our
  * own (cockatiel's retry has no budget):
+ * - after a 429 whose `Retry-After` names a time (at most 5 minutes), calls fail at once as
+ *   `unavailable` until then;
  * - the breaker opens after `breakerFailures` consecutive failures (UpstreamErrors other than a
  *   caller's own abort: an expected outcome such as "no such product" is an answer and resets the
  *   count); while open, and while its one probe is out, calls fail at once as `unavailable`;
@@ -137,6 +190,7 @@ export function createUpstreamGuard(upstream: string, options: ResilienceOptions
   });
   const turns = bulkhead(options.maxConcurrency, options.maxQueue);
   const budget = createRetryBudget(options.retryBudgetRatio, options.now ?? Date.now);
+  const hold = options.hold ?? createRetryAfterHold(upstream, options.now);
   let retries = 0;
 
   const breakerStep: UpstreamStep = async (_call, next) => {
@@ -176,7 +230,7 @@ export function createUpstreamGuard(upstream: string, options: ResilienceOptions
   };
 
   return {
-    steps: [breakerStep, retryStep, bulkheadStep],
+    steps: [hold.step, breakerStep, retryStep, bulkheadStep],
     breakerState: () => STATES[breaker.state],
     onBreakerChange(listener) {
       breaker.onStateChange((state) => {

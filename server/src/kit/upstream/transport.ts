@@ -22,6 +22,8 @@ export interface IncomingAnswer {
   status: number;
   contentType: string;
   text: string;
+  /** The `Retry-After` header, when the answer has one (a 429 or a 503). */
+  retryAfter?: string;
 }
 
 /** An answer longer than the call's `maxBytes`: reading stopped and its connection was closed. */
@@ -93,10 +95,12 @@ export function createTransport(options: TransportOptions = {}): Transport {
         );
       }
       const contentType = answer.headers['content-type'];
+      const retryAfter = answer.headers['retry-after'];
       return {
         status: answer.statusCode,
         contentType: typeof contentType === 'string' ? contentType : '',
         text: await readBounded(answer.body, outgoing.maxBytes),
+        ...(typeof retryAfter === 'string' ? { retryAfter } : {}),
       };
     },
     close: () => agent.close(),

@@ -25,6 +25,8 @@ export interface UpstreamErrorOptions {
   faultCode?: string;
   /** A SKU the fault names. */
   sku?: string;
+  /** How long the upstream asked not to be called again (a 429's `Retry-After`). */
+  retryAfterMs?: number;
   cause?: unknown;
 }
 
@@ -37,6 +39,7 @@ export class UpstreamError extends Error {
   readonly status: number | undefined;
   readonly faultCode: string | undefined;
   readonly sku: string | undefined;
+  readonly retryAfterMs: number | undefined;
 
   constructor(
     readonly service: string,
@@ -50,5 +53,6 @@ export class UpstreamError extends Error {
     this.status = options.status;
     this.faultCode = options.faultCode;
     this.sku = options.sku;
+    this.retryAfterMs = options.retryAfterMs;
   }
 }

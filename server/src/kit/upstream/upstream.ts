@@ -13,6 +13,11 @@ export interface RequestScope {
   readonly record?: RequestRecord | undefined;
   /** Hears each optional part of the request that failed (its log line). */
   readonly onPartFailed?: ((part: string, error: unknown) => void) | undefined;
+  /**
+   * Who the request is for, as the rate limiter keys it (`user:<sub>` with a valid token, else
+   * `address:<ip>`): asked only by what routes callers (the ERP's versions), computed once.
+   */
+  readonly caller?: (() => string | Promise<string>) | undefined;
 }
 
 /** How one call is made: its caller's signal (a part's budget, a deadline, a client gone) and its request. */
@@ -21,6 +26,8 @@ export interface CallOptions {
   scope?: RequestScope | undefined;
   /** The other requests a merged look-up serves besides `scope`'s (see merged-lookups.ts). */
   also?: readonly RequestScope[] | undefined;
+  /** A copy of a read sent only to compare its answer (a shadow read): its span says so. */
+  shadow?: boolean | undefined;
 }
 
 export interface UpstreamRequest {
@@ -30,7 +37,8 @@ export interface UpstreamRequest {
   method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Below the upstream's base URL; segments already encoded. */
   path: string;
-  query?: Record<string, string>;
+  /** Query parameters; a list is sent as the parameter repeated (`sku=1&sku=2`). */
+  query?: Record<string, string | readonly string[]>;
   headers?: Record<string, string>;
   body?: string;
   /** Whether a failed attempt may be sent again. @default true for GET, false otherwise */
@@ -43,6 +51,7 @@ export interface UpstreamAnswer {
   status: number;
   contentType: string;
   text: string;
+  retryAfter?: string;
 }
 
 /** One call on its way through the steps. */
@@ -119,6 +128,33 @@ function boundedSignal(
   };
 }
 
+/** A query string of parameters, a list as the parameter repeated. */
+function queryOf(query: Record<string, string | readonly string[]>): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query))
+    if (typeof value === 'string') params.append(name, value);
+    else for (const item of value) params.append(name, item);
+  return `?${params.toString()}`;
+}
+
+/**
+ * A `Retry-After` value (seconds, or an HTTP date) in ms from now, at most `maxMs`; undefined when
+ * absent or unreadable.
+ */
+export function retryAfterMs(
+  value: string | undefined,
+  now: number,
+  maxMs: number,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const text = value.trim();
+  const ms = /^\d{1,10}$/.test(text) ? Number(text) * 1000 : Date.parse(text) - now;
+  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), maxMs) : undefined;
+}
+
+/** The longest `Retry-After` honoured: a hostile or broken upstream cannot silence itself for a day. */
+export const MAX_RETRY_AFTER_MS = 300_000;
+
 /** A caller's abort reason that means "out of time" (a part's budget, a deadline, AbortSignal.timeout). */
 export const isTimeoutReason = (reason: unknown): boolean =>
   reason instanceof Error && reason.name.endsWith('TimeoutError');
@@ -172,7 +208,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     const { request, options: callOptions } = call;
     const caller = callOptions.signal;
     if (caller?.aborted) throw failureOf(name, caller.reason, caller, caller);
-    const query = request.query ? `?${new URLSearchParams(request.query).toString()}` : '';
+    const query = request.query ? queryOf(request.query) : '';
     const requestId = callOptions.scope?.requestId;
     const bound = boundedSignal(timeoutMs, caller);
     let answer: UpstreamAnswer;
@@ -195,6 +231,15 @@ export function createUpstream(options: UpstreamOptions): Upstream {
       throw failureOf(name, error, bound.signal, caller);
     } finally {
       bound.stop();
+    }
+    // Too many calls: a failure of any upstream, whatever its decoder makes of the body; the
+    // time it names holds its later calls (resilience.ts).
+    if (answer.status === 429) {
+      const after = retryAfterMs(answer.retryAfter, Date.now(), MAX_RETRY_AFTER_MS);
+      throw new UpstreamError(name, 'http', {
+        status: 429,
+        ...(after === undefined ? {} : { retryAfterMs: after }),
+      });
     }
     try {
       return decode(answer);

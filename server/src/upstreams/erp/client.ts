@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { chunk } from '../../kit/upstream/json.js';
+import { askInChunks } from '../../kit/upstream/json.js';
 import type { CallOptions, Upstream, UpstreamAnswer } from '../../kit/upstream/upstream.js';
 import { UpstreamError } from '../../kit/upstream/upstream-error.js';
 import { createXmlReader } from '../../kit/xml/reader.js';
@@ -12,13 +12,14 @@ import {
   placeOrderResponse,
   searchProductsResponse,
   soapEnvelope,
-  type CatalogProduct,
-  type CatalogSummary,
-  type OrderConfirmation,
-  type StockRow,
 } from './schemas.js';
-
-export type { CatalogProduct, CatalogSummary, OrderConfirmation, StockRow } from './schemas.js';
+import {
+  type CatalogProduct,
+  type ErpClient,
+  type OrderOutcome,
+  type OrderRefusal,
+  type StockRow,
+} from './records.js';
 
 export const CATALOG_NS = 'urn:example:erp:catalog:v1';
 const SOAP_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
@@ -29,43 +30,6 @@ export interface ErpClientOptions {
   upstream: Upstream;
   apiKey: string;
   clientId: string;
-}
-
-export interface SearchQuery {
-  query?: string;
-  category?: string;
-  page: number;
-  pageSize: number;
-}
-
-export interface PlaceOrder {
-  customerId: string;
-  lines: readonly { sku: string; quantity: number }[];
-  shipTo: { name: string; street: string; city: string; postalCode: string; country: string };
-  clientReference: string;
-}
-
-/** Why the ERP refused an order: an answer about this order, not a failure of the ERP. */
-export type OrderRefusal =
-  | { reason: 'out-of-stock' | 'unknown-sku'; sku: string | undefined }
-  | { reason: 'invalid-address' | 'too-many-items' | 'invalid-request' };
-
-export type OrderOutcome =
-  { placed: true; confirmation: OrderConfirmation } | { placed: false; refusal: OrderRefusal };
-
-export interface ErpClient {
-  /** The product, or undefined when the ERP has no such SKU. */
-  getProduct(sku: string, call?: CallOptions): Promise<CatalogProduct | undefined>;
-  /** Products by SKU; unknown SKUs are absent. Split into parallel calls of at most 100 SKUs. */
-  getProducts(skus: readonly string[], call?: CallOptions): Promise<Map<string, CatalogProduct>>;
-  searchProducts(
-    query: SearchQuery,
-    call?: CallOptions,
-  ): Promise<{ total: number; products: CatalogSummary[] }>;
-  /** Stock rows by SKU: every SKU asked has an entry, with no rows when nothing is on hand. Split like getProducts. */
-  getStock(skus: readonly string[], call?: CallOptions): Promise<Map<string, StockRow[]>>;
-  /** Places an order, idempotent by `clientReference` (so it may be sent again); a refusal is an outcome. */
-  placeOrder(order: PlaceOrder, call?: CallOptions): Promise<OrderOutcome>;
 }
 
 const readXml = createXmlReader({ arrays: ['Product', 'Attribute', 'Image', 'Stock'] });
@@ -169,11 +133,6 @@ export function createErpClient(options: ErpClientOptions): ErpClient {
     };
 
   const skuList = (skus: readonly string[]) => ({ 'cat:Sku': [...skus] });
-  /** Distinct SKUs in chunks of the ERP's maximum, asked in parallel. */
-  const inChunks = <T>(
-    skus: readonly string[],
-    ask: (part: string[]) => Promise<T>,
-  ): Promise<T[]> => Promise.all(chunk([...new Set(skus)], ERP_MAX_SKUS_PER_CALL).map(ask));
 
   return {
     getProduct: (sku, call) =>
@@ -190,7 +149,7 @@ export function createErpClient(options: ErpClientOptions): ErpClient {
     async getProducts(skus, call) {
       const found = new Map<string, CatalogProduct>();
       if (skus.length === 0) return found;
-      const parts = await inChunks(skus, (part) =>
+      const parts = await askInChunks(skus, ERP_MAX_SKUS_PER_CALL, (part) =>
         soap('GetProducts', skuList(part), expect(getProductsResponse), call),
       );
       // Only what was asked for, and only SKUs: an ERP answer never sends another upstream a string it made up.
@@ -216,7 +175,7 @@ export function createErpClient(options: ErpClientOptions): ErpClient {
     async getStock(skus, call) {
       const stock = new Map<string, StockRow[]>(skus.map((sku) => [sku, []]));
       if (skus.length === 0) return stock;
-      const parts = await inChunks(skus, (part) =>
+      const parts = await askInChunks(skus, ERP_MAX_SKUS_PER_CALL, (part) =>
         soap('GetStock', skuList(part), expect(getStockResponse), call),
       );
       for (const part of parts)

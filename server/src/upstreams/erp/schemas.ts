@@ -1,6 +1,12 @@
 import { SKU_PATTERN } from '@storefront/shared';
 import { z } from 'zod';
-import { shiftDecimal } from '../../domain/money.js';
+import { shiftDecimal } from '../../kit/decimal.js';
+import {
+  isWebUrl,
+  type CatalogProduct,
+  type CatalogSummary,
+  type OrderConfirmation,
+} from './records.js';
 
 /**
  * zod schemas of the ERP's parsed XML (namespace prefixes removed, attributes as `@_name`,
@@ -8,43 +14,6 @@ import { shiftDecimal } from '../../domain/money.js';
  * text-only ones as strings, empty ones as ''), each turning its element into a plain record. The
  * XML's shape ends here: nothing outside this folder sees `@_sku` or `#text`.
  */
-
-/** A product as the ERP knows it. */
-export interface CatalogProduct {
-  sku: string;
-  status: 'active' | 'discontinued';
-  name: string;
-  /** The ERP's text; may hold HTML markup. */
-  description: string | null;
-  brand: string;
-  category: { code: string; name: string };
-  attributes: { name: string; value: string }[];
-  /** In the ERP's order; `role` null when the ERP gives none. */
-  images: { role: string | null; url: string }[];
-  /** Exact: `1.005` kg → 1005. */
-  weightGrams: number | null;
-  ean: string | null;
-  updatedAt: Date;
-}
-
-/** What a search result holds of a product (its images: the main one only). */
-export type CatalogSummary = Pick<
-  CatalogProduct,
-  'sku' | 'status' | 'name' | 'brand' | 'category' | 'images'
->;
-
-/** Units of one SKU in one warehouse (may be negative: the ERP oversells). */
-export interface StockRow {
-  warehouse: string;
-  quantity: number;
-}
-
-export interface OrderConfirmation {
-  orderNo: string;
-  status: string;
-  total: { amount: string; currency: string };
-  estimatedDelivery: string | null;
-}
 
 /** The text of an element, whichever way the parser shaped it; trimmed. */
 const text = z
@@ -73,16 +42,6 @@ const category = textWithAttributes({ '@_code': attribute }).transform((c) => ({
   code: c['@_code'],
   name: (c['#text'] ?? '').trim(),
 }));
-/** An absolute http: or https: URL (no `javascript:`, `data:`, relative or protocol-relative ones). */
-function isWebUrl(value: string): boolean {
-  if (!/^https?:\/\//i.test(value)) return false;
-  try {
-    return ['http:', 'https:'].includes(new URL(value).protocol);
-  } catch {
-    return false;
-  }
-}
-
 const images = list(
   'Image',
   z.object({ '@_role': attribute.optional(), '@_href': attribute }),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { chunk, decodeJson } from '../../kit/upstream/json.js';
+import { askInChunks, decodeJson } from '../../kit/upstream/json.js';
 import type { CallOptions, Upstream } from '../../kit/upstream/upstream.js';
 
 /** The pricing service takes at most this many SKUs per call. */
@@ -40,15 +40,12 @@ export function createPricingClient(upstream: Upstream): PricingClient {
   return {
     async getPrices(skus, call) {
       const prices = new Map<string, Price>();
-      const unique = [...new Set(skus)];
-      if (unique.length === 0) return prices;
-      const parts = await Promise.all(
-        chunk(unique, PRICING_MAX_SKUS_PER_CALL).map((part) =>
-          upstream.call(
-            { operation: 'getPrices', path: '/v2/prices', query: { skus: part.join(',') } },
-            (answer) => decodeJson(answer, pricesSchema),
-            call,
-          ),
+      if (skus.length === 0) return prices;
+      const parts = await askInChunks(skus, PRICING_MAX_SKUS_PER_CALL, (part) =>
+        upstream.call(
+          { operation: 'getPrices', path: '/v2/prices', query: { skus: part.join(',') } },
+          (answer) => decodeJson(answer, pricesSchema),
+          call,
         ),
       );
       for (const part of parts) {

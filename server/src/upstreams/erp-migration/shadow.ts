@@ -1,0 +1,76 @@
+import { isBulkheadFull } from '../../kit/upstream/resilience.js';
+import type { CallOptions } from '../../kit/upstream/upstream.js';
+import type { ErpClient, ErpRead } from '../erp/records.js';
+import { compareAnswers, type Comparison, type ReadAnswer } from './compare.js';
+
+/** What came of one shadow read. */
+export type ShadowOutcome = 'match' | 'mismatch' | 'error' | 'dropped';
+
+export interface ShadowOptions {
+  /** The share of this version's reads (0 to 100) that are also sent to the other one. */
+  percent: number;
+  /**
+   * The other version's client on its shadow path: its own breaker and bulkhead (full: the
+   * comparison is dropped), no retry, no cache, no merging.
+   */
+  other: ErpClient;
+  /** Hears each comparison: its read, outcome, and for a mismatch what differs. */
+  onComparison: (read: ErpRead, outcome: ShadowOutcome, comparison?: Comparison) => void;
+  /** @default Math.random */
+  random?: () => number;
+}
+
+/**
+ * The same client, with `percent` of its reads also sent to the other version and the two answers
+ * compared field by field. The shadow read starts once this version has answered and runs off the
+ * answer's path: it never delays, changes or caches the answer (the caller has it already), it
+ * has no caller signal to share (its own time bound and bulkhead hold it), and it carries the
+ * request id and trace but adds nothing to the request's Server-Timing. Writes are never sent.
+ * A read that failed here has nothing to compare: no shadow.
+ */
+export function withShadow(client: ErpClient, options: ShadowOptions): ErpClient {
+  const { other, onComparison } = options;
+  const random = options.random ?? Math.random;
+  const share = options.percent / 100;
+
+  const shadowed =
+    <R extends ErpRead>(
+      read: R,
+      ask: (target: ErpClient, call: CallOptions) => Promise<ReadAnswer<R>>,
+    ) =>
+    async (call: CallOptions | undefined): Promise<ReadAnswer<R>> => {
+      const answer = await ask(client, call ?? {});
+      if (share > 0 && random() < share) {
+        const scope = call?.scope;
+        const shadowCall: CallOptions = {
+          shadow: true,
+          ...(scope ? { scope: { requestId: scope.requestId, trace: scope.trace } } : {}),
+        };
+        setImmediate(() => {
+          ask(other, shadowCall).then(
+            (shadow) => {
+              const comparison = compareAnswers(read, answer, shadow);
+              if (comparison.differences.length === 0) onComparison(read, 'match');
+              else onComparison(read, 'mismatch', comparison);
+            },
+            (error: unknown) => {
+              onComparison(read, isBulkheadFull(error) ? 'dropped' : 'error');
+            },
+          );
+        });
+      }
+      return answer;
+    };
+
+  return {
+    getProduct: (sku, call) =>
+      shadowed('getProduct', (target, c) => target.getProduct(sku, c))(call),
+    getProducts: (skus, call) =>
+      shadowed('getProducts', (target, c) => target.getProducts(skus, c))(call),
+    searchProducts: (query, call) =>
+      shadowed('searchProducts', (target, c) => target.searchProducts(query, c))(call),
+    getStock: (skus, call) => shadowed('getStock', (target, c) => target.getStock(skus, c))(call),
+    // A write is never sent twice.
+    placeOrder: (order, call) => client.placeOrder(order, call),
+  };
+}
