@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { logLines, useBff, type Bff } from './helpers/bff.js';
+import { logLines, useBff } from './helpers/bff.js';
+import { sample } from './helpers/metrics.js';
 import { CACHE_ON } from './helpers/cache.js';
 import { signedIn } from './helpers/shopper.js';
 import { startProcess } from './helpers/processes.js';
@@ -14,22 +15,6 @@ import { batchPath, rawRequest, useExtraBffs } from './helpers/wire.js';
 
 const page = (sku: string) =>
   `/trpc/product.page?input=${encodeURIComponent(JSON.stringify({ json: { sku } }))}`;
-
-/** One sample of the Prometheus text: its value, 0 when the series does not exist yet. */
-async function sample(
-  bff: Bff,
-  name: string,
-  labels: Record<string, string> = {},
-): Promise<number> {
-  const text = (await rawRequest(bff, '/metrics')).text;
-  const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    if (wanted.every((label) => line.includes(label)))
-      return Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return 0;
-}
 
 describe('/metrics', () => {
   const bffs = useExtraBffs();

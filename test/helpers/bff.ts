@@ -1,7 +1,12 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createStorefrontClient, type StorefrontClient } from '@storefront/client';
-import { startSandbox, type Sandbox, type SandboxOptions } from '@storefront/sandbox';
+import {
+  startSandbox,
+  type ErpVersions,
+  type Sandbox,
+  type SandboxOptions,
+} from '@storefront/sandbox';
 import { createApp, createHttpServer, loadConfig, type App } from '@storefront/server';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 
@@ -20,6 +25,8 @@ export interface StartBffOptions {
   sandbox?: SandboxOptions;
   /** Environment variables over the sandbox's (budgets, limits). */
   env?: Record<string, string>;
+  /** Which of the ERP's versions the BFF is pointed at. @default 'v1' (SOAP only) */
+  erp?: ErpVersions;
 }
 
 /**
@@ -45,8 +52,9 @@ export const TEST_DEFAULTS: Record<string, string> = {
 export async function startInstance(
   sandbox: Sandbox,
   env: Record<string, string> = {},
+  erp: ErpVersions = 'v1',
 ): Promise<Bff> {
-  const loaded = loadConfig({ ...sandbox.env(), ...TEST_DEFAULTS, ...env });
+  const loaded = loadConfig({ ...sandbox.env({ erp }), ...TEST_DEFAULTS, ...env });
   if (!loaded.ok) throw new Error(`bad test configuration: ${loaded.errors.join('; ')}`);
   const logs: string[] = [];
   const log =
@@ -84,7 +92,7 @@ export async function startInstance(
 export async function startBff(options: StartBffOptions = {}): Promise<Bff> {
   const sandbox = await startSandbox({ latency: 'none', products: 600, ...options.sandbox });
   try {
-    const instance = await startInstance(sandbox, options.env);
+    const instance = await startInstance(sandbox, options.env, options.erp);
     return {
       ...instance,
       async close() {

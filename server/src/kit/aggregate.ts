@@ -173,7 +173,7 @@ function startBudget(ms: number, call: AbortSignal, scope: RequestScope | undefi
   // Nobody may be racing it any more when it fires.
   aborted.catch(() => undefined);
   return {
-    call: { signal: controller.signal, scope },
+    call: { signal: controller.signal, scope, deadlineAt: performance.now() + ms },
     aborted,
     stop() {
       clearTimeout(timer);

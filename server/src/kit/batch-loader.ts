@@ -71,7 +71,13 @@ export function createBatchLoader<K, V>(options: BatchLoaderOptions<K, V>): Batc
     ].filter((s) => s !== undefined);
     const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
     options
-      .fetch([...current.keys], { signal, scope: options.call?.scope })
+      .fetch([...current.keys], {
+        signal,
+        scope: options.call?.scope,
+        ...(options.timeoutMs === undefined
+          ? {}
+          : { deadlineAt: performance.now() + options.timeoutMs }),
+      })
       .then(current.resolve, current.reject);
   };
 

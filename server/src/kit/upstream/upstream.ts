@@ -28,6 +28,11 @@ export interface CallOptions {
   also?: readonly RequestScope[] | undefined;
   /** A copy of a read sent only to compare its answer (a shadow read): its span says so. */
   shadow?: boolean | undefined;
+  /**
+   * When the caller's time is up (`performance.now()`), where known: what lets a call keep part of
+   * its budget for a fallback (the ERP's versions).
+   */
+  deadlineAt?: number | undefined;
 }
 
 export interface UpstreamRequest {

@@ -49,12 +49,54 @@ export function mayPass(error: unknown): boolean {
 
 const other = (version: ErpVersion): ErpVersion => (version === 'v1' ? 'v2' : 'v1');
 
+/** The share of a caller's remaining time the first version gets when the other one could take over. */
+const FIRST_TRY_SHARE = 0.5;
+
+/** The first version's share of the caller's budget ran out: the other version gets the rest. */
+export class FirstTryTimeoutError extends Error {
+  override readonly name = 'FirstTryTimeoutError';
+}
+
+/**
+ * The first try of a read that may fall back: when the caller's deadline is known, bounded at
+ * half its remaining time (so that a version that hangs leaves the other one time to answer),
+ * else the caller's own call.
+ */
+function firstTry(call: CallOptions | undefined): {
+  call: CallOptions | undefined;
+  timedOut: () => boolean;
+  stop: () => void;
+} {
+  const deadlineAt = call?.deadlineAt;
+  const remaining = deadlineAt === undefined ? 0 : deadlineAt - performance.now();
+  if (!call || remaining <= 0) return { call, timedOut: () => false, stop: () => undefined };
+  const ms = remaining * FIRST_TRY_SHARE;
+  const controller = new AbortController();
+  const timer = setTimeout(() => {
+    controller.abort(new FirstTryTimeoutError(`no answer within ${String(Math.round(ms))} ms`));
+  }, ms);
+  const caller = call.signal;
+  const onCallerAbort = (): void => {
+    controller.abort(caller?.reason);
+  };
+  caller?.addEventListener('abort', onCallerAbort, { once: true });
+  return {
+    call: { ...call, signal: controller.signal, deadlineAt: performance.now() + ms },
+    timedOut: () => controller.signal.reason instanceof FirstTryTimeoutError,
+    stop() {
+      clearTimeout(timer);
+      caller?.removeEventListener('abort', onCallerAbort);
+    },
+  };
+}
+
 /**
  * Routes every ERP call to its caller's version: a stable hash of the caller's key against
  * `v2Percent` (the same caller gets the same version on every instance, and raising the
  * percentage only moves callers from v1 to v2). A read that fails with a failure that may pass
- * is sent once to the other version, with the same signal (so within the same budget: no
- * fallback once the caller's time is up). Orders go to the caller's version and never to the
+ * is sent once to the other version, with the caller's signal (so within the same budget: no
+ * fallback once the caller's time is up); when the caller's deadline is known, the first version
+ * gets half of the time left, so that one that hangs is a timeout with time to spare. Orders go to the caller's version and never to the
  * other one after a failure (their idempotency key is shared, so the client's retry is safe
  * whichever version it reaches).
  */
@@ -86,13 +128,17 @@ export function createErpRouter(options: ErpRouterOptions): ErpRouter {
     ) =>
     async (call: CallOptions | undefined): Promise<ReadAnswer<R>> => {
       const version = await versionOf(call);
+      const fallback = other(version);
+      if (!versions[fallback]) return ask(clientOf(version), call);
+      const first = firstTry(call);
       try {
-        return await ask(clientOf(version), call);
+        return await ask(clientOf(version), first.call);
       } catch (error) {
-        const fallback = other(version);
-        if (!versions[fallback] || call?.signal?.aborted || !mayPass(error)) throw error;
+        if (call?.signal?.aborted || !(first.timedOut() || mayPass(error))) throw error;
         onFallback(name, version, fallback);
-        return ask(clientOf(fallback), call);
+        return await ask(clientOf(fallback), call);
+      } finally {
+        first.stop();
       }
     };
 
