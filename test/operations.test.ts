@@ -16,6 +16,18 @@ import { batchPath, rawRequest, useExtraBffs } from './helpers/wire.js';
 const page = (sku: string) =>
   `/trpc/product.page?input=${encodeURIComponent(JSON.stringify({ json: { sku } }))}`;
 
+/** Every metric the PromQL queries name is in the Prometheus text, with every label they use. */
+function expectSeriesOf(text: string, queries: readonly string[]): void {
+  for (const query of queries)
+    for (const [, name = '', labels] of query.matchAll(/\b(bff_[a-z_]+)(?:\{([^}]*)\})?/g)) {
+      expect(text, `${name} in ${query}`).toMatch(new RegExp(`^${name}[{ ]`, 'm'));
+      for (const [, label = ''] of (labels ?? '').matchAll(/([a-z_]+)\s*[=!]~?/g))
+        expect(text, `${name} label ${label}`).toMatch(
+          new RegExp(`^${name}\\{[^}]*\\b${label}="`, 'm'),
+        );
+    }
+}
+
 describe('/metrics', () => {
   const bffs = useExtraBffs();
 
@@ -65,14 +77,35 @@ describe('/metrics', () => {
     for (const panel of dashboard.panels)
       for (const target of panel.targets) queried.push(target.expr);
     expect(dashboard.panels.length).toBeGreaterThanOrEqual(6);
-    for (const query of queried)
-      for (const [, name, labels] of query.matchAll(/\b(bff_[a-z_]+)(?:\{([^}]*)\})?/g)) {
-        expect(text, `${name} in ${query}`).toMatch(new RegExp(`^${name}[{ ]`, 'm'));
-        for (const [, label] of (labels ?? '').matchAll(/([a-z_]+)\s*[=!]~?/g))
-          expect(text, `${name} label ${label}`).toMatch(
-            new RegExp(`^${name}\\{[^}]*\\b${label}="`, 'm'),
-          );
-      }
+    expectSeriesOf(text, queried);
+  });
+
+  it('has every metric and label that docs/migrating-a-backend.md queries, on a BFF with both ERP versions', async () => {
+    const bff = await bffs.start({
+      erp: 'both',
+      env: { ERP_V2_PERCENT: '100', ERP_SHADOW_PERCENT: '100' },
+    });
+    // A fallback (v2 fails once) and shadow comparisons.
+    bff.sandbox.faults.inject(
+      'erp-v2',
+      { kind: 'status', status: 502 },
+      { operation: 'getProduct', times: 1 },
+    );
+    await rawRequest(bff, page('000123'));
+    await bff.client.product.page.query({ sku: '000124' });
+    await expect
+      .poll(async () => sample(bff, 'bff_shadow_comparisons_total', { operation: 'GetProducts' }))
+      .toBeGreaterThan(0);
+    const text = (await rawRequest(bff, '/metrics')).text;
+    const guide = await readFile(
+      fileURLToPath(new URL('../docs/migrating-a-backend.md', import.meta.url)),
+      'utf8',
+    );
+    const queries = [...guide.matchAll(/```promql\n([\s\S]*?)```/g)].map(
+      ([, block]) => block ?? '',
+    );
+    expect(queries.length).toBeGreaterThanOrEqual(4);
+    expectSeriesOf(text, queries);
   });
 
   it('moves as calls flow: a miss, a hit, an error, a breaker opening, a rate-limited call', async () => {

@@ -73,6 +73,17 @@ function runAll(
   });
 }
 
+/** Whether the shown output's pieces between `…` are all in what was printed, in order. */
+function shownIn(printed: string, shown: string): boolean {
+  let from = 0;
+  for (const piece of shown.split('…')) {
+    const at = printed.indexOf(piece, from);
+    if (at < 0) return false;
+    from = at + piece.length;
+  }
+  return true;
+}
+
 /** The shown output's pieces between `…`, each found in order in what was printed. */
 function expectShown(printed: string, shown: string, command: string): void {
   let from = 0;
@@ -121,6 +132,51 @@ describe("the README's commands, pasted", () => {
     });
   }, 60_000);
 
+  it('"Migrating the ERP": the start command\'s settings, then the commands shown, on both ERP versions', async () => {
+    const [start, ...commands] = shellBlocks(readme, 'Migrating the ERP from SOAP to JSON').flatMap(
+      commandsOf,
+    );
+    // The first block starts the BFF with settings in front of npm start: the same settings here.
+    const settings = /^((?:[A-Z0-9_]+=\S+ )+)npm start$/.exec(start?.text ?? '')?.[1];
+    expect(settings, start?.text).toBeTruthy();
+    const env = Object.fromEntries(
+      (settings ?? '')
+        .trim()
+        .split(' ')
+        .map((pair) => pair.split('=') as [string, string]),
+    );
+    const migrating = await startProcess(
+      process.execPath,
+      [join(ROOT, 'dev', 'dist', 'start.js')],
+      {
+        PORT: '0',
+        ...env,
+      },
+    );
+    try {
+      const pasted = commands.map((c) => ({
+        ...c,
+        text: c.text.replaceAll('http://127.0.0.1:3000', migrating.url),
+      }));
+      expect(pasted.length).toBeGreaterThanOrEqual(2);
+      // The comparisons are made after the pages have answered: wait until they are counted.
+      await expect
+        .poll(
+          async () => {
+            const { code, outputs } = await runAll(pasted, {});
+            return (
+              code === 0 &&
+              pasted.every((c, i) => c.shown === '' || shownIn(outputs[i] ?? '', c.shown))
+            );
+          },
+          { timeout: 20_000 },
+        )
+        .toBe(true);
+    } finally {
+      migrating.child.kill('SIGKILL');
+    }
+  }, 60_000);
+
   it('"The sandbox": the commands run with the environment npm run sandbox prints', async () => {
     const sandbox = spawn(process.execPath, [join(ROOT, 'sandbox', 'dist', 'cli.js')], {
       cwd: ROOT,
@@ -138,7 +194,7 @@ describe("the README's commands, pasted", () => {
         });
       });
       const env = Object.fromEntries(
-        [...printed.matchAll(/^export ([A-Z_]+)=(\S+)$/gm)].map(([, name = '', value = '']) => [
+        [...printed.matchAll(/^export ([A-Z0-9_]+)=(\S+)$/gm)].map(([, name = '', value = '']) => [
           name,
           value,
         ]),

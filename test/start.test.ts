@@ -72,6 +72,33 @@ describe('npm start: the development entry (dev/) and the server', () => {
     expect(await server.exited).toBe(0);
   });
 
+  it('serves both ERP versions on the embedded sandbox: a canary share and shadow comparisons to watch', async () => {
+    const server = node(devStart, {
+      PORT: '0',
+      ERP_V2_PERCENT: '50',
+      ERP_SHADOW_PERCENT: '100',
+      CACHE_MAX_BYTES: '0',
+    });
+    try {
+      const [, url = ''] = await server.waitFor(/"url":"([^"]+)"[^\n]*"msg":"listening"/);
+      const input = encodeURIComponent(JSON.stringify({ json: { sku: '000123' } }));
+      const response = await fetch(`${url}/trpc/product.page?input=${input}`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('server-timing')).toMatch(/(^|, )erp(-v2)?;dur=/);
+      await expect
+        .poll(
+          async () =>
+            (await (await fetch(`${url}/metrics`)).text()).match(
+              /bff_shadow_comparisons_total\{[^}]*outcome="match"\} \d+/g,
+            )?.length ?? 0,
+        )
+        .toBe(3);
+    } finally {
+      server.child.kill('SIGTERM');
+    }
+    expect(await server.exited).toBe(0);
+  });
+
   it('passes a SIGTERM sent to `npm start` on to the server, which stops', async () => {
     const npm = run('npm', ['start', '--silent'], {
       PORT: '0',
@@ -108,6 +135,46 @@ describe('npm start: the development entry (dev/) and the server', () => {
     expect(server.output()).toContain('PRICING_URL: must be an http(s) URL');
     expect(server.output()).toContain('ERP_API_KEY: required');
     expect(server.output()).not.toContain('FAKE DATA');
+  });
+
+  it('stops at start-up on a share of callers for a second ERP version that is not configured', async () => {
+    const server = node(main, {
+      ...Object.fromEntries(
+        [
+          'ERP',
+          'FX',
+          'PRICING',
+          'REVIEWS',
+          'RECOMMENDATIONS',
+          'ACCOUNTS',
+          'ORDERS',
+          'CART',
+          'WISHLIST',
+          'NOTIFICATIONS',
+        ].map((name) => [`${name}_URL`, 'http://127.0.0.1:9']),
+      ),
+      ...Object.fromEntries(
+        [
+          'ERP',
+          'PRICING',
+          'REVIEWS',
+          'RECOMMENDATIONS',
+          'ACCOUNTS',
+          'ORDERS',
+          'CART',
+          'WISHLIST',
+          'NOTIFICATIONS',
+        ].map((name) => [`${name}_API_KEY`, 'k']),
+      ),
+      AUTH_JWKS_URL: 'http://127.0.0.1:9/jwks',
+      AUTH_ISSUER: 'i',
+      AUTH_AUDIENCE: 'a',
+      ERP_V2_PERCENT: '10',
+    });
+    expect(await server.exited).toBe(1);
+    expect(server.output()).toContain(
+      'ERP_V2_PERCENT: needs both ERP versions (ERP_URL and ERP_V2_URL); only one is configured',
+    );
   });
 });
 
