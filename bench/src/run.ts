@@ -7,6 +7,7 @@ import { runLoad } from './harness/load.js';
 import { measureAb } from './harness/ab.js';
 import { measureCompressionCost } from './harness/compression-cost.js';
 import { measureFirstPart, type FirstPartResult } from './harness/first-part.js';
+import { cpuMedian, measureMigrationCost, type MigrationCost } from './harness/migration-cost.js';
 import { measure } from './harness/measure.js';
 import { measureProtectionCost, type ProtectionCost } from './harness/protection-cost.js';
 import { measureTracingCost, type TracingCost } from './harness/tracing-cost.js';
@@ -85,11 +86,13 @@ const scenarios = allScenarios({ firstSku: FIRST_GENERATED_SKU, skus: settings.s
   (s) => only.length === 0 || only.includes(s.id),
 );
 const runMemoryToo = settings.memorySkus > 0 && (only.length === 0 || only.includes('memory'));
-if (scenarios.length === 0 && !runMemoryToo)
+/** The ERP's versions (v1, v2, both, the shadow at 100 %) on the uncached page: `migration`. */
+const runMigration = only.length === 0 || only.includes('migration');
+if (scenarios.length === 0 && !runMemoryToo && !runMigration)
   throw new Error(
     `BENCH_SCENARIOS names none of ${allScenarios({ firstSku: 0, skus: 1 })
       .map((s) => s.id)
-      .join(', ')}, memory`,
+      .join(', ')}, migration, memory`,
   );
 
 const contendersOf = (s: Scenario): number => (s.baseline ? 2 : 1);
@@ -103,6 +106,22 @@ const ab = {
   connections: 4,
 };
 const runAb = scenarios.some((s) => s.id === AB_SCENARIO);
+const migration = {
+  ab: {
+    rounds: Math.max(1, Math.round(number('BENCH_MIGRATION_ROUNDS', 5))),
+    warmups: 4,
+    measured: 2,
+    requests: Math.max(1, Math.round(number('BENCH_MIGRATION_REQUESTS', 400))),
+    connections: 4,
+  },
+  throughput: {
+    rounds: settings.rounds,
+    seconds: settings.seconds,
+    latencySeconds: settings.latencySeconds,
+    warmupSeconds: settings.warmupSeconds,
+    connections: settings.connections,
+  },
+};
 const steps = scenarios.reduce((total, s) => total + settings.rounds * contendersOf(s), 0);
 // The memory run misses on every request: at roughly 200 pages a second.
 const memoryEstimate = runMemoryToo ? settings.memorySkus / 200 + 5 : 0;
@@ -111,6 +130,20 @@ const estimate =
   scenarios.reduce((t, s) => t + contendersOf(s), 0) * settings.warmupSeconds * 2 +
   // The A/B: per round three fresh targets at once, six loads each, ~150 pages a second in all.
   (runAb ? (ab.rounds * 3 * (ab.warmups + ab.measured) * ab.requests) / 150 + 10 : 0) +
+  // The ERP versions: an A/B of four targets, then two targets loaded in turn.
+  (runMigration
+    ? (migration.ab.rounds *
+        4 *
+        (migration.ab.warmups + migration.ab.measured) *
+        migration.ab.requests) /
+        150 +
+      migration.throughput.rounds *
+        2 *
+        (migration.throughput.warmupSeconds * 2 +
+          migration.throughput.seconds +
+          migration.throughput.latencySeconds +
+          0.3)
+    : 0) +
   10 +
   memoryEstimate;
 log(
@@ -329,6 +362,35 @@ try {
     }
   }
 
+  let migrationCost: MigrationCost | null = null;
+  if (runMigration) {
+    const uncachedPage = allScenarios({ firstSku: FIRST_GENERATED_SKU, skus: settings.skus }).find(
+      (s) => s.id === AB_SCENARIO,
+    );
+    if (!uncachedPage) throw new Error(`no scenario ${AB_SCENARIO}`);
+    const erpFree = Object.fromEntries(
+      Object.entries(uncached).filter(([name]) => !name.startsWith('ERP_')),
+    );
+    migrationCost = await measureMigrationCost({
+      sandbox,
+      startBff: async (name, env) => {
+        const target = await startTarget(name, serverMain, { ...erpFree, ...env }, bffArgs(0));
+        targets.push(target);
+        return target;
+      },
+      nextPath: pathCycle(uncachedPage),
+      log,
+      ...migration,
+    });
+    const { cpu, throughput } = migrationCost;
+    log(
+      `ERP versions, CPU per uncached page: v1 alone ${cpuMedian(cpu.v1).toFixed(3)} ms; v2 alone ${signed(cpu.v2.addedMs, 3)} (±${cpu.v2.spreadMs.toFixed(3)}); both ${signed(cpu.both.addedMs, 3)} (±${cpu.both.spreadMs.toFixed(3)}); shadow 100 % ${signed(cpu.shadow.addedMs, 3)} (±${cpu.shadow.spreadMs.toFixed(3)})`,
+    );
+    log(
+      `ERP shadow at 100 %: ${(throughput.rpsRatio * 100).toFixed(1)} % of the throughput without it, ${throughput.cpuRatio.toFixed(2)}× its CPU per page; comparisons ${JSON.stringify(throughput.comparisons)}`,
+    );
+  }
+
   let memory: MemoryResult | null = null;
   if (runMemoryToo) {
     for (const t of targets) await t.stop();
@@ -366,6 +428,7 @@ try {
     protection,
     tracing,
     observability,
+    migration: migrationCost,
     firstPart,
     compression,
     generatedAt: new Date().toISOString(),

@@ -1,13 +1,15 @@
+import type { MigrationCost } from '../harness/migration-cost.js';
 import type { ProtectionCost } from '../harness/protection-cost.js';
 import type { CompressionCost } from '../harness/compression-cost.js';
 import type { FirstPartResult } from '../harness/first-part.js';
 import type { TracingCost } from '../harness/tracing-cost.js';
-import type {
-  BenchResults,
-  Measurement,
-  MemoryResult,
-  ObservabilityCost,
-  ScenarioResult,
+import {
+  summarize,
+  type BenchResults,
+  type Measurement,
+  type MemoryResult,
+  type ObservabilityCost,
+  type ScenarioResult,
 } from './results.js';
 
 const fixed = (value: number, digits: number): string =>
@@ -119,6 +121,7 @@ export function markdownReport(results: BenchResults): string {
   if (results.firstPart) parts.push(firstPartSection(results.firstPart), '');
   if (results.observability)
     parts.push(observabilitySection(results.observability, results.tracing), '');
+  if (results.migration) parts.push(migrationSection(results.migration), '');
   if (results.protection) parts.push(protectionSection(results.protection), '');
   if (results.compression) parts.push(compressionSection(results.compression), '');
   if (results.memory) parts.push(memorySection(results.memory), '');
@@ -227,5 +230,41 @@ export function observabilitySection(cost: ObservabilityCost, tracing?: TracingC
       (tracing
         ? `Measured where µs are visible, in the bench process: a span made, ended, batched and exported as OTLP protobuf adds ${fixed(tracing.spanMicros, 2)} µs of CPU to an upstream call, about ${fixed(tracing.pageMicros, 0)} µs for the eight spans of a product page.`
         : ''),
+  ].join('\n');
+}
+
+/** The ERP's two versions: the page through each, and what the shadow at 100 % costs. */
+export function migrationSection(cost: MigrationCost): string {
+  const { cpu, throughput } = cost;
+  const mean = (values: readonly number[]): number =>
+    values.reduce((total, value) => total + value, 0) / Math.max(1, values.length);
+  const row = (label: string, side: MigrationCost['cpu']['v1'], compared: boolean): string =>
+    `| ${label} | ${fixed(mean(side.windowsMs), 3)} | ${compared ? `${signed(side.addedMs, 3)} ± ${fixed(side.spreadMs, 3)}` : '—'} |`;
+  const plain = summarize(throughput.plain);
+  const shadow = summarize(throughput.shadow);
+  const compared = Object.values(throughput.comparisons).reduce((total, n) => total + n, 0);
+  const outcomes = Object.entries(throughput.comparisons)
+    .map(([outcome, count]) => `${outcome} ${count.toLocaleString('en-US')}`)
+    .join(', ');
+  return [
+    "## The ERP's two versions",
+    '',
+    `The uncached product page with the ERP's SOAP version alone, its JSON version alone, both (every caller on v1: the router with its fallback ready), and both with every read shadowed to the other version: ${String(cpu.rounds)} rounds, each on four fresh processes loaded at the same time, ${String(cpu.connections)} connections each, ${String(cpu.requests)} pages a load (4 to warm up, 2 measured); CPU per page from /proc, differences to v1 alone as medians over the rounds (± half the distance between their quartiles).`,
+    '',
+    '| BFF, cache off | server CPU ms per page (mean of the rounds) | against v1 alone |',
+    '|---|---:|---:|',
+    row('ERP v1 (SOAP) alone', cpu.v1, false),
+    row('ERP v2 (JSON) alone', cpu.v2, true),
+    row('both, callers on v1', cpu.both, true),
+    row('both, ERP_SHADOW_PERCENT=100', cpu.shadow, true),
+    '',
+    `What the shadow costs the answers: both versions without and with the shadow at 100 %, ${String(throughput.rounds)} rounds of ${String(throughput.seconds)} s at ${String(throughput.connections)} connections, in turn (medians):`,
+    '',
+    '| BFF, cache off, both versions | req/s | CPU ms/req | busy % | bench process % | p50 ms (1 conn) | upstream calls/req |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    `| no shadow | ${fixed(plain.rps, 0)} | ${fixed(plain.cpuMsPerRequest, 2)} | ${fixed(plain.cpuBusyPercent, 0)} | ${fixed(plain.loadBusyPercent, 0)} | ${fixed(plain.latencyP50Ms, 2)} | ${fixed(plain.upstreamCallsPerRequest, 2)} |`,
+    `| shadow 100 % | ${fixed(shadow.rps, 0)} | ${fixed(shadow.cpuMsPerRequest, 2)} | ${fixed(shadow.cpuBusyPercent, 0)} | ${fixed(shadow.loadBusyPercent, 0)} | ${fixed(shadow.latencyP50Ms, 2)} | ${fixed(shadow.upstreamCallsPerRequest, 2)} |`,
+    '',
+    `With the shadow at 100 % the BFF answered ${fixed(throughput.rpsRatio * 100, 1)} % of the pages per second it answered without it (${fixed(throughput.cpuRatio, 2)}× the CPU per page). Its comparisons during those loads: ${compared.toLocaleString('en-US')} (${outcomes || 'none'}); upstream calls per request count the shadow's too.`,
   ].join('\n');
 }

@@ -84,6 +84,7 @@ import type { ProtectionCost } from '../harness/protection-cost.js';
 import type { CompressionCost } from '../harness/compression-cost.js';
 import type { FirstPartResult } from '../harness/first-part.js';
 import type { TracingCost } from '../harness/tracing-cost.js';
+import type { MigrationCost } from '../harness/migration-cost.js';
 
 /** What tracing and request logs cost: the uncached product page on the same BFF in three configurations. */
 export interface ObservabilityCost {
@@ -141,6 +142,8 @@ export interface BenchResults {
   firstPart?: FirstPartResult | null | undefined;
   /** Tracing and request logs, A/B (null when the uncached page scenario was not run). */
   observability?: ObservabilityCost | null | undefined;
+  /** The ERP's versions and the shadow (null when not run: BENCH_SCENARIOS without `migration`). */
+  migration?: MigrationCost | null | undefined;
   /** The memory run, unless BENCH_MEMORY_SKUS=0. */
   memory: MemoryResult | null;
   /** Seconds the whole run took. */

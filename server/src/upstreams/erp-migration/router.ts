@@ -121,36 +121,35 @@ export function createErpRouter(options: ErpRouterOptions): ErpRouter {
     return typeof key === 'string' ? versionFor(key) : key.then(versionFor);
   };
 
-  const read =
-    <R extends ErpRead>(
-      name: R,
-      ask: (client: ErpClient, call?: CallOptions) => Promise<ReadAnswer<R>>,
-    ) =>
-    async (call: CallOptions | undefined): Promise<ReadAnswer<R>> => {
-      const version = await versionOf(call);
-      const fallback = other(version);
-      if (!versions[fallback]) return ask(clientOf(version), call);
-      const first = firstTry(call);
-      try {
-        return await ask(clientOf(version), first.call);
-      } catch (error) {
-        if (call?.signal?.aborted || !(first.timedOut() || mayPass(error))) throw error;
-        onFallback(name, version, fallback);
-        return await ask(clientOf(fallback), call);
-      } finally {
-        first.stop();
-      }
-    };
+  const read = async <R extends ErpRead>(
+    name: R,
+    call: CallOptions | undefined,
+    ask: (client: ErpClient, call?: CallOptions) => Promise<ReadAnswer<R>>,
+  ): Promise<ReadAnswer<R>> => {
+    const version = await versionOf(call);
+    const fallback = other(version);
+    if (!versions[fallback]) return ask(clientOf(version), call);
+    const first = firstTry(call);
+    try {
+      return await ask(clientOf(version), first.call);
+    } catch (error) {
+      if (call?.signal?.aborted || !(first.timedOut() || mayPass(error))) throw error;
+      onFallback(name, version, fallback);
+      return await ask(clientOf(fallback), call);
+    } finally {
+      first.stop();
+    }
+  };
 
   return {
     split: only === undefined,
     versionFor,
     client: {
-      getProduct: (sku, call) => read('getProduct', (c, o) => c.getProduct(sku, o))(call),
-      getProducts: (skus, call) => read('getProducts', (c, o) => c.getProducts(skus, o))(call),
+      getProduct: (sku, call) => read('getProduct', call, (c, o) => c.getProduct(sku, o)),
+      getProducts: (skus, call) => read('getProducts', call, (c, o) => c.getProducts(skus, o)),
       searchProducts: (query, call) =>
-        read('searchProducts', (c, o) => c.searchProducts(query, o))(call),
-      getStock: (skus, call) => read('getStock', (c, o) => c.getStock(skus, o))(call),
+        read('searchProducts', call, (c, o) => c.searchProducts(query, o)),
+      getStock: (skus, call) => read('getStock', call, (c, o) => c.getStock(skus, o)),
       placeOrder: async (order, call) => clientOf(await versionOf(call)).placeOrder(order, call),
     },
   };

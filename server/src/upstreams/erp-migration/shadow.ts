@@ -33,43 +33,41 @@ export function withShadow(client: ErpClient, options: ShadowOptions): ErpClient
   const random = options.random ?? Math.random;
   const share = options.percent / 100;
 
-  const shadowed =
-    <R extends ErpRead>(
-      read: R,
-      ask: (target: ErpClient, call: CallOptions) => Promise<ReadAnswer<R>>,
-    ) =>
-    async (call: CallOptions | undefined): Promise<ReadAnswer<R>> => {
-      const answer = await ask(client, call ?? {});
-      if (share > 0 && random() < share) {
-        const scope = call?.scope;
-        const shadowCall: CallOptions = {
-          shadow: true,
-          ...(scope ? { scope: { requestId: scope.requestId, trace: scope.trace } } : {}),
-        };
-        setImmediate(() => {
-          ask(other, shadowCall).then(
-            (shadow) => {
-              const comparison = compareAnswers(read, answer, shadow);
-              if (comparison.differences.length === 0) onComparison(read, 'match');
-              else onComparison(read, 'mismatch', comparison);
-            },
-            (error: unknown) => {
-              onComparison(read, isBulkheadFull(error) ? 'dropped' : 'error');
-            },
-          );
-        });
-      }
-      return answer;
-    };
+  /** This version's answer; then, for a share of reads, the other's, compared off the answer's path. */
+  const shadowed = async <R extends ErpRead>(
+    read: R,
+    call: CallOptions | undefined,
+    ask: (target: ErpClient, call?: CallOptions) => Promise<ReadAnswer<R>>,
+  ): Promise<ReadAnswer<R>> => {
+    const answer = await ask(client, call);
+    if (share > 0 && random() < share) {
+      const scope = call?.scope;
+      const shadowCall: CallOptions = {
+        shadow: true,
+        ...(scope ? { scope: { requestId: scope.requestId, trace: scope.trace } } : {}),
+      };
+      setImmediate(() => {
+        ask(other, shadowCall).then(
+          (shadow) => {
+            const comparison = compareAnswers(read, answer, shadow);
+            if (comparison.differences.length === 0) onComparison(read, 'match');
+            else onComparison(read, 'mismatch', comparison);
+          },
+          (error: unknown) => {
+            onComparison(read, isBulkheadFull(error) ? 'dropped' : 'error');
+          },
+        );
+      });
+    }
+    return answer;
+  };
 
   return {
-    getProduct: (sku, call) =>
-      shadowed('getProduct', (target, c) => target.getProduct(sku, c))(call),
-    getProducts: (skus, call) =>
-      shadowed('getProducts', (target, c) => target.getProducts(skus, c))(call),
+    getProduct: (sku, call) => shadowed('getProduct', call, (t, c) => t.getProduct(sku, c)),
+    getProducts: (skus, call) => shadowed('getProducts', call, (t, c) => t.getProducts(skus, c)),
     searchProducts: (query, call) =>
-      shadowed('searchProducts', (target, c) => target.searchProducts(query, c))(call),
-    getStock: (skus, call) => shadowed('getStock', (target, c) => target.getStock(skus, c))(call),
+      shadowed('searchProducts', call, (t, c) => t.searchProducts(query, c)),
+    getStock: (skus, call) => shadowed('getStock', call, (t, c) => t.getStock(skus, c)),
     // A write is never sent twice.
     placeOrder: (order, call) => client.placeOrder(order, call),
   };
