@@ -117,7 +117,6 @@ const migration = {
   throughput: {
     rounds: settings.rounds,
     seconds: settings.seconds,
-    latencySeconds: settings.latencySeconds,
     warmupSeconds: settings.warmupSeconds,
     connections: settings.connections,
   },
@@ -138,11 +137,7 @@ const estimate =
         migration.ab.requests) /
         150 +
       migration.throughput.rounds *
-        2 *
-        (migration.throughput.warmupSeconds * 2 +
-          migration.throughput.seconds +
-          migration.throughput.latencySeconds +
-          0.3)
+        (migration.throughput.warmupSeconds * 2 + migration.throughput.seconds + 3)
     : 0) +
   10 +
   memoryEstimate;

@@ -14,6 +14,7 @@ import { createRedisTier } from './kit/cache/redis-tier.js';
 import { createKeptValues } from './kit/kept-values.js';
 import { createLocks } from './kit/locks.js';
 import { createRateLimiter } from './kit/rate-limit.js';
+import { watchEventLoop } from './kit/migration/event-loop-load.js';
 import { createMetrics, type Metrics } from './kit/telemetry/metrics.js';
 import { observeUpstream } from './kit/telemetry/upstream-step.js';
 import { connectRedis } from './kit/redis.js';
@@ -141,11 +142,15 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       ...(redis ? { shared: createRedisTier({ redis }) } : {}),
     });
   }
+  // Shadow reads yield to answers when the process is saturated: the event loop's load tells.
+  const loop =
+    config.ERP_SHADOW_PERCENT > 0 && erpPaths.v1 && erpPaths.v2 ? watchEventLoop() : undefined;
   // The ERP's versions: each with its own merged look-ups and cache entries, a router on top.
   const erp = createErpMigration({
     versions: erpPaths,
     v2Percent: config.ERP_V2_PERCENT,
     shadowPercent: config.ERP_SHADOW_PERCENT,
+    ...(loop ? { busy: loop.busy } : {}),
     layer: (client, version) => {
       const merged = withMergedErpLookups(client, ERP_UPSTREAM[version]);
       return cache
@@ -289,6 +294,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       draining = true;
       // Once, however often it is called.
       closing ??= (async () => {
+        loop?.close();
         await cache?.close();
         await redis?.close();
         await transport.close();

@@ -1,7 +1,9 @@
 import type { Sandbox } from '@storefront/sandbox';
-import { median, summarize, type Measurement } from '../report/results.js';
+import { median, type Measurement } from '../report/results.js';
 import { measureAb, type AbResult } from './ab.js';
-import { measure } from './measure.js';
+import { runLoad } from './load.js';
+import { settle } from './measure.js';
+import { sampleProcess } from './proc-stats.js';
 import type { Target } from './processes.js';
 
 /** What the ERP's two versions cost: the page through each, and the shadow's cost to the answers. */
@@ -20,14 +22,18 @@ export interface MigrationCost {
     /** Both versions, ERP_SHADOW_PERCENT=100. */
     shadow: AbResult;
   };
-  /** Throughput at `connections` connections: both versions without and with the shadow at 100 %, interleaved. */
+  /**
+   * Throughput at `connections` connections each: both versions without and with the shadow at
+   * 100 %, a fresh pair per round loaded at the same time (so that the machine's drift falls on
+   * both alike, and each takes what CPU it can).
+   */
   throughput: {
     connections: number;
     seconds: number;
     rounds: number;
     plain: Measurement[];
     shadow: Measurement[];
-    /** Shadow ÷ plain, medians over the rounds. */
+    /** Shadow ÷ plain per round, the median over the rounds. */
     rpsRatio: number;
     cpuRatio: number;
     /** The shadow BFF's comparisons during its loads, by outcome. */
@@ -44,7 +50,6 @@ export interface MigrationCostOptions {
   throughput: {
     rounds: number;
     seconds: number;
-    latencySeconds: number;
     warmupSeconds: number;
     connections: number;
   };
@@ -65,7 +70,8 @@ async function comparisonsOf(target: Target): Promise<Record<string, number>> {
 /**
  * The uncached product page through the SOAP ERP, through the JSON one, through both (callers on
  * v1) and with every read shadowed to the other version: CPU per page as an A/B of fresh
- * processes, then the throughput of both versions with and without the shadow, loaded in turn.
+ * processes, then the throughput of both versions with and without the shadow, pairs of fresh
+ * processes loaded at the same time.
  */
 export async function measureMigrationCost(options: MigrationCostOptions): Promise<MigrationCost> {
   const { sandbox, startBff, log } = options;
@@ -90,42 +96,71 @@ export async function measureMigrationCost(options: MigrationCostOptions): Promi
   });
   if (!a || !b || !c || !d) throw new Error('the A/B measured fewer configurations than it ran');
 
-  const { rounds, seconds, connections } = options.throughput;
+  const { rounds, seconds, connections, warmupSeconds } = options.throughput;
   log(
-    `ERP shadow: both versions with and without the shadow at 100 %, ${String(rounds)} rounds of ${String(seconds)} s at ${String(connections)} connections each, in turn …`,
+    `ERP shadow: both versions without and with the shadow at 100 %, ${String(rounds)} rounds, each on a fresh pair loaded at the same time (${String(seconds)} s at ${String(connections)} connections each) …`,
   );
-  const plainTarget = await startBff('BFF (ERP v1 and v2, no shadow)', both);
-  const shadowTarget = await startBff('BFF (ERP v1 and v2, shadow 100 %)', shadowEnv);
   const plain: Measurement[] = [];
   const shadow: Measurement[] = [];
-  let comparisons: Record<string, number>;
-  try {
-    const before = await comparisonsOf(shadowTarget);
-    for (let round = 0; round < rounds; round += 1)
-      for (const [target, into] of [
-        [plainTarget, plain],
-        [shadowTarget, shadow],
-      ] as const) {
-        const { measurement } = await measure({
-          sandbox,
-          target,
-          nextPath: options.nextPath,
-          ...options.throughput,
-        });
-        into.push(measurement);
-        log(
-          `  ${target.name} round ${String(round + 1)}: ${Math.round(measurement.rps)} req/s, ${measurement.cpuMsPerRequest.toFixed(2)} CPU ms/req (${measurement.cpuBusyPercent.toFixed(0)} % busy; bench process ${measurement.loadBusyPercent.toFixed(0)} %), 1 conn p50 ${measurement.latencyP50Ms.toFixed(2)} ms`,
+  const comparisons: Record<string, number> = {};
+  for (let round = 0; round < rounds; round += 1) {
+    const pair = await Promise.all([
+      startBff('BFF (ERP v1 and v2, no shadow)', both),
+      startBff('BFF (ERP v1 and v2, shadow 100 %)', shadowEnv),
+    ]);
+    try {
+      const load = (durationSeconds: number) =>
+        Promise.all(
+          pair.map((target) =>
+            runLoad({ url: target.url, connections, durationSeconds, nextPath: options.nextPath }),
+          ),
         );
-      }
-    const after = await comparisonsOf(shadowTarget);
-    comparisons = Object.fromEntries(
-      Object.entries(after).map(([outcome, count]) => [outcome, count - (before[outcome] ?? 0)]),
-    );
-  } finally {
-    await Promise.all([plainTarget.stop(), shadowTarget.stop()]);
+      if (warmupSeconds > 0) await load(warmupSeconds * 2);
+      await settle(sandbox);
+      const compared = await comparisonsOf(pair[1]);
+      const before = pair.map((target) => sampleProcess(target.pid));
+      const ownBefore = process.cpuUsage();
+      const loads = await load(seconds);
+      await settle(sandbox);
+      const own = process.cpuUsage(ownBefore);
+      const after = pair.map((target) => sampleProcess(target.pid));
+      for (const [outcome, count] of Object.entries(await comparisonsOf(pair[1])))
+        comparisons[outcome] = (comparisons[outcome] ?? 0) + count - (compared[outcome] ?? 0);
+      loads.forEach((result, i) => {
+        const cpuMs = (after[i]?.cpuMs ?? 0) - (before[i]?.cpuMs ?? 0);
+        const wallMs = result.seconds * 1000;
+        const sent = Math.max(1, result.sent, result.requests);
+        const ownMs = (own.user + own.system) / 1000;
+        const measurement: Measurement = {
+          rps: result.rps,
+          p50Ms: result.p50Ms,
+          p99Ms: result.p99Ms,
+          latencyP50Ms: Number.NaN,
+          latencyP99Ms: Number.NaN,
+          cpuMsPerRequest: cpuMs / sent,
+          cpuBusyPercent: (cpuMs / wallMs) * 100,
+          rssMiB: (after[i]?.rssBytes ?? 0) / 1_048_576,
+          upstreamCallsPerRequest: Number.NaN,
+          loadCpuMsPerRequest: ownMs / sent,
+          loadBusyPercent: (ownMs / wallMs) * 100,
+          requests: result.requests,
+          non2xx: result.non2xx,
+          degraded: result.degraded,
+          errors: result.errors,
+        };
+        (i === 0 ? plain : shadow).push(measurement);
+      });
+      log(
+        `  round ${String(round + 1)}: no shadow ${Math.round(loads[0]?.rps ?? 0)} req/s, shadow ${Math.round(loads[1]?.rps ?? 0)} req/s (${(((loads[1]?.rps ?? 0) / (loads[0]?.rps ?? 1)) * 100).toFixed(1)} %)`,
+      );
+    } finally {
+      await Promise.all(pair.map((target) => target.stop()));
+    }
   }
-  const plainSummary = summarize(plain);
-  const shadowSummary = summarize(shadow);
+  const ratios = plain.map((p, i) => (shadow[i]?.rps ?? Number.NaN) / p.rps);
+  const cpuRatios = plain.map(
+    (p, i) => (shadow[i]?.cpuMsPerRequest ?? Number.NaN) / p.cpuMsPerRequest,
+  );
   return {
     cpu: { ...options.ab, v1: a, v2: b, both: c, shadow: d },
     throughput: {
@@ -134,12 +169,11 @@ export async function measureMigrationCost(options: MigrationCostOptions): Promi
       rounds,
       plain,
       shadow,
-      rpsRatio: shadowSummary.rps / plainSummary.rps,
-      cpuRatio: shadowSummary.cpuMsPerRequest / plainSummary.cpuMsPerRequest,
+      rpsRatio: median(ratios),
+      cpuRatio: median(cpuRatios),
       comparisons,
     },
   };
 }
-
 /** The median of a configuration's CPU per page over its rounds. */
 export const cpuMedian = (result: AbResult): number => median(result.windowsMs);

@@ -1,3 +1,4 @@
+import { dequal } from 'dequal';
 import diff from 'microdiff';
 
 /** One field that two answers to the same question hold differently. */
@@ -19,6 +20,9 @@ export function differences(
   primary: Readonly<Record<string, unknown>>,
   shadow: Readonly<Record<string, unknown>>,
 ): Difference[] {
+  // Equal answers are the rule: a plain equality first (dequal, Dates by their time),
+  // the paths only when something differs (microdiff is several times slower).
+  if (dequal(primary, shadow)) return [];
   return diff(primary, shadow, { cyclesFix: false }).map((change): Difference => {
     const before: unknown = change.type === 'CREATE' ? undefined : change.oldValue;
     const after: unknown = change.type === 'REMOVE' ? undefined : change.value;

@@ -14,6 +14,8 @@ export interface ErpMigrationOptions {
   v2Percent: number;
   /** ERP_SHADOW_PERCENT: the share of each version's reads also sent to the other. */
   shadowPercent: number;
+  /** Whether the process is too busy for shadow reads (most are dropped then). @default never */
+  busy?: () => boolean;
   /** What each version's client is wrapped in below the router (merged look-ups, the cache). */
   layer: (client: ErpClient, version: ErpVersion) => ErpClient;
   onComparison: (
@@ -45,6 +47,7 @@ export function createErpMigration(options: ErpMigrationOptions): ErpRouter {
         ? withShadow(own.client, {
             percent: shadowPercent,
             other: other.shadow,
+            ...(options.busy ? { busy: options.busy } : {}),
             onComparison: (read, outcome, comparison) => {
               options.onComparison(read, version, outcome, comparison);
             },

@@ -96,9 +96,9 @@ function firstTry(call: CallOptions | undefined): {
  * percentage only moves callers from v1 to v2). A read that fails with a failure that may pass
  * is sent once to the other version, with the caller's signal (so within the same budget: no
  * fallback once the caller's time is up); when the caller's deadline is known, the first version
- * gets half of the time left, so that one that hangs is a timeout with time to spare. Orders go to the caller's version and never to the
- * other one after a failure (their idempotency key is shared, so the client's retry is safe
- * whichever version it reaches).
+ * gets half of the time left, so that one that hangs is a timeout with time to spare. Orders go
+ * to the caller's version and never to the other one after a failure (their idempotency key is
+ * shared, so the client's retry is safe whichever version it reaches).
  */
 export function createErpRouter(options: ErpRouterOptions): ErpRouter {
   const { versions, v2Percent, onFallback } = options;

@@ -16,9 +16,17 @@ export interface ShadowOptions {
   other: ErpClient;
   /** Hears each comparison: its read, outcome, and for a mismatch what differs. */
   onComparison: (read: ErpRead, outcome: ShadowOutcome, comparison?: Comparison) => void;
+  /**
+   * Whether the process is too busy for work that may wait (kit/migration/event-loop-load.ts):
+   * then only one sampled read in sixteen is shadowed, the others dropped. @default never busy
+   */
+  busy?: () => boolean;
   /** @default Math.random */
   random?: () => number;
 }
+
+/** The share of sampled reads still shadowed while the process is busy. */
+const BUSY_SHARE = 1 / 16;
 
 /**
  * The same client, with `percent` of its reads also sent to the other version and the two answers
@@ -26,10 +34,11 @@ export interface ShadowOptions {
  * answer's path: it never delays, changes or caches the answer (the caller has it already), it
  * has no caller signal to share (its own time bound and bulkhead hold it), and it carries the
  * request id and trace but adds nothing to the request's Server-Timing. Writes are never sent.
- * A read that failed here has nothing to compare: no shadow.
+ * A read that failed here has nothing to compare: no shadow. While the process is saturated,
+ * fifteen sampled reads in sixteen are dropped instead (their CPU would be taken from answers).
  */
 export function withShadow(client: ErpClient, options: ShadowOptions): ErpClient {
-  const { other, onComparison } = options;
+  const { other, onComparison, busy } = options;
   const random = options.random ?? Math.random;
   const share = options.percent / 100;
 
@@ -41,6 +50,11 @@ export function withShadow(client: ErpClient, options: ShadowOptions): ErpClient
   ): Promise<ReadAnswer<R>> => {
     const answer = await ask(client, call);
     if (share > 0 && random() < share) {
+      // Shadow work yields to answers: on a saturated process most of it waits for another time.
+      if (busy?.() && random() >= BUSY_SHARE) {
+        onComparison(read, 'dropped');
+        return answer;
+      }
       const scope = call?.scope;
       const shadowCall: CallOptions = {
         shadow: true,
