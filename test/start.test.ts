@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { UPSTREAM_KEY_VARIABLES, UPSTREAM_URL_VARIABLES } from '@storefront/server';
 import { describe, expect, it } from 'vitest';
 
 const main = fileURLToPath(new URL('../server/dist/main.js', import.meta.url));
@@ -139,33 +140,8 @@ describe('npm start: the development entry (dev/) and the server', () => {
 
   it('stops at start-up on a share of callers for a second ERP version that is not configured', async () => {
     const server = node(main, {
-      ...Object.fromEntries(
-        [
-          'ERP',
-          'FX',
-          'PRICING',
-          'REVIEWS',
-          'RECOMMENDATIONS',
-          'ACCOUNTS',
-          'ORDERS',
-          'CART',
-          'WISHLIST',
-          'NOTIFICATIONS',
-        ].map((name) => [`${name}_URL`, 'http://127.0.0.1:9']),
-      ),
-      ...Object.fromEntries(
-        [
-          'ERP',
-          'PRICING',
-          'REVIEWS',
-          'RECOMMENDATIONS',
-          'ACCOUNTS',
-          'ORDERS',
-          'CART',
-          'WISHLIST',
-          'NOTIFICATIONS',
-        ].map((name) => [`${name}_API_KEY`, 'k']),
-      ),
+      ...Object.fromEntries(UPSTREAM_URL_VARIABLES.map((name) => [name, 'http://127.0.0.1:9'])),
+      ...Object.fromEntries(UPSTREAM_KEY_VARIABLES.map((name) => [name, 'k'])),
       AUTH_JWKS_URL: 'http://127.0.0.1:9/jwks',
       AUTH_ISSUER: 'i',
       AUTH_AUDIENCE: 'a',
