@@ -33,9 +33,6 @@ export const UPSTREAM_KEY_VARIABLES = [
 
 export const AUTH_VARIABLES = ['AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE'] as const;
 
-/** The ERP's JSON version (docs/upstreams.md), with or instead of `ERP_URL`: its URL and its key. */
-export const ERP_V2_VARIABLES = ['ERP_V2_URL', 'ERP_V2_API_KEY'] as const;
-
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 /** An integer setting: `unit` names it in the error ("must be a number of milliseconds"). */

@@ -1,7 +1,6 @@
 export { createApp, type App, type AppOptions } from './app.js';
 export {
   cacheMaxBytesOf,
-  ERP_V2_VARIABLES,
   loadConfig,
   UPSTREAM_KEY_VARIABLES,
   UPSTREAM_URL_VARIABLES,

@@ -2,7 +2,12 @@ import type { CatalogProduct } from '../../data/model.js';
 import type { SandboxStore } from '../../data/store.js';
 import { intParam, SKU_PATTERN } from '../../host/json-service.js';
 import { createRouter, type Route } from '../../host/router.js';
-import type { SandboxRequest, SandboxResponse, ServiceDefinition } from '../../host/types.js';
+import {
+  json,
+  type SandboxRequest,
+  type SandboxResponse,
+  type ServiceDefinition,
+} from '../../host/types.js';
 import { acceptOrder, type OrderRequest } from './place-order.js';
 import { CatalogFault, type FaultCode } from './soap.js';
 
@@ -10,7 +15,6 @@ import { CatalogFault, type FaultCode } from './soap.js';
 export const ERP_V2_MAX_ITEMS = 50;
 
 const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
-const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** An RFC 9457 problem: `type`, `title`, `status` and the fields the ERP adds (a SKU). */
 function problem(
@@ -19,18 +23,8 @@ function problem(
   title: string,
   extra: Record<string, unknown> = {},
 ): SandboxResponse {
-  return {
-    status,
-    headers: { 'content-type': PROBLEM_TYPE },
-    body: JSON.stringify({ type, title, status, ...extra }),
-  };
+  return json(status, { type, title, status, ...extra }, { 'content-type': PROBLEM_TYPE });
 }
-
-const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => ({
-  status,
-  headers: { 'content-type': JSON_TYPE, ...headers },
-  body: JSON.stringify(body),
-});
 
 const invalid = (detail: string): SandboxResponse =>
   problem(400, 'urn:erp:problem:invalid-request', 'Invalid request', { detail });
@@ -186,7 +180,7 @@ export function createErpV2Service(store: SandboxStore, apiKey: string): Service
               p.brand.trim().toLowerCase().includes(query)),
         );
         const from = offset ?? 0;
-        return answer(200, {
+        return json(200, {
           total: matches.length,
           items: matches.slice(from, from + (limit ?? 20)).map(summaryJson),
         });
@@ -201,7 +195,7 @@ export function createErpV2Service(store: SandboxStore, apiKey: string): Service
         const product = catalog.bySku.get(sku);
         if (!product)
           return problem(404, PROBLEMS.PRODUCT_NOT_FOUND.type, 'Product not found', { sku });
-        return answer(200, productJson(product));
+        return json(200, productJson(product));
       },
     },
     {
@@ -213,7 +207,7 @@ export function createErpV2Service(store: SandboxStore, apiKey: string): Service
         if (!Array.isArray(skus)) return skus;
         const found = skus.flatMap((sku) => catalog.bySku.get(sku) ?? []);
         // Any order: reversed, as v1's GetProducts answers, so nobody relies on it.
-        return answer(200, {
+        return json(200, {
           items: found.reverse().map(productJson),
           missing: skus.filter((sku) => !catalog.bySku.has(sku)),
         });
@@ -226,7 +220,7 @@ export function createErpV2Service(store: SandboxStore, apiKey: string): Service
       handle(request) {
         const skus = skusOf(request);
         if (!Array.isArray(skus)) return skus;
-        return answer(200, {
+        return json(200, {
           levels: skus.flatMap((sku) =>
             (store.stock.get(sku) ?? []).map((row) => {
               const reserved = row.reserved ?? 0;
@@ -257,7 +251,7 @@ export function createErpV2Service(store: SandboxStore, apiKey: string): Service
         try {
           const { confirmation, replayed } = acceptOrder(store, order);
           const [whole = '0', cents = '00'] = confirmation.total.split('.');
-          return answer(
+          return json(
             replayed ? 200 : 201,
             {
               orderNumber: confirmation.orderNo,

@@ -40,8 +40,6 @@ export interface ResilienceOptions {
 export interface RetryAfterHold {
   /** Refuses calls while held (`unavailable`, as an open breaker does); starts a hold on a 429 that names a time. */
   readonly step: UpstreamStep;
-  /** Whether calls are held now. */
-  held(): boolean;
 }
 
 /** A call refused because the upstream's last 429 asked for a pause that has not ended. */
@@ -55,7 +53,6 @@ export function createRetryAfterHold(
 ): RetryAfterHold {
   let until = 0;
   return {
-    held: () => now() < until,
     step: async (_call, next) => {
       if (now() < until)
         throw new UpstreamError(upstream, 'unavailable', {

@@ -83,8 +83,7 @@ export interface ErpClient {
 }
 
 /** The ERP's reads: what may be shadowed and fall back to the other version. */
-export const ERP_READS = ['getProduct', 'getProducts', 'searchProducts', 'getStock'] as const;
-export type ErpRead = (typeof ERP_READS)[number];
+export type ErpRead = 'getProduct' | 'getProducts' | 'searchProducts' | 'getStock';
 
 /**
  * The operation names both versions' calls carry in metrics, spans and comparisons (the SOAP
