@@ -1,6 +1,6 @@
 import { UNKNOWN_SKUS } from '@storefront/sandbox';
 import { describe, expect, it } from 'vitest';
-import { useBff } from './helpers/bff.js';
+import { startInstance, useBff } from './helpers/bff.js';
 import { CACHE_ON, coldSku, pageInput, priced, publicAges } from './helpers/cache.js';
 import { freshShopper } from './helpers/shopper.js';
 import { batchPath, rawRequest } from './helpers/wire.js';
@@ -189,6 +189,55 @@ describe('kept encoded answers (public queries answered without tRPC)', () => {
     );
     expect(other.body).toContain('"currencyCode":"USD"');
     expect(bff().sandbox.calls.snapshot()).not.toEqual({});
+  });
+
+  it('keeps one answer per call whichever face asks: a page asked over REST is a tRPC hit, and the other way round, each in its own shape', async () => {
+    const withHeaders = async (path: string) => {
+      const response = await fetch(`${bff().url}${path}`);
+      return {
+        body: await response.text(),
+        contentType: response.headers.get('content-type'),
+        timing: response.headers.get('server-timing'),
+      };
+    };
+    const restFirst = coldSku(bff(), priced(bff()));
+    const trpcFirst = coldSku(bff(), priced(bff()));
+    const restPath = (sku: string) => `/api/v1/products/${sku}?currency=EUR`;
+    const trpcPath = (sku: string) =>
+      `/trpc/product.page?input=${encodeURIComponent(JSON.stringify({ json: { currency: 'EUR', sku } }))}`;
+
+    // What each face writes itself, from a second instance on the same sandbox (its own caches).
+    const other = await startInstance(bff().sandbox, CACHE_ON);
+    const own = await Promise.all([
+      fetch(`${other.url}${trpcPath(restFirst)}`).then((answer) => answer.text()),
+      fetch(`${other.url}${restPath(trpcFirst)}`).then((answer) => answer.text()),
+    ]).finally(() => other.close());
+
+    const rest = await withHeaders(restPath(restFirst));
+    expect(rest.timing).toMatch(/cache;desc="miss"$/);
+    bff().sandbox.calls.reset();
+    const trpcHit = await withHeaders(trpcPath(restFirst));
+    expect(bff().sandbox.calls.snapshot()).toEqual({});
+    expect(trpcHit).toEqual({
+      body: own[0],
+      contentType: 'application/json',
+      timing: 'cache;desc="hit"',
+    });
+
+    const trpc = await withHeaders(trpcPath(trpcFirst));
+    expect(trpc.timing).toMatch(/cache;desc="miss"$/);
+    bff().sandbox.calls.reset();
+    const restHit = await withHeaders(restPath(trpcFirst));
+    expect(bff().sandbox.calls.snapshot()).toEqual({});
+    expect(restHit).toEqual({
+      body: own[1],
+      contentType: 'application/json; charset=utf-8',
+      timing: 'cache;desc="hit"',
+    });
+    // The REST answer is plain JSON: the product's Date as ISO 8601 text.
+    expect(JSON.parse(restHit.body)).toMatchObject({
+      product: { updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown },
+    });
   });
 
   it('keeps a batch of public queries as tRPC answered it, apart from the same calls made singly', async () => {

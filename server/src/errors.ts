@@ -201,13 +201,17 @@ const fieldOf = (path: readonly PropertyKey[]): string =>
 
 const UNITS: Record<string, string> = { string: ' characters', array: ' items' };
 
+/** `'a', 'b' are not fields of this input`: the words for fields an input does not have. */
+export const notFields = (names: readonly string[], of = 'this input'): string =>
+  `${names.map((name) => `'${name}'`).join(', ')} ${names.length === 1 ? 'is not a field' : 'are not fields'} of ${of}`;
+
 /** One issue in words that name its field. */
 function describeIssue(issue: z.core.$ZodIssue): string {
   const field = fieldOf(issue.path);
   switch (issue.code) {
     case 'unrecognized_keys': {
-      const keys = issue.keys.map((key) => `'${[...issue.path.map(String), key].join('.')}'`);
-      return `${keys.join(', ')} ${keys.length === 1 ? 'is not a field' : 'are not fields'} of ${issue.path.length === 0 ? 'this input' : field}`;
+      const keys = issue.keys.map((key) => [...issue.path.map(String), key].join('.'));
+      return notFields(keys, issue.path.length === 0 ? 'this input' : field);
     }
     case 'invalid_type':
       return issue.message.endsWith('received undefined')

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SignedInUser } from '../kit/auth.js';
-import type { Admission as Verdict, RateLimiter } from '../kit/rate-limit.js';
+import type { RateLimiter, RateLimitVerdict } from '../kit/rate-limit.js';
 
 export interface AdmissionOptions {
   /** tRPC calls in flight before new ones are refused. */
@@ -29,12 +29,12 @@ export interface Admission {
    * Whether the client (`client`: the request's clientOf, computed once) may make these calls
    * now, all of them or none.
    */
-  admit(calls: number, client: () => string | Promise<string>): Promise<Verdict>;
+  admit(calls: number, client: () => string | Promise<string>): Promise<RateLimitVerdict>;
   inFlight(): number;
   readonly limiter: RateLimiter;
 }
 
-const ADMITTED: Promise<Verdict> = Promise.resolve({ allowed: true });
+const ADMITTED: Promise<RateLimitVerdict> = Promise.resolve({ allowed: true });
 
 export function createAdmission(options: AdmissionOptions): Admission {
   const { limiter } = options;

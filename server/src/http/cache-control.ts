@@ -13,19 +13,35 @@ export const PRIVATE = 'private, no-store';
 export const publicCacheControl = (maxAgeSeconds: number): string =>
   `public, max-age=${String(maxAgeSeconds)}, s-maxage=${String(maxAgeSeconds)}, stale-while-revalidate=${String(maxAgeSeconds)}`;
 
-/** Whether a procedure's output names a degraded part (a failure is never kept, even for a second). */
-function isDegraded(result: unknown): boolean {
-  if (typeof result !== 'object' || result === null || !('result' in result)) return true;
+/** Whether a procedure's data names a degraded part: then it is never public, even for a second. */
+export const isDegraded = (data: unknown): boolean =>
+  typeof data === 'object' &&
+  data !== null &&
+  'degraded' in data &&
+  Array.isArray(data.degraded) &&
+  data.degraded.length > 0;
+
+/** A tRPC result's data when it succeeded (a failure is never kept). */
+function succeeded(result: unknown): { data: unknown } | undefined {
+  if (typeof result !== 'object' || result === null || !('result' in result)) return undefined;
   const { result: inner } = result;
-  if (typeof inner !== 'object' || inner === null || !('data' in inner)) return true;
-  const { data } = inner;
-  return (
-    typeof data === 'object' &&
-    data !== null &&
-    'degraded' in data &&
-    Array.isArray(data.degraded) &&
-    data.degraded.length > 0
-  );
+  if (typeof inner !== 'object' || inner === null || !('data' in inner)) return undefined;
+  return { data: inner.data };
+}
+
+/**
+ * Whether one call's answer is public, and for how long: a query whose procedure declares
+ * `publicMaxAgeSeconds`, whose data names no degraded part; tagged by its meta from its input.
+ */
+export function publicCallOf(
+  meta: ProcedureMeta | undefined,
+  call: { type: string; input: unknown; data: unknown },
+): PublicAnswer | undefined {
+  const { type, input, data } = call;
+  const declared = meta?.publicMaxAgeSeconds;
+  if (type !== 'query' || declared === undefined || declared <= 0 || isDegraded(data))
+    return undefined;
+  return { maxAgeSeconds: declared, tags: meta?.tagsOf ? [...meta.tagsOf(input)] : [] };
 }
 
 /**
@@ -53,13 +69,18 @@ export function publicAnswerOf(
     return undefined;
   let maxAgeSeconds = Infinity;
   const tags: string[] = [];
-  for (const call of calls) {
-    const meta = metaOf(call.path);
-    const declared = meta?.publicMaxAgeSeconds;
-    if (declared === undefined || declared <= 0) return undefined;
-    maxAgeSeconds = Math.min(maxAgeSeconds, declared);
-    if (meta?.tagsOf) tags.push(...meta.tagsOf(call.result()));
+  for (const [i, call] of calls.entries()) {
+    const result = succeeded(answer.data[i]);
+    const one =
+      result &&
+      publicCallOf(metaOf(call.path), {
+        type: answer.type,
+        input: call.result(),
+        data: result.data,
+      });
+    if (!one) return undefined;
+    maxAgeSeconds = Math.min(maxAgeSeconds, one.maxAgeSeconds);
+    tags.push(...one.tags);
   }
-  if (answer.data.some(isDegraded)) return undefined;
   return { maxAgeSeconds, tags };
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { configure } from 'safe-stable-stringify';
 import superjson from 'superjson';
 import { createMemoryTier, type MemoryTier } from '../kit/cache/memory-tier.js';
 import { publicCacheControl, type PublicAnswer } from './cache-control.js';
@@ -16,61 +17,69 @@ export interface ResponseCacheOptions {
   observe?: { lookup(outcome: 'hit' | 'miss'): void; evicted(): void };
 }
 
+/** The two faces a kept answer can be written for: tRPC's envelope, or the REST face's plain JSON. */
+export type Face = 'trpc' | 'rest';
+
 /**
  * The encoded answers of public queries, kept for their max-age and dropped with the tags of the
  * data they show (a placed order drops the pages of its SKUs at once). A hit is written before
- * tRPC runs: no request conversion, no superjson, no upstream look-up.
+ * any procedure runs: no request conversion, no superjson, no upstream look-up. One call of a
+ * procedure with one input is one entry whichever face asked: a REST call and a tRPC call of the
+ * same page share it (the REST face's bytes are made from tRPC's the first time it asks).
  */
 export interface ResponseCache {
   /**
-   * The key of a request whose answer may be kept: a plain GET (a client asking for a streamed
-   * batch gets tRPC), named by its procedures, whether it is a batch, and its input as JSON with
-   * sorted keys. Other query parameters do not count (`&_=x` does not bust it). Undefined for
-   * anything else.
+   * The key of a tRPC request whose answer may be kept: a plain GET (a client asking for a
+   * streamed batch gets tRPC), named by its procedures, whether it is a batch, and its input as
+   * JSON with sorted keys. Other query parameters do not count (`&_=x` does not bust it).
+   * Undefined for anything else. A single call's key is `keyOfCall`'s for the same input.
    */
   keyOf(req: IncomingMessage, procedures: string, query: string): string | undefined;
+  /** The key of one call of `procedure` with `input` (the REST face's). */
+  keyOfCall(procedure: string, input: unknown): string;
   /**
-   * Writes the kept answer of `key`, if one is fresh (compressed when `encoding` is given and it is
-   * large enough; its compressed bytes are kept beside it for the next hit); true when it did.
+   * Writes the kept answer of `key` in `face`'s shape, if one is fresh (compressed when `encoding`
+   * is given and it is large enough; its compressed bytes are kept beside it for the next hit);
+   * true when it did.
    */
-  serve(key: string, res: ServerResponse, encoding?: ContentEncoding): boolean;
+  serve(key: string, res: ServerResponse, face: Face, encoding?: ContentEncoding): boolean;
   /** Keeps the answer tRPC is about to send for `key`: its results, encoded as tRPC encodes them. */
   keep(
     key: string,
     answer: { results: readonly unknown[]; batch: boolean },
     policy: PublicAnswer,
   ): void;
+  /** Keeps the data a REST call of one procedure answers with; returns its JSON, to be sent. */
+  keepData(key: string, data: unknown, policy: PublicAnswer): Buffer;
   dropTags(tags: readonly string[]): void;
   readonly memory: Pick<MemoryTier, 'size' | 'bytes'>;
 }
 
 interface Kept {
-  body: Buffer;
+  /** tRPC's answer, as tRPC writes it (superjson). */
+  trpc: Buffer;
+  /** The data as plain JSON (Dates as ISO 8601 text): the REST face's answer, once made. */
+  json?: Buffer | undefined;
+  /** Whether it answers one call (a REST answer can be made from it), not a batch. */
+  single: boolean;
   cacheControl: string;
-  /** The body compressed, by encoding, once a hit has asked for it. */
-  encoded?: Partial<Record<ContentEncoding, Buffer>>;
+  /** The bodies compressed, by face and encoding, once a hit has asked for them. */
+  encoded: {
+    trpc?: Partial<Record<ContentEncoding, Buffer>>;
+    rest?: Partial<Record<ContentEncoding, Buffer>>;
+  };
 }
 
-/** JSON with object keys sorted at every level: one text for one value. */
-function canonicalJson(value: unknown): string {
-  if (typeof value !== 'object' || value === null) return JSON.stringify(value);
-  if (Array.isArray(value)) {
-    let text = '[';
-    for (let i = 0; i < value.length; i += 1)
-      text += (i === 0 ? '' : ',') + canonicalJson(value[i]);
-    return `${text}]`;
-  }
-  const record = value as Record<string, unknown>;
-  const keys = Object.keys(record);
-  // Sorted by UTF-16 code units, as `<` compares.
-  if (keys.length > 1) keys.sort();
-  let text = '{';
-  for (let i = 0; i < keys.length; i += 1) {
-    const key = keys[i] as string;
-    text += `${i === 0 ? '' : ','}${JSON.stringify(key)}:${canonicalJson(record[key])}`;
-  }
-  return `${text}}`;
-}
+/**
+ * JSON with object keys sorted at every level (by UTF-16 code units): one text for one value.
+ * safe-stable-stringify (pino's): measured about twice as fast as a hand-written walk on inputs.
+ */
+const canonicalJson = configure({ deterministic: true, circularValue: Error, bigint: false });
+
+const CONTENT_TYPE: Record<Face, string> = {
+  trpc: 'application/json',
+  rest: 'application/json; charset=utf-8',
+};
 
 /**
  * The `input` and `batch` parameters of a query string, read as URLSearchParams reads them (the
@@ -109,6 +118,20 @@ function fromSearchParams(query: string): { input: string | null; batch: string 
 }
 
 /**
+ * A call's input as tRPC's GET carries it, superjson-encoded: `{"json": input}`. Undefined when it
+ * has superjson meta (or is no such object): then its key is tRPC's own.
+ */
+function plainInputOf(parsed: unknown): { input: unknown } | undefined {
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+  const keys = Object.keys(parsed);
+  if (keys.length !== 1 || keys[0] !== 'json') return undefined;
+  return { input: (parsed as { json: unknown }).json };
+}
+
+const callKey = (procedure: string, input: unknown): string =>
+  `${procedure}\ncall\n${input === undefined ? '' : (canonicalJson(input) ?? '')}`;
+
+/**
  * One result as tRPC writes it with the superjson transformer of trpc.ts (`{ result: { data:
  * { json, meta } } }`); an answer's bytes are the same whether tRPC or the kept copy sends them.
  */
@@ -117,6 +140,13 @@ function encodeResult(result: unknown): unknown {
   const { result: inner } = result;
   if (typeof inner !== 'object' || inner === null || !('data' in inner)) return result;
   return { ...result, result: { ...inner, data: superjson.serialize(inner.data) } };
+}
+
+function sizeOf(key: string, kept: Kept): number {
+  let size = key.length + kept.trpc.length + (kept.json?.length ?? 0);
+  for (const byFace of [kept.encoded.trpc, kept.encoded.rest])
+    for (const bytes of Object.values(byFace ?? {})) size += bytes.length;
+  return size;
 }
 
 export function createResponseCache(options: ResponseCacheOptions): ResponseCache {
@@ -134,6 +164,36 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       : {}),
   });
 
+  /**
+   * The REST face's bytes of a kept single answer: its data as plain JSON, read back from tRPC's
+   * (superjson restores Dates, which JSON writes as ISO 8601 text, as the REST face does).
+   */
+  const jsonOf = (kept: Kept): Buffer | undefined => {
+    if (kept.json || !kept.single) return kept.json;
+    const answer = JSON.parse(kept.trpc.toString('utf8')) as {
+      result?: { data?: Parameters<typeof superjson.deserialize>[0] };
+    };
+    const serialized = answer.result?.data;
+    if (!serialized) return undefined;
+    return Buffer.from(JSON.stringify(superjson.deserialize(serialized)));
+  };
+
+  /** Sets `key` to `kept`, fresh for `policy`'s max-age and dropped with its tags. */
+  const put = (key: string, kept: Kept, policy: PublicAnswer): void => {
+    const until = now() + policy.maxAgeSeconds * 1000;
+    memory.set(
+      key,
+      { kind: 'value', value: kept, freshUntil: until, staleUntil: until, tags: policy.tags },
+      sizeOf(key, kept),
+    );
+  };
+
+  /** The fresh entry under `key`, if any. */
+  const fresh = (key: string) => {
+    const entry = memory.get(key);
+    return entry !== undefined && entry.freshUntil > now() ? entry : undefined;
+  };
+
   return {
     keyOf(req, procedures, query) {
       if (
@@ -143,44 +203,58 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       )
         return undefined;
       const { input, batch } = keyParams(query);
-      let canonical = '';
+      let parsed: unknown;
       if (input !== null) {
         try {
-          canonical = canonicalJson(JSON.parse(input));
+          parsed = JSON.parse(input);
         } catch {
           // Not JSON: tRPC answers that with its error, which is never kept.
           return undefined;
         }
       }
-      return `${procedures}\n${batch === '1' ? 'batch' : 'single'}\n${canonical}`;
+      if (batch !== '1') {
+        if (input === null) return callKey(procedures, undefined);
+        const plain = plainInputOf(parsed);
+        if (plain) return callKey(procedures, plain.input);
+      }
+      return `${procedures}\n${batch === '1' ? 'batch' : 'single'}\n${input === null ? '' : (canonicalJson(parsed) ?? '')}`;
     },
 
-    serve(key, res, encoding) {
-      const entry = memory.get(key);
-      const fresh = entry !== undefined && entry.freshUntil > now();
-      observe?.lookup(fresh ? 'hit' : 'miss');
-      if (!entry || !fresh) return false;
-      const kept = entry.value as Kept;
-      let body = kept.body;
+    keyOfCall: callKey,
+
+    serve(key, res, face, encoding) {
+      const entry = fresh(key);
+      observe?.lookup(entry ? 'hit' : 'miss');
+      if (!entry) return false;
+      let kept = entry.value as Kept;
+      if (face === 'rest' && !kept.json) {
+        const json = jsonOf(kept);
+        if (!json) return false;
+        // Kept beside tRPC's bytes for the next REST hit, within the bound.
+        kept = { ...kept, json };
+        memory.set(key, { ...entry, value: kept }, sizeOf(key, kept));
+      }
+      const plain = face === 'trpc' ? kept.trpc : kept.json;
+      if (!plain) return false;
+      let body = plain;
       const headers: Record<string, string | number> = {
-        'content-type': 'application/json',
+        'content-type': CONTENT_TYPE[face],
         'cache-control': kept.cacheControl,
         'server-timing': 'cache;desc="hit"',
       };
       // What varies the answer: the encoding, and the origin when CORS put that there already.
       if (res.hasHeader('vary')) varyByEncoding(res);
       else headers.vary = 'Accept-Encoding';
-      if (encoding && body.length >= COMPRESS_MIN_BYTES) {
-        let encoded = kept.encoded?.[encoding];
+      if (encoding && plain.length >= COMPRESS_MIN_BYTES) {
+        let encoded = kept.encoded[face]?.[encoding];
         if (!encoded) {
-          encoded = encodeBody(kept.body, encoding);
+          encoded = encodeBody(plain, encoding);
           // Kept beside the body, within the bound: the entry is set again at its new size.
-          const encodings = { ...kept.encoded, [encoding]: encoded };
-          const size = Object.values(encodings).reduce(
-            (total, bytes) => total + bytes.length,
-            kept.body.length + key.length,
-          );
-          memory.set(key, { ...entry, value: { ...kept, encoded: encodings } }, size);
+          kept = {
+            ...kept,
+            encoded: { ...kept.encoded, [face]: { ...kept.encoded[face], [encoding]: encoded } },
+          };
+          memory.set(key, { ...entry, value: kept }, sizeOf(key, kept));
         }
         body = encoded;
         headers['content-encoding'] = encoding;
@@ -195,20 +269,18 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       const encoded = answer.batch
         ? answer.results.map(encodeResult)
         : encodeResult(answer.results[0]);
-      const body = Buffer.from(JSON.stringify(encoded));
-      const at = now();
-      const until = at + policy.maxAgeSeconds * 1000;
-      memory.set(
-        key,
-        {
-          kind: 'value',
-          value: { body, cacheControl: publicCacheControl(policy.maxAgeSeconds) } satisfies Kept,
-          freshUntil: until,
-          staleUntil: until,
-          tags: policy.tags,
-        },
-        body.length + key.length,
-      );
+      const trpc = Buffer.from(JSON.stringify(encoded));
+      const cacheControl = publicCacheControl(policy.maxAgeSeconds);
+      put(key, { trpc, single: !answer.batch, cacheControl, encoded: {} }, policy);
+    },
+
+    keepData(key, data, policy) {
+      const json = Buffer.from(JSON.stringify(data));
+      // tRPC's bytes for the same call, as tRPC writes a query's result.
+      const trpc = Buffer.from(JSON.stringify(encodeResult({ result: { data } })));
+      const cacheControl = publicCacheControl(policy.maxAgeSeconds);
+      put(key, { trpc, json, single: true, cacheControl, encoded: {} }, policy);
+      return json;
     },
 
     dropTags: (tags) => {
@@ -216,4 +288,27 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     },
     memory,
   };
+}
+
+/**
+ * Hands `then` the key of a kept answer for this caller: `key` itself, or, when public answers
+ * vary by caller (`variant`: the ERP version the caller is served from while callers are split),
+ * `key` and the caller's variant — at once when the caller is known without waiting.
+ */
+export function keyForCaller(
+  key: string,
+  variant: ((caller: string) => string) | undefined,
+  caller: () => string | Promise<string>,
+  then: (key: string) => void,
+): void {
+  if (!variant) {
+    then(key);
+    return;
+  }
+  const known = caller();
+  if (typeof known === 'string') then(`${key}\n${variant(known)}`);
+  else
+    void known.then((client) => {
+      then(`${key}\n${variant(client)}`);
+    });
 }

@@ -11,7 +11,7 @@ export interface RateLimitOptions {
   prefix?: string;
 }
 
-export type Admission =
+export type RateLimitVerdict =
   | { allowed: true }
   | {
       allowed: false;
@@ -23,7 +23,7 @@ export interface RateLimiter {
   /** False when RATE_LIMIT_POINTS is 0: every call is admitted. */
   readonly enabled: boolean;
   /** Admits or refuses `calls` calls of one client together: a refused batch takes none of its points. */
-  admit(client: string, calls: number): Promise<Admission>;
+  admit(client: string, calls: number): Promise<RateLimitVerdict>;
   /** The `RateLimit-Policy` field of the IETF httpapi rate-limit headers draft: `"default";q=1200;w=60`. */
   readonly policy: string;
   /** The `RateLimit` field for a refusal: none left, `t` seconds until the window resets. */

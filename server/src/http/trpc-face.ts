@@ -1,0 +1,133 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
+import { type ApiError, batchTooLarge } from '../errors.js';
+import type { Logger } from '../kit/logger.js';
+import type { Metrics } from '../kit/telemetry/metrics.js';
+import { serverTiming } from '../kit/telemetry/request-record.js';
+import type { AppRouter } from '../router.js';
+import type { CreateContext, ProcedureMeta } from '../trpc.js';
+import { PRIVATE, publicAnswerOf, publicCacheControl } from './cache-control.js';
+import { compressWhenEnded, type ContentEncoding } from './compression.js';
+import { logFailure } from './failures.js';
+import type { Gate } from './gate.js';
+import type { ApiRequest } from './request-scope.js';
+import { keyForCaller, type ResponseCache } from './response-cache.js';
+
+export const TRPC_PREFIX = '/trpc/';
+
+export interface TrpcFaceOptions {
+  router: AppRouter;
+  createContext: CreateContext;
+  metaOf: (procedure: string) => ProcedureMeta | undefined;
+  gate: Gate;
+  responses?: ResponseCache | undefined;
+  /** What a public answer depends on besides its procedure and input, by caller. @default none */
+  answerVariant?: ((caller: string) => string) | undefined;
+  metrics: Metrics;
+  log: Logger;
+  maxBatchSize: number;
+  maxBodyBytes: number;
+}
+
+/** One request under /trpc/, as the host has prepared it. */
+export interface TrpcRequest {
+  /** The path, without the query string. */
+  path: string;
+  /** The query string, without its `?`. */
+  search: string;
+  /** The answer's encoding, negotiated from `Accept-Encoding`. */
+  encoding: ContentEncoding | undefined;
+  api: ApiRequest;
+}
+
+/**
+ * tRPC through its Node adapter, behind the gate. A public query's kept answer is written when
+ * there is one; otherwise tRPC's `responseMeta` decides the cache headers from the procedures'
+ * meta and keeps a public answer. A refusal is thrown by createContext, so tRPC shapes it.
+ */
+export function createTrpcFace(
+  options: TrpcFaceOptions,
+): (req: IncomingMessage, res: ServerResponse, request: TrpcRequest) => void {
+  const { router, metaOf, gate, responses, answerVariant, metrics, log } = options;
+  const known = new Set(Object.keys(router._def.procedures));
+
+  return (req, res, request) => {
+    const { scope, record, signIn, caller } = request.api;
+    const procedures = request.path.slice(TRPC_PREFIX.length);
+    const streaming = req.headers['trpc-accept'] === 'application/jsonl';
+    // A batch counts each of its calls.
+    const calls = procedures.split(',').length;
+    const answerKey = responses?.keyOf(req, procedures, request.search);
+    // With variants, an answer is kept (and served) only once its caller's variant is known.
+    let keptKey = answerVariant ? undefined : answerKey;
+
+    const trpc = (refusal?: ApiError): void => {
+      // A streamed answer's parts leave as they are ready: it is sent as it is. (A kept answer is
+      // written whole, compressed already: it needs none of this.)
+      if (!streaming) compressWhenEnded(res, request.encoding);
+      // A refused request never reaches a procedure: its calls are counted here.
+      if (refusal)
+        for (const procedure of procedures.split(','))
+          metrics.calls.inc({
+            procedure: metaOf(procedure) || known.has(procedure) ? procedure : 'unknown',
+            code: refusal.code,
+          });
+      void nodeHTTPRequestHandler({
+        router,
+        req,
+        res,
+        path: procedures,
+        // A refusal is the answer, whatever the batch holds (a batch over the limit is refused at the gate).
+        ...(refusal ? {} : { maxBatchSize: options.maxBatchSize }),
+        maxBodySize: options.maxBodyBytes,
+        createContext: () => {
+          if (refusal) throw refusal;
+          return options.createContext(scope, signIn, streaming);
+        },
+        responseMeta({ type, errors, info, data, eagerGeneration }) {
+          // A streamed answer's headers leave before its work is done: no Server-Timing on it.
+          const timing = eagerGeneration ? {} : { 'server-timing': serverTiming(record) };
+          // A streamed answer is private: its headers leave before anyone knows what it will hold.
+          const answer =
+            refusal || eagerGeneration
+              ? undefined
+              : publicAnswerOf(metaOf, { type, errors, info, data });
+          if (!answer) return { headers: { 'cache-control': PRIVATE, ...timing } };
+          if (keptKey !== undefined)
+            responses?.keep(keptKey, { results: data, batch: info?.isBatchCall ?? false }, answer);
+          return {
+            headers: { 'cache-control': publicCacheControl(answer.maxAgeSeconds), ...timing },
+          };
+        },
+        onError: ({ error, path: procedure }) => {
+          logFailure(log, scope.requestId, procedure, error);
+        },
+      });
+    };
+
+    gate(
+      req,
+      res,
+      {
+        requestId: scope.requestId,
+        calls,
+        hasBody: req.method === 'POST',
+        caller,
+        refusal: () =>
+          calls > options.maxBatchSize && new URLSearchParams(request.search).get('batch') === '1'
+            ? batchTooLarge(calls, options.maxBatchSize)
+            : undefined,
+      },
+      (refusal) => {
+        if (refusal || answerKey === undefined) {
+          trpc(refusal);
+          return;
+        }
+        keyForCaller(answerKey, answerVariant, caller, (key) => {
+          keptKey = key;
+          if (!responses?.serve(key, res, 'trpc', request.encoding)) trpc();
+        });
+      },
+    );
+  };
+}
