@@ -186,5 +186,13 @@ describe('kept answers per version', () => {
     // Not the v1 caller's kept answer: its own version's, made for it.
     expect(servedBy(await pageAs(bff, v2, '000205'))).toBe('v2');
     expect((await pageAs(bff, v2, '000205')).headers.get('server-timing')).toBe('cache;desc="hit"');
+
+    // The REST face keeps and serves the same entries as tRPC, per version too.
+    const restAs = (address: string, sku: string) =>
+      rawRequest(bff, `/api/v1/products/${sku}`, { headers: { 'x-forwarded-for': address } });
+    expect(servedBy(await restAs(v2, '000204'))).toBe('v2');
+    expect((await pageAs(bff, v2, '000204')).headers.get('server-timing')).toBe('cache;desc="hit"');
+    expect(servedBy(await pageAs(bff, v1, '000204'))).toBe('v1');
+    expect((await restAs(v1, '000204')).headers.get('server-timing')).toBe('cache;desc="hit"');
   });
 });

@@ -1,7 +1,14 @@
 import { connect, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { Bff } from './helpers/bff.js';
+import { sample } from './helpers/metrics.js';
 import { rawRequest, useExtraBffs, wireError } from './helpers/wire.js';
+
+/** The `request` log line of the BFF's request to `path`, once there is one. */
+const requestLine = (bff: Bff, path: string): Record<string, unknown> | undefined =>
+  bff.logs
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .find((line) => line.msg === 'request' && line.path === path);
 
 /** A raw TCP connection to the BFF: what it received, and when the BFF closed it. */
 async function rawConnection(
@@ -44,7 +51,7 @@ describe('limits on what clients send', () => {
     const bff = await bffs.start({ env: TIMEOUTS });
     const connection = await rawConnection(bff);
     connection.socket.write(
-      'POST /trpc/cart.setItem HTTP/1.1\r\nHost: bff\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"json":',
+      `POST /trpc/cart.setItem HTTP/1.1\r\nHost: bff\r\nAuthorization: Bearer ${await bff.sandbox.idp.tokenFor('ann')}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"json":`,
     );
     const drip = setInterval(() => connection.socket.write(' '), 200);
     try {
@@ -54,6 +61,25 @@ describe('limits on what clients send', () => {
     } finally {
       clearInterval(drip);
     }
+    expect(connection.received()).toMatch(/^HTTP\/1\.1 408 /);
+    // Its log line says what the client got: 408, cut off, not a 200.
+    await expect
+      .poll(() => requestLine(bff, '/trpc/cart.setItem'))
+      .toMatchObject({ status: 408, aborted: true });
+  });
+
+  it('logs a request whose client left before any answer as 499, aborted', async () => {
+    const bff = await bffs.start({ env: TIMEOUTS });
+    const connection = await rawConnection(bff);
+    connection.socket.write(
+      `POST /trpc/cart.setItem HTTP/1.1\r\nHost: bff\r\nAuthorization: Bearer ${await bff.sandbox.idp.tokenFor('ann')}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"json":`,
+    );
+    // Once the BFF has the request (its body still coming), the client goes.
+    await expect.poll(() => sample(bff, 'bff_in_flight')).toBe(1);
+    connection.socket.destroy();
+    await expect
+      .poll(() => requestLine(bff, '/trpc/cart.setItem'))
+      .toMatchObject({ status: 499, aborted: true });
   });
 
   it('closes an idle keep-alive connection after KEEP_ALIVE_TIMEOUT_MS', async () => {
