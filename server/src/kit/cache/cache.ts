@@ -55,8 +55,7 @@ export interface Cache {
   /** Called with the tags of every invalidation, this instance's and (through the shared tier) the others'. */
   onInvalidate(listener: (tags: readonly string[]) => void): void;
   readonly memory: Pick<MemoryTier, 'size' | 'bytes'>;
-  /** False while the shared tier's first connection is being made. */
-  ready(): boolean;
+  /** Resolves at once: the cache holds nothing to release (the shared tier's Redis connection is its owner's to close). */
   close(): Promise<void>;
 }
 
@@ -371,7 +370,6 @@ export function createCache(options: CacheOptions): Cache {
     },
 
     memory,
-    ready: () => options.shared?.settled() ?? true,
-    close: () => options.shared?.close() ?? Promise.resolve(),
+    close: () => Promise.resolve(),
   };
 }

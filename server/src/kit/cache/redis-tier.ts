@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { RedisConnection } from '../redis.js';
 
 /** The shared tier behind every instance's memory: values with their TTL, tag sets, invalidation broadcast. */
@@ -10,9 +9,6 @@ export interface SharedTier {
   invalidate(tags: readonly string[]): Promise<void>;
   /** Called with the tags another instance (or this one) invalidated. */
   onInvalidate(listener: (tags: string[]) => void): void;
-  /** False only while the first connection is still being made (neither up nor failed yet): /readyz waits for it. */
-  settled(): boolean;
-  close(): Promise<void>;
 }
 
 export interface RedisTierOptions {
@@ -34,7 +30,6 @@ export function createRedisTier(options: RedisTierOptions): SharedTier {
   const { client } = redis;
   const subscriber = redis.subscriber();
   const prefix = options.prefix ?? 'storefront:';
-  const instance = randomUUID();
   const listeners: ((tags: string[]) => void)[] = [];
   const failed = (error: unknown): void => {
     redis.failed(error);
@@ -43,7 +38,7 @@ export function createRedisTier(options: RedisTierOptions): SharedTier {
   subscriber.subscribe(prefix + CHANNEL).catch(failed);
   subscriber.on('message', (_channel: string, message: string) => {
     try {
-      const { tags } = JSON.parse(message) as { tags?: unknown; from?: string };
+      const { tags } = JSON.parse(message) as { tags?: unknown };
       if (Array.isArray(tags) && tags.every((tag) => typeof tag === 'string'))
         for (const listener of listeners) listener(tags);
     } catch {
@@ -84,7 +79,7 @@ export function createRedisTier(options: RedisTierOptions): SharedTier {
           const keys = await client.smembers(tagKey(tag));
           await client.del(tagKey(tag), ...keys);
         }
-        await client.publish(prefix + CHANNEL, JSON.stringify({ tags, from: instance }));
+        await client.publish(prefix + CHANNEL, JSON.stringify({ tags }));
       } catch (error) {
         failed(error);
         // Redis is away: at least this instance forgets them (the others' entries expire by TTL).
@@ -94,8 +89,5 @@ export function createRedisTier(options: RedisTierOptions): SharedTier {
     onInvalidate(listener) {
       listeners.push(listener);
     },
-    settled: () => redis.settled(),
-    // The connection is the app's: it closes it.
-    close: () => Promise.resolve(),
   };
 }

@@ -83,8 +83,6 @@ export interface UpstreamGuard {
   breakerState(): BreakerState;
   /** Called with each new breaker state. */
   onBreakerChange(listener: (state: BreakerState) => void): void;
-  /** Retries sent so far. */
-  retries(): number;
 }
 
 /** Whether a call was refused because the upstream's bulkhead was full (not because it failed). */
@@ -188,7 +186,6 @@ export function createUpstreamGuard(upstream: string, options: ResilienceOptions
   const turns = bulkhead(options.maxConcurrency, options.maxQueue);
   const budget = createRetryBudget(options.retryBudgetRatio, options.now ?? Date.now);
   const hold = options.hold ?? createRetryAfterHold(upstream, options.now);
-  let retries = 0;
 
   const breakerStep: UpstreamStep = async (_call, next) => {
     // cockatiel makes calls wait for the probe of a half-open breaker; they fail at once instead.
@@ -210,7 +207,6 @@ export function createUpstreamGuard(upstream: string, options: ResilienceOptions
     } catch (error) {
       if (!isRetryable(call, error) || !budget.take()) throw error;
       await pause(jitterMin + random() * (jitterMax - jitterMin), call.options.signal);
-      retries += 1;
       options.onRetry?.();
       return next();
     }
@@ -234,6 +230,5 @@ export function createUpstreamGuard(upstream: string, options: ResilienceOptions
         listener(STATES[state]);
       });
     },
-    retries: () => retries,
   };
 }
