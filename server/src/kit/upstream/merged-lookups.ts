@@ -1,3 +1,4 @@
+import { startFlight } from '../single-flight.js';
 import { isTimeoutReason, type CallOptions, type RequestScope } from './upstream.js';
 import { UpstreamError } from './upstream-error.js';
 
@@ -16,8 +17,9 @@ interface Waiter<K, V> {
   call: CallOptions | undefined;
   resolve: (values: Map<K, V>) => void;
   reject: (error: unknown) => void;
-  /** Stops listening to the caller's signal. */
+  /** Stops listening to the caller's signal while the round has not gone out. */
   forget: () => void;
+  /** Stopped waiting before the round went out. */
   gone: boolean;
 }
 
@@ -39,11 +41,12 @@ function stoppedWaiting(upstream: string, signal: AbortSignal): UpstreamError {
  * names the others in `also` (its span links to them; each one's Server-Timing counts it). Each
  * caller keeps its own signal: a caller that stops waiting (its budget ran out, its client went
  * away) is answered at once with the same error a call of its own would give, and the merged call
- * is aborted only when nobody waits for it any more. A failed look-up fails every caller that
+ * is aborted only when nobody waits for it any more (a flight: ../single-flight.ts). A failed look-up fails every caller that
  * waited for it, as their own calls would have.
  */
 export function mergedLookup<K, V>(options: MergedLookupOptions<K, V>): Lookup<K, V> {
   const { upstream, lookup } = options;
+  const stopped = (signal: AbortSignal): UpstreamError => stoppedWaiting(upstream, signal);
   let waiting: Waiter<K, V>[] = [];
 
   const dispatch = (): void => {
@@ -52,79 +55,46 @@ export function mergedLookup<K, V>(options: MergedLookupOptions<K, V>): Lookup<K
     if (round.length === 0) return;
     const [opener] = round as [Waiter<K, V>, ...Waiter<K, V>[]];
     const keys = new Set<K>();
-    for (const waiter of round) for (const key of waiter.keys) keys.add(key);
+    for (const waiter of round) {
+      waiter.forget();
+      for (const key of waiter.keys) keys.add(key);
+    }
 
     // One caller: its own call, as if nothing was merged.
     if (round.length === 1) {
-      opener.forget();
       lookup([...keys], opener.call).then(opener.resolve, opener.reject);
       return;
     }
 
-    const controller = new AbortController();
-    let left = round.length;
-    const leave = (reason: unknown): void => {
-      left -= 1;
-      if (left === 0) controller.abort(reason);
-    };
     const also: RequestScope[] = [];
     for (const waiter of round) {
       const scope = waiter.call?.scope;
       if (waiter !== opener && scope && scope !== opener.call?.scope && !also.includes(scope))
         also.push(scope);
-      const signal = waiter.call?.signal;
-      // From now on a caller that stops waiting also gives up its share of the merged call.
-      if (signal) {
-        waiter.forget();
-        const onAbort = (): void => {
-          if (waiter.gone) return;
-          waiter.gone = true;
-          waiter.reject(stoppedWaiting(upstream, signal));
-          leave(signal.reason);
-        };
-        signal.addEventListener('abort', onAbort, { once: true });
-        waiter.forget = () => {
-          signal.removeEventListener('abort', onAbort);
-        };
-      }
     }
-    const call: CallOptions = {
-      signal: controller.signal,
-      scope: opener.call?.scope,
-      ...(also.length > 0 ? { also } : {}),
-    };
-    /** Answers, once, every caller of the round still waiting. */
-    const settle = (answer: (waiter: Waiter<K, V>) => void): void => {
-      for (const waiter of round) {
-        waiter.forget();
-        if (waiter.gone) continue;
-        waiter.gone = true;
-        answer(waiter);
-      }
-    };
-    lookup([...keys], call).then(
-      (values) => {
-        settle((waiter) => {
-          const mine = new Map<K, V>();
-          for (const key of waiter.keys) {
-            const value = values.get(key);
-            if (value !== undefined) mine.set(key, value);
-          }
-          waiter.resolve(mine);
-        });
-      },
-      (error: unknown) => {
-        settle((waiter) => {
-          waiter.reject(error);
-        });
-      },
+    const flight = startFlight((signal) =>
+      lookup([...keys], {
+        signal,
+        scope: opener.call?.scope,
+        ...(also.length > 0 ? { also } : {}),
+      }),
     );
+    // From now on a caller that stops waiting also gives up its share of the merged call.
+    for (const waiter of round)
+      flight.wait(waiter.call?.signal, stopped).then((values) => {
+        const mine = new Map<K, V>();
+        for (const key of waiter.keys) {
+          const value = values.get(key);
+          if (value !== undefined) mine.set(key, value);
+        }
+        waiter.resolve(mine);
+      }, waiter.reject);
   };
 
   return (keys, call) => {
     const signal = call?.signal;
     if (keys.length === 0) return Promise.resolve(new Map<K, V>());
-    if (signal?.aborted) return Promise.reject(stoppedWaiting(upstream, signal));
+    if (signal?.aborted) return Promise.reject(stopped(signal));
     return new Promise<Map<K, V>>((resolve, reject) => {
       const waiter: Waiter<K, V> = {
         keys,
@@ -138,7 +108,7 @@ export function mergedLookup<K, V>(options: MergedLookupOptions<K, V>): Lookup<K
         // Before the round goes out, a caller that stops waiting simply leaves it.
         const onAbort = (): void => {
           waiter.gone = true;
-          reject(stoppedWaiting(upstream, signal));
+          reject(stopped(signal));
         };
         signal.addEventListener('abort', onAbort, { once: true });
         waiter.forget = () => {
