@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { createDeadline } from './deadline.js';
 import type { CallOptions, RequestScope } from './upstream/upstream.js';
 
 /**
@@ -150,22 +151,19 @@ interface Budget {
 
 /** A signal that aborts after `ms`, or with the call's reason when the call aborts first. */
 function startBudget(ms: number, call: AbortSignal, scope: RequestScope | undefined): Budget {
-  const controller = new AbortController();
+  const budget = createDeadline(call, {
+    timeoutMs: ms,
+    timeoutReason: () => new PartTimeoutError(`budget of ${String(ms)} ms`),
+  });
+  const { signal } = budget;
   // Every call of every part with this budget listens on it for as long as the call runs: a
   // dashboard has more than Node's default of 10 at once, none of them leaked.
-  setMaxListeners(MAX_LISTENERS_PER_BUDGET, controller.signal);
-  const timer = setTimeout(() => {
-    controller.abort(new PartTimeoutError(`budget of ${String(ms)} ms`));
-  }, ms);
-  const onCallAbort = (): void => {
-    controller.abort(call.reason);
-  };
-  call.addEventListener('abort', onCallAbort, { once: true });
+  setMaxListeners(MAX_LISTENERS_PER_BUDGET, signal);
   const aborted = new Promise<never>((_, reject) => {
-    controller.signal.addEventListener(
+    signal.addEventListener(
       'abort',
       () => {
-        reject(controller.signal.reason as Error);
+        reject(signal.reason as Error);
       },
       { once: true },
     );
@@ -173,11 +171,8 @@ function startBudget(ms: number, call: AbortSignal, scope: RequestScope | undefi
   // Nobody may be racing it any more when it fires.
   aborted.catch(() => undefined);
   return {
-    call: { signal: controller.signal, scope, deadlineAt: performance.now() + ms },
+    call: { signal, scope, deadlineAt: performance.now() + ms },
     aborted,
-    stop() {
-      clearTimeout(timer);
-      call.removeEventListener('abort', onCallAbort);
-    },
+    stop: budget.stop,
   };
 }

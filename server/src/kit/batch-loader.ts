@@ -1,3 +1,4 @@
+import { createDeadline } from './deadline.js';
 import type { CallOptions } from './upstream/upstream.js';
 
 /**
@@ -65,18 +66,21 @@ export function createBatchLoader<K, V>(options: BatchLoaderOptions<K, V>): Batc
       current.resolve(new Map());
       return;
     }
-    const signals = [
-      options.call?.signal,
-      options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs),
-    ].filter((s) => s !== undefined);
-    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+    const caller = options.call?.signal;
+    const bound =
+      options.timeoutMs === undefined
+        ? undefined
+        : createDeadline(caller, { timeoutMs: options.timeoutMs });
     options
       .fetch([...current.keys], {
-        signal,
+        signal: bound ? bound.signal : caller,
         scope: options.call?.scope,
         ...(options.timeoutMs === undefined
           ? {}
           : { deadlineAt: performance.now() + options.timeoutMs }),
+      })
+      .finally(() => {
+        bound?.stop();
       })
       .then(current.resolve, current.reject);
   };

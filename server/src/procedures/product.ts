@@ -17,6 +17,7 @@ import {
 } from '../domain/product.js';
 import { productNotFound } from '../errors.js';
 import { aggregate, optional, required } from '../kit/aggregate.js';
+import { createDeadline } from '../kit/deadline.js';
 import type { CallOptions } from '../kit/upstream/upstream.js';
 import { tagsOf } from '../upstreams/cache-policies.js';
 import type { Price } from '../upstreams/pricing/client.js';
@@ -107,9 +108,12 @@ export const productRouter = router({
     .query(async ({ input, ctx, signal }) => {
       const { first, later, deadlineMs } = pageParts(input, ctx);
       // The later part stops with the first when that fails (or the client goes away).
-      const stopLater = new AbortController();
-      const laterSignal = signal ? AbortSignal.any([signal, stopLater.signal]) : stopLater.signal;
-      const laterParts = aggregate(later, { signal: laterSignal, scope: ctx.scope, deadlineMs });
+      const stopLater = createDeadline(signal);
+      const laterParts = aggregate(later, {
+        signal: stopLater.signal,
+        scope: ctx.scope,
+        deadlineMs,
+      });
       let firstParts;
       try {
         firstParts = await aggregate(first, { signal, scope: ctx.scope, deadlineMs });

@@ -1,4 +1,5 @@
 import type { Context } from '@opentelemetry/api';
+import { createDeadline } from '../deadline.js';
 import type { RequestRecord } from '../telemetry/request-record.js';
 import { AnswerTooLargeError, type Transport } from './transport.js';
 import { UpstreamError } from './upstream-error.js';
@@ -111,28 +112,6 @@ export class AttemptTimeoutError extends Error {
   override readonly name = 'AttemptTimeoutError';
 }
 
-/** A signal that aborts after `ms`, or with the caller's reason when the caller's signal aborts first (no AbortSignal.any: it is costly on Node 20). */
-function boundedSignal(
-  ms: number,
-  caller: AbortSignal | undefined,
-): { signal: AbortSignal; stop: () => void } {
-  const controller = new AbortController();
-  const timer = setTimeout(() => {
-    controller.abort(new AttemptTimeoutError(`no whole answer within ${String(ms)} ms`));
-  }, ms);
-  const onCallerAbort = (): void => {
-    controller.abort(caller?.reason);
-  };
-  caller?.addEventListener('abort', onCallerAbort, { once: true });
-  return {
-    signal: controller.signal,
-    stop() {
-      clearTimeout(timer);
-      caller?.removeEventListener('abort', onCallerAbort);
-    },
-  };
-}
-
 /** A query string of parameters, a list as the parameter repeated. */
 function queryOf(query: Record<string, string | readonly string[]>): string {
   const params = new URLSearchParams();
@@ -205,6 +184,11 @@ export function createUpstream(options: UpstreamOptions): Upstream {
   const maxBytes = options.maxBytes ?? 8_388_608;
   const defaults = options.headers ?? {};
   const run = compose(options.steps ?? []);
+  // Each attempt's time bound, on top of the caller's signal.
+  const attemptBound = {
+    timeoutMs,
+    timeoutReason: () => new AttemptTimeoutError(`no whole answer within ${String(timeoutMs)} ms`),
+  };
 
   const attempt = async <T>(
     call: UpstreamCall,
@@ -215,7 +199,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     if (caller?.aborted) throw failureOf(name, caller.reason, caller, caller);
     const query = request.query ? queryOf(request.query) : '';
     const requestId = callOptions.scope?.requestId;
-    const bound = boundedSignal(timeoutMs, caller);
+    const bound = createDeadline(caller, attemptBound);
     let answer: UpstreamAnswer;
     try {
       const incoming = await transport.send({
