@@ -1,4 +1,5 @@
-import type { AddressInfo } from 'node:net';
+import type { Server as HttpServer } from 'node:http';
+import { Server as NetServer, type AddressInfo } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
@@ -52,12 +53,44 @@ server.listen(config.PORT, config.HOST, () => {
 });
 
 /**
- * A draining shutdown, on SIGTERM or SIGINT: /readyz answers 503 at once; after SHUTDOWN_DELAY_MS
- * (the load balancer's probe interval) no new connection is accepted and idle ones are closed;
- * calls in flight finish, their connections closing as soon as they are idle, for up to
- * SHUTDOWN_GRACE_MS; then
- * Redis and the upstream connections close and the process exits 0. If the grace period runs out,
- * or a second signal comes, it exits 1 at once.
+ * Resolves in a check phase of the event loop whose poll phase accepted no connection: everything
+ * that was in the listen backlog by then has been accepted (libuv accepts until the queue is
+ * empty each time the listener is readable). After a stall (a busy machine, a pause), timers run
+ * before the poll phase that accepts what queued meanwhile: closing the listener from a timer
+ * would reset those connections, whose requests may already have been sent.
+ */
+function acceptQueued(server: HttpServer): Promise<void> {
+  return new Promise((resolve) => {
+    let accepted = 1; // the first turn may start after this turn's poll phase: never judged
+    const count = (): void => {
+      accepted += 1;
+    };
+    server.on('connection', count);
+    const turn = (): void => {
+      if (accepted === 0) {
+        server.off('connection', count);
+        resolve();
+        return;
+      }
+      accepted = 0;
+      setImmediate(turn);
+    };
+    setImmediate(turn);
+  });
+}
+
+/**
+ * A draining shutdown, on SIGTERM or SIGINT: /readyz answers 503 at once and every answer closes
+ * its connection; new connections are still accepted for SHUTDOWN_DELAY_MS (the load balancer's
+ * probe interval); then what waits in the listen backlog is accepted and the listener closes;
+ * idle connections close, and calls in flight finish, their connections closing after their
+ * answers, for up to SHUTDOWN_GRACE_MS; then Redis and the upstream connections close and the
+ * process exits 0. If the grace period runs out, or a second signal comes, it exits 1 at once.
+ *
+ * The listener closes as net.Server does: http.Server's own close() would also stop Node's checks
+ * of HEADERS_TIMEOUT_MS and REQUEST_TIMEOUT_MS, so that a connection accepted last whose request
+ * never comes would hold the shutdown until the grace period ran out. A connection that has not
+ * sent its request yet is not idle to Node: it gets HEADERS_TIMEOUT_MS to send it.
  */
 let stopping = false;
 const shutdown = (signal: NodeJS.Signals): void => {
@@ -79,20 +112,22 @@ const shutdown = (signal: NodeJS.Signals): void => {
       });
       process.exit(1);
     }, config.SHUTDOWN_GRACE_MS);
-    // Keep-alive connections whose last call ends close as soon as they are idle.
-    const idle = setInterval(() => {
-      server.closeIdleConnections();
-    }, 50);
-    server.close(() => {
-      clearInterval(idle);
-      void app.close().then(async () => {
-        await tracing?.shutdown();
-        clearTimeout(grace);
-        log.info('stopped');
-        process.exit(0);
+    void acceptQueued(server).then(() => {
+      // Keep-alive connections whose last call ends close as soon as they are idle.
+      const idle = setInterval(() => {
+        server.closeIdleConnections();
+      }, 50);
+      NetServer.prototype.close.call(server, () => {
+        clearInterval(idle);
+        void app.close().then(async () => {
+          await tracing?.shutdown();
+          clearTimeout(grace);
+          log.info('stopped');
+          process.exit(0);
+        });
       });
+      server.closeIdleConnections();
     });
-    server.closeIdleConnections();
   }, config.SHUTDOWN_DELAY_MS);
 };
 process.on('SIGTERM', shutdown);
