@@ -41,8 +41,8 @@ function stoppedWaiting(upstream: string, signal: AbortSignal): UpstreamError {
  * names the others in `also` (its span links to them; each one's Server-Timing counts it). Each
  * caller keeps its own signal: a caller that stops waiting (its budget ran out, its client went
  * away) is answered at once with the same error a call of its own would give, and the merged call
- * is aborted only when nobody waits for it any more (a flight: ../single-flight.ts). A failed look-up fails every caller that
- * waited for it, as their own calls would have.
+ * is aborted only when nobody waits for it any more (it is a flight: ../single-flight.ts). A failed
+ * look-up fails every caller that waited for it, as their own calls would have.
  */
 export function mergedLookup<K, V>(options: MergedLookupOptions<K, V>): Lookup<K, V> {
   const { upstream, lookup } = options;
