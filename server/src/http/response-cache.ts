@@ -129,7 +129,7 @@ function plainInputOf(parsed: unknown): { input: unknown } | undefined {
 }
 
 const callKey = (procedure: string, input: unknown): string =>
-  `${procedure}\ncall\n${input === undefined ? '' : (canonicalJson(input) ?? '')}`;
+  `${procedure}\ncall\n${input === undefined ? '' : canonicalJson(input)}`;
 
 /**
  * One result as tRPC writes it with the superjson transformer of trpc.ts (`{ result: { data:
@@ -155,13 +155,11 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
   const memory = createMemoryTier({
     maxBytes: options.maxBytes,
     now,
-    ...(observe
-      ? {
-          onEvict: () => {
-            observe.evicted();
-          },
-        }
-      : {}),
+    onEvict:
+      observe &&
+      (() => {
+        observe.evicted();
+      }),
   });
 
   /**

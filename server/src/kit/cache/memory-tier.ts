@@ -6,7 +6,7 @@ export interface MemoryTierOptions {
   maxBytes: number;
   now: () => number;
   /** Hears each entry evicted to stay within the bound. */
-  onEvict?: () => void;
+  onEvict?: (() => void) | undefined;
 }
 
 /** The in-process tier: lru-cache bounded in bytes and by each entry's own TTL, with a tag index. */

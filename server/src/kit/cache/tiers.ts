@@ -38,13 +38,11 @@ export function createTiers(options: TiersOptions): Tiers {
   const memory = createMemoryTier({
     maxBytes: options.maxBytes,
     now,
-    ...(observe
-      ? {
-          onEvict: () => {
-            observe.evicted();
-          },
-        }
-      : {}),
+    onEvict:
+      observe &&
+      (() => {
+        observe.evicted();
+      }),
   });
 
   return {
