@@ -19,5 +19,7 @@ export default defineConfig({
     exclude: ['**/node_modules/**', '**/dist/**'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
+    // expect.poll waits for a state: its default of 1 s raced the clock on a busy machine.
+    expect: { poll: { timeout: 10_000 } },
   },
 });

@@ -6,6 +6,9 @@ export default defineConfig({
     include: ['examples/web/e2e/**/*.e2e.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // expect.poll waits for a state (a page rendered, a price switched): its default of 1 s raced
+    // the clock of a busy machine, on the first page load most of all.
+    expect: { poll: { timeout: 15_000 } },
     fileParallelism: false,
   },
 });

@@ -3,13 +3,15 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { holdFault, startSandbox, type Sandbox } from '@storefront/sandbox';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 // The storefront as a shopper uses it: the app built and served from its own origin, the BFF
 // (server/dist/main.js, a process of its own) on the sandbox with CORS_ORIGINS set to that origin,
 // and Debian's Chromium driven by playwright-core. Faults go into the sandbox, which runs here.
+// Each test is a visit of its own: a fresh browser context (no session, no page left by another
+// test), its own sign-in and cart when it needs them, so any one of them runs and fails alone.
 
 const WEB = resolve(import.meta.dirname, '..');
 const ROOT = resolve(WEB, '../..');
@@ -60,6 +62,7 @@ describe('the storefront in Chromium', () => {
   let bff: ChildProcess | undefined;
   let app: PreviewServer | undefined;
   let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
   let page: Page;
   const sandbox = (): Sandbox => {
     if (!running) throw new Error('the sandbox has not started');
@@ -104,7 +107,6 @@ describe('the storefront in Chromium', () => {
       preview: { port: appPort, strictPort: true },
     });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     console.log(`e2e screenshots: ${SCREENSHOTS}`);
   });
 
@@ -114,6 +116,45 @@ describe('the storefront in Chromium', () => {
     bff?.kill('SIGTERM');
     await running?.close();
   });
+
+  beforeEach(async () => {
+    if (!browser) throw new Error('the browser has not started');
+    context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    page = await context.newPage();
+  });
+
+  afterEach(async () => {
+    await context?.close();
+    context = undefined;
+    sandbox().faults.clear();
+  });
+
+  /** Signs `username` in through the app's sign-in form (the session lives in this context's tab). */
+  const signIn = async (username: string): Promise<void> => {
+    await page.goto(`${appUrl}/#/`);
+    await page.getByRole('link', { name: 'Sign in' }).first().click();
+    await page.getByLabel('Username').fill(username);
+    await page.getByLabel('Password').fill('sandbox');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText(`Signed in as ${username}`).waitFor();
+  };
+
+  /** Ann's cart as if she had never used it. */
+  const emptyAnnsCart = (): void => {
+    const ann = sandbox().users.find((user) => user.username === 'ann');
+    if (ann) sandbox().store.carts.delete(ann.userId);
+  };
+
+  /** Sets the quantity of `sku` in Ann's cart through the BFF, as another window would. */
+  const setInAnnsCart = async (sku: string, quantity: number): Promise<void> => {
+    const token = await sandbox().idp.tokenFor('ann');
+    const put = await fetch(`${bffUrl}/api/v1/cart/items/${sku}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ quantity }),
+    });
+    expect(put.status).toBe(200);
+  };
 
   it('searches the catalog a page at a time', async () => {
     await page.goto(`${appUrl}/#/search`);
@@ -148,6 +189,9 @@ describe('the storefront in Chromium', () => {
   });
 
   it('switches the currency', async () => {
+    await page.goto(`${appUrl}/#/product/000123`);
+    await page.getByRole('heading', { name: 'Trail Runner 2 & Co' }).waitFor();
+    expect(await page.getByLabel('Price').textContent()).toContain('EUR');
     await page.getByLabel('Currency').selectOption('JPY');
     await expect.poll(() => page.getByLabel('Price').textContent()).toMatch(/^\d+ JPY/);
     await page.getByLabel('Currency').selectOption('EUR');
@@ -155,6 +199,7 @@ describe('the storefront in Chromium', () => {
   });
 
   it('signs in as a sandbox user through the app’s proxy to the identity provider', async () => {
+    await page.goto(`${appUrl}/#/`);
     await page.getByRole('link', { name: 'Sign in' }).first().click();
     await page.getByLabel('Username').fill('ann');
     await page.getByLabel('Password').fill('sandbox');
@@ -166,10 +211,10 @@ describe('the storefront in Chromium', () => {
   });
 
   it('adds to the cart, changes a quantity, and recovers from a change made elsewhere', async () => {
-    // Ann's cart holds just what this journey puts in it.
-    const ann = sandbox().users.find((user) => user.username === 'ann');
-    if (ann) sandbox().store.carts.delete(ann.userId);
+    // Ann's cart holds just what this test puts in it.
+    emptyAnnsCart();
     const { sku, name } = stocked();
+    await signIn('ann');
     await page.goto(`${appUrl}/#/product/${sku}`);
     await page.getByLabel('Quantity').fill('2');
     await page.getByRole('button', { name: 'Add to cart' }).click();
@@ -180,24 +225,24 @@ describe('the storefront in Chromium', () => {
     await expect.poll(() => quantity.inputValue()).toBe('3');
 
     // Another window changes the cart: the page's version is stale now.
-    const token = await sandbox().idp.tokenFor('ann');
-    const other = await fetch(`${bffUrl}/api/v1/cart/items/${sku}`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ quantity: 5 }),
-    });
-    expect(other.status).toBe(200);
+    await setInAnnsCart(sku, 5);
     await quantity.selectOption('4');
     await page.getByText('Your cart changed in another window. We have loaded it again.').waitFor();
     // Reloaded: the other window's quantity, not the refused one.
     await expect.poll(() => quantity.inputValue()).toBe('5');
     await shoot('5-cart-conflict');
+    // A change that succeeds clears the conflict's notice.
+    await quantity.selectOption('2');
+    await expect.poll(() => page.getByRole('alert').count()).toBe(0);
   });
 
   it('places an order', async () => {
-    // A change that succeeds clears the conflict's notice.
-    await page.getByLabel(`Quantity of ${stocked().name}`).selectOption('2');
-    await expect.poll(() => page.getByRole('alert').count()).toBe(0);
+    const { sku, name } = stocked();
+    emptyAnnsCart();
+    await setInAnnsCart(sku, 2);
+    await signIn('ann');
+    await page.getByRole('link', { name: 'Cart' }).click();
+    await expect.poll(() => page.getByLabel(`Quantity of ${name}`).inputValue()).toBe('2');
     for (const [label, value] of [
       ['Full name', 'Ann Lee'],
       ['Street', 'Hauptstraße 1'],
@@ -221,7 +266,6 @@ describe('the storefront in Chromium', () => {
     await page.getByRole('heading', { level: 1 }).waitFor();
     await page.getByText('Reviews are unavailable right now.').waitFor();
     expect(await page.getByLabel('Price').textContent()).toContain('EUR');
-    sandbox().faults.clear();
     await shoot('7-degraded');
   });
 
