@@ -20,13 +20,23 @@ export interface LineWriterOptions {
   maxChars?: number;
 }
 
-/** A destination for pino: lines gathered and written in large writes, in the background. */
+/** A destination for pino: lines (each ending in `\n`) gathered and written in large writes, in the background. */
 export interface LineWriter {
   write(line: string): void;
   /** Writes what waits, synchronously (at exit). */
   flushSync(): void;
-  /** Lines dropped because the reader did not keep up. */
+  /**
+   * Lines dropped: past `maxChars` while the reader did not keep up, or lost to a write that
+   * failed (the reader gone: EPIPE; the descriptor closed), whole or after a part was written.
+   */
   readonly dropped: number;
+}
+
+/** The lines of `bytes` from `from` on that a failed write lost: one per `\n`, a line cut short included. */
+function linesIn(bytes: Buffer, from: number): number {
+  let count = 0;
+  for (let at = bytes.indexOf(10, from); at !== -1; at = bytes.indexOf(10, at + 1)) count += 1;
+  return count;
 }
 
 /** A full pipe or socket: try again a little later. */
@@ -39,7 +49,8 @@ const RETRY_MS = 10;
  * line cost (a cache hit's CPU went down by about a fifth without it). Writes go through libuv's
  * thread pool one at a time, so the event loop never waits for whoever reads the descriptor; a
  * write cut short goes on with the rest, a full pipe is tried again after RETRY_MS, and past
- * `maxChars` waiting, lines are dropped (and counted) rather than held without bound.
+ * `maxChars` waiting, lines are dropped (and counted) rather than held without bound. Lines a
+ * write could not deliver at all (the reader gone) are counted dropped too.
  */
 export function createLineWriter(options: LineWriterOptions): LineWriter {
   const minChars = options.minChars ?? 16_384;
@@ -65,6 +76,7 @@ export function createLineWriter(options: LineWriterOptions): LineWriter {
           return;
         }
         // The reader is gone (EPIPE, closed): these lines cannot be written anywhere.
+        dropped += linesIn(bytes, from);
         writing = false;
         return;
       }
@@ -104,9 +116,11 @@ export function createLineWriter(options: LineWriterOptions): LineWriter {
         try {
           from += writeSync(options.fd, bytes, from, bytes.length - from);
         } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') return;
+          if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') break;
         }
       }
+      // What a failed write or a reader that never made room left unwritten.
+      dropped += linesIn(bytes, from);
     },
     get dropped() {
       return dropped;

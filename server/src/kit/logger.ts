@@ -42,7 +42,7 @@ function bufferedStderr(): LineWriter {
   return writer;
 }
 
-/** Lines the process's stderr writer has dropped so far (0 before anything was logged to it). */
+/** Lines the process's stderr writer has dropped so far, past its bound or lost to a failed write such as EPIPE (0 before anything was logged to it). */
 export function droppedLogLines(): number {
   return stderr?.dropped ?? 0;
 }

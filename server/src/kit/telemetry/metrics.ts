@@ -102,7 +102,7 @@ export function createMetrics(options: MetricsOptions = {}) {
     inFlight: new Gauge({ name: 'bff_in_flight', help: 'tRPC calls in flight.', ...metric }),
     logLinesDropped: new Counter({
       name: 'bff_log_lines_dropped_total',
-      help: 'Log lines dropped because stderr did not take them as fast as they came (16 MiB waiting).',
+      help: 'Log lines dropped because stderr did not take them as fast as they came (16 MiB waiting), or lost to a write that failed (its reader gone: EPIPE).',
       ...metric,
       collect() {
         // Read when scraped: the count lives in the writer, this counter follows it.
