@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createConnection, createServer, type AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
 import { describe } from 'vitest';
 
 /** The binary the Redis suites start (CI installs it with apt). */
@@ -64,79 +65,40 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** A RESP reply: simple strings and bulk strings as strings, integers as numbers, nil as null. */
-export type RespReply = string | number | null | Error | RespReply[];
+/** A Redis reply: simple and bulk strings as strings, integers as numbers, nil as null. */
+export type RespReply = string | number | null | RespReply[];
 
-/** Parses one reply at `offset`; undefined while `buffer` does not hold all of it yet. */
-function parseReply(buffer: Buffer, offset: number): { reply: RespReply; end: number } | undefined {
-  const lineEnd = buffer.indexOf('\r\n', offset);
-  if (lineEnd < 0) return undefined;
-  const type = String.fromCharCode(buffer[offset] ?? 0);
-  const line = buffer.toString('utf8', offset + 1, lineEnd);
-  const next = lineEnd + 2;
-  switch (type) {
-    case '+':
-      return { reply: line, end: next };
-    case '-':
-      return { reply: new Error(line), end: next };
-    case ':':
-      return { reply: Number(line), end: next };
-    case '$': {
-      const length = Number(line);
-      if (length < 0) return { reply: null, end: next };
-      if (buffer.length < next + length + 2) return undefined;
-      return { reply: buffer.toString('utf8', next, next + length), end: next + length + 2 };
-    }
-    case '*': {
-      const count = Number(line);
-      if (count < 0) return { reply: null, end: next };
-      const items: RespReply[] = [];
-      let at = next;
-      for (let i = 0; i < count; i++) {
-        const item = parseReply(buffer, at);
-        if (!item) return undefined;
-        items.push(item.reply);
-        at = item.end;
-      }
-      return { reply: items, end: at };
-    }
-    default:
-      throw new Error(
-        `not a RESP reply: ${JSON.stringify(buffer.toString('utf8', offset, lineEnd))}`,
-      );
-  }
+/** A reply as ioredis hands it over (`unknown`), checked. */
+function replyOf(value: unknown): RespReply {
+  if (value === null || typeof value === 'string' || typeof value === 'number') return value;
+  if (Buffer.isBuffer(value)) return value.toString('utf8');
+  if (Array.isArray(value)) return value.map(replyOf);
+  throw new Error(`not a Redis reply: ${JSON.stringify(value)}`);
 }
 
-/** One command over a connection of its own (raw RESP, so the tests need no Redis client). */
-export function redisCommand(url: string, ...args: string[]): Promise<RespReply> {
-  const { hostname, port } = new URL(url);
-  const request = `*${String(args.length)}\r\n${args.map((arg) => `$${String(Buffer.byteLength(arg))}\r\n${arg}\r\n`).join('')}`;
-  return new Promise<RespReply>((resolve, reject) => {
-    const socket = createConnection({ host: hostname, port: Number(port) });
-    let received = Buffer.alloc(0);
-    socket.setTimeout(2_000, () => {
-      socket.destroy(new Error(`redis at ${url} did not answer ${args[0] ?? ''}`));
-    });
-    socket.once('error', reject);
-    socket.once('connect', () => {
-      socket.write(request);
-    });
-    socket.on('data', (chunk: Buffer) => {
-      received = Buffer.concat([received, chunk]);
-      try {
-        const parsed = parseReply(received, 0);
-        if (!parsed) return;
-        socket.end();
-        resolve(parsed.reply);
-      } catch (error) {
-        socket.destroy();
-        reject(error instanceof Error ? error : new Error(String(error)));
-      }
-    });
-    socket.once('close', () => {
-      reject(new Error(`redis at ${url} closed the connection before answering ${args[0] ?? ''}`));
-    });
+/**
+ * One command over a connection of its own (ioredis), closed after the reply: no retries, no
+ * queue while disconnected, so a server that is down fails the call at once. An error reply rejects.
+ */
+export async function redisCommand(url: string, ...args: string[]): Promise<RespReply> {
+  const [command, ...rest] = args;
+  if (command === undefined) throw new Error('redisCommand needs a command');
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 2_000,
+    commandTimeout: 2_000,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
   });
+  // Reported through the command's own rejection.
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return replyOf(await client.call(command, ...rest));
+  } finally {
+    client.disconnect();
+  }
 }
 
 /** Starts redis-server on `port` and resolves once it answers PING. */
@@ -233,8 +195,9 @@ export async function startRedis(): Promise<RedisServer> {
 }
 
 /**
- * The connections a Redis server has from others than this probe: subscribers (in pub/sub mode) and
- * command connections that have sent at least one command (ioredis's ready check sends INFO first).
+ * The connections a Redis server has from others than this probe (whose last command is CLIENT LIST):
+ * subscribers (in pub/sub mode) and command connections that have sent at least one command
+ * (ioredis's ready check sends INFO first).
  */
 export async function redisConnections(
   url: string,
