@@ -14,7 +14,9 @@ export { createHttpServer } from './http/server.js';
 export { heapFlags } from './heap.js';
 export { createUpstream, type Upstream, type UpstreamStep } from './kit/upstream/upstream.js';
 export {
+  BREAKER,
   createUpstreamGuard,
+  type BreakerState,
   type ResilienceOptions,
   type UpstreamGuard,
 } from './kit/upstream/resilience.js';

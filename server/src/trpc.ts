@@ -35,7 +35,7 @@ export interface Context {
   /** @internal Server-only: `stripInternal` keeps it out of the client's bundled types. */
   upstreams: Upstreams;
   /** @internal Each user's order confirmations by `clientReference`, kept at least 24 h. */
-  orderLog: KeptValues<OrderConfirmation>;
+  orderConfirmations: KeptValues<OrderConfirmation>;
   /** @internal Per-user locks (one `orders.place` at a time). */
   locks: Locks;
   /** @internal Metrics and the tracer of the call spans. */

@@ -1,8 +1,8 @@
 import { CART_DEGRADABLE, type Cart } from '@storefront/shared';
 import type { PartResult } from '../kit/aggregate.js';
-import type { StoredCart } from '../upstreams/cart/client.js';
+import type { StoredCart } from '../upstreams/cart/records.js';
 import type { CatalogProduct, StockRow } from '../upstreams/erp/records.js';
-import type { Price } from '../upstreams/pricing/client.js';
+import type { Price } from '../upstreams/pricing/records.js';
 import type { Converter } from './currency.js';
 import { degradedOf } from './degraded.js';
 import { multiply, sum } from './money.js';

@@ -1,5 +1,5 @@
 import type { FxRates, Money } from '@storefront/shared';
-import type { EcbRates } from '../upstreams/fx/client.js';
+import type { EcbRates } from '../upstreams/fx/records.js';
 import { convertFromEur } from './money.js';
 
 /** Converts EUR amounts into one currency, exactly. */

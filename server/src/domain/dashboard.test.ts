@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Hydrated } from '../upstreams/catalog-lookup.js';
+import type { Hydrated } from '../upstreams/records.js';
 import { catalogProduct, eur, failed, ok } from '../testing/records.js';
 import { UnknownCurrencyError } from './currency.js';
 import { dashboardView, type DashboardParts } from './dashboard.js';

@@ -1,7 +1,7 @@
 import type { Money } from '@storefront/shared';
 import { nameBasedUuid } from '../kit/uuid.js';
 import type { OrderConfirmation } from '../upstreams/erp/records.js';
-import type { Order } from '../upstreams/orders/client.js';
+import type { Order } from '../upstreams/orders/records.js';
 
 /** An order as a list shows it; its total stays in the currency it was placed in. */
 export function orderSummary(order: Order): {

@@ -10,8 +10,8 @@ import {
 } from '@storefront/shared';
 import type { PartResult } from '../kit/aggregate.js';
 import type { CatalogProduct, CatalogSummary, StockRow } from '../upstreams/erp/records.js';
-import type { Price } from '../upstreams/pricing/client.js';
-import type { Reviews } from '../upstreams/reviews/client.js';
+import type { Price } from '../upstreams/pricing/records.js';
+import type { Reviews } from '../upstreams/reviews/records.js';
 import type { Converter } from './currency.js';
 import { degradedOf } from './degraded.js';
 

@@ -6,6 +6,12 @@ export interface LocksOptions {
   ttlMs: number;
   /** With Redis a lock holds across instances; while it is down, within each instance. */
   redis?: RedisConnection | undefined;
+  /**
+   * Hears each lock taken within this instance only because Redis failed (another instance may
+   * hold the same lock meanwhile); `first` is true for the first since a lock was last taken in
+   * Redis, so that an outage is reported once. @default none
+   */
+  onLocalFallback?: (event: { error: unknown; first: boolean }) => void;
 }
 
 export type Release = () => Promise<void>;
@@ -21,6 +27,8 @@ const RELEASE =
 export function createLocks(options: LocksOptions): Locks {
   const held = new Set<string>();
   const { redis } = options;
+  // Whether the last lock went to the local fallback: the next fallback is not the outage's first.
+  let fallingBack = false;
   return {
     async acquire(key) {
       // This instance first: no round trip for a lock it holds itself.
@@ -36,12 +44,16 @@ export function createLocks(options: LocksOptions): Locks {
       try {
         if ((await redis.client.set(redisKey, token, 'PX', options.ttlMs, 'NX')) !== 'OK') {
           held.delete(key);
+          fallingBack = false;
           return undefined;
         }
       } catch (error) {
         redis.failed(error);
+        options.onLocalFallback?.({ error, first: !fallingBack });
+        fallingBack = true;
         return local;
       }
+      fallingBack = false;
       return async () => {
         held.delete(key);
         try {

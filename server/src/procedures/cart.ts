@@ -4,7 +4,7 @@ import { productNotFound, versionConflict } from '../errors.js';
 import { aggregate, optional, required } from '../kit/aggregate.js';
 import type { BatchLoader } from '../kit/batch-loader.js';
 import type { CallOptions } from '../kit/upstream/upstream.js';
-import type { StoredCart } from '../upstreams/cart/client.js';
+import type { StoredCart } from '../upstreams/cart/records.js';
 import { tagsOf } from '../upstreams/cache-policies.js';
 import { createCatalogLookup } from '../upstreams/catalog-lookup.js';
 import { router, signedInProcedure, type Context } from '../trpc.js';

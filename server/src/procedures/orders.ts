@@ -9,6 +9,28 @@ import { router, signedInProcedure, type Context } from '../trpc.js';
 
 const ORDERS_LISTED = 20;
 
+/**
+ * Time under a user's order lock besides the upstream calls' budgets: the Redis round trips
+ * (the kept confirmation read twice and written, two invalidations, the release), each bounded
+ * by Redis's command timeout (250 ms), with room to spare for a busy event loop.
+ */
+const ORDER_LOCK_MARGIN_MS = 5_000;
+
+/**
+ * How long a user's order lock lasts unless released: longer than `orders.place` can hold it, so
+ * that it never expires while an order is still being placed (another instance could then place
+ * the same cart again). Every upstream step under the lock has a budget that covers its retries
+ * and its wait for a turn: reading the cart and the orders (UPSTREAM_TIMEOUT_MS), the ERP's
+ * PlaceOrder (ERP_TIMEOUT_MS, up to 600 s) and emptying the cart (UPSTREAM_TIMEOUT_MS).
+ */
+export const orderLockTtlMs = (
+  config: Pick<Context['config'], 'ERP_TIMEOUT_MS' | 'UPSTREAM_TIMEOUT_MS'>,
+): number =>
+  config.UPSTREAM_TIMEOUT_MS +
+  config.ERP_TIMEOUT_MS +
+  config.UPSTREAM_TIMEOUT_MS +
+  ORDER_LOCK_MARGIN_MS;
+
 export const ordersRouter = router({
   list: signedInProcedure.output(ordersListOutput).query(async ({ ctx, signal }) => {
     const { orders } = await aggregate(
@@ -36,16 +58,16 @@ export const ordersRouter = router({
     .mutation(async ({ input, ctx, signal }) => {
       const userId = ctx.user.id;
       const key = `${userId}\n${input.clientReference}`;
-      const kept = await ctx.orderLog.get(key);
+      const kept = await ctx.orderConfirmations.get(key);
       if (kept) return confirmationView(kept);
       const release = await ctx.locks.acquire(`order:${userId}`);
       if (!release) throw orderInProgress();
       try {
         // The call that held the lock may have placed this very order meanwhile.
-        const placedMeanwhile = await ctx.orderLog.get(key);
+        const placedMeanwhile = await ctx.orderConfirmations.get(key);
         if (placedMeanwhile) return confirmationView(placedMeanwhile);
         const confirmation = await placeCart(ctx, userId, input, signal);
-        await ctx.orderLog.set(key, confirmation);
+        await ctx.orderConfirmations.set(key, confirmation);
         return confirmationView(confirmation);
       } finally {
         await release();
@@ -53,7 +75,10 @@ export const ordersRouter = router({
     }),
 });
 
-/** Places the user's cart as it is now and empties it; the caller holds the user's order lock. */
+/**
+ * Places the user's cart as it is now and empties it; the caller holds the user's order lock, so
+ * every step here has a budget (orderLockTtlMs adds them up).
+ */
 async function placeCart(
   ctx: Context & { user: SignedInUser },
   userId: string,
@@ -102,12 +127,19 @@ async function placeCart(
   if (lines.length > 0 && !replayed) {
     // Empty the cart, unless it changed since it was read: then remove only the ordered lines.
     // The order stands either way: a cart that could not be emptied is logged, not an error. It
-    // is emptied even if the client has gone away meanwhile (no signal).
+    // is emptied even if the client has gone away meanwhile (not the caller's signal), within a
+    // budget of its own.
     try {
-      const cleared = await cart.clear(userId, current.version, { scope: ctx.scope });
-      if (!cleared.changed)
-        for (const line of lines)
-          await cart.setItem(userId, line.sku, 0, undefined, { scope: ctx.scope });
+      await aggregate(
+        {
+          emptied: required(ctx.config.UPSTREAM_TIMEOUT_MS, async (call) => {
+            const cleared = await cart.clear(userId, current.version, call);
+            if (!cleared.changed)
+              for (const line of lines) await cart.setItem(userId, line.sku, 0, undefined, call);
+          }),
+        },
+        { scope: ctx.scope },
+      );
     } catch (error) {
       ctx.log.warn('order placed, cart not emptied', {
         requestId: ctx.scope.requestId,

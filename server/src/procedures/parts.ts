@@ -6,8 +6,8 @@ import {
 } from '../domain/currency.js';
 import type { PartResult } from '../kit/aggregate.js';
 import type { CallOptions } from '../kit/upstream/upstream.js';
-import type { AccountsClient } from '../upstreams/accounts/client.js';
-import type { FxClient } from '../upstreams/fx/client.js';
+import type { AccountsClient } from '../upstreams/accounts/records.js';
+import type { FxClient } from '../upstreams/fx/records.js';
 
 /**
  * Parts that several procedures fetch the same way.

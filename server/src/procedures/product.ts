@@ -20,7 +20,7 @@ import { aggregate, optional, required } from '../kit/aggregate.js';
 import { createDeadline } from '../kit/deadline.js';
 import type { CallOptions } from '../kit/upstream/upstream.js';
 import { tagsOf } from '../upstreams/cache-policies.js';
-import type { Price } from '../upstreams/pricing/client.js';
+import type { Price } from '../upstreams/pricing/records.js';
 import type { Converter } from '../domain/currency.js';
 import { publicProcedure, router, type Context } from '../trpc.js';
 import { converterOf, converterPart } from './parts.js';

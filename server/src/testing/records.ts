@@ -1,6 +1,6 @@
 import type { PartResult } from '../kit/aggregate.js';
 import type { CatalogProduct } from '../upstreams/erp/records.js';
-import type { Price } from '../upstreams/pricing/client.js';
+import type { Price } from '../upstreams/pricing/records.js';
 
 /** A product record as the ERP client answers it, with `overrides`. */
 export function catalogProduct(

@@ -3,16 +3,8 @@ import { createBatchLoader, type BatchLoader } from '../kit/batch-loader.js';
 import type { CallOptions } from '../kit/upstream/upstream.js';
 import type { CatalogProduct, StockRow } from './erp/records.js';
 import type { Upstreams } from './index.js';
-import type { Price } from './pricing/client.js';
-
-/** A part's own value with its SKUs' products (when asked for) and prices, from the shared lookups. */
-export interface Hydrated<T> {
-  value: T;
-  skus: string[];
-  products: Map<string, CatalogProduct>;
-  /** Failed prices leave the part shown without them: the caller decides what that degrades. */
-  prices: PartResult<Map<string, Price>>;
-}
+import type { Price } from './pricing/records.js';
+import type { Hydrated } from './records.js';
 
 /**
  * One request's SKU look-ups: every part of the request takes tickets, and each upstream

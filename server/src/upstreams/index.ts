@@ -1,22 +1,28 @@
 import type { Config } from '../config.js';
 import type { Transport } from '../kit/upstream/transport.js';
 import { createUpstream, type UpstreamStep } from '../kit/upstream/upstream.js';
-import { createAccountsClient, type AccountsClient } from './accounts/client.js';
-import { createCartClient, type CartClient } from './cart/client.js';
+import { createAccountsClient } from './accounts/client.js';
+import type { AccountsClient } from './accounts/records.js';
+import { createCartClient } from './cart/client.js';
+import type { CartClient } from './cart/records.js';
 import { createErpClient } from './erp/client.js';
 import type { ErpClient } from './erp/records.js';
 import { createErpV2Client } from './erp-v2/client.js';
 import type { ErpVersion } from './erp-migration/router.js';
-import { createFxClient, type FxClient } from './fx/client.js';
-import { createNotificationsClient, type NotificationsClient } from './notifications/client.js';
-import { createOrdersClient, type OrdersClient } from './orders/client.js';
-import { createPricingClient, type PricingClient } from './pricing/client.js';
-import {
-  createRecommendationsClient,
-  type RecommendationsClient,
-} from './recommendations/client.js';
-import { createReviewsClient, type ReviewsClient } from './reviews/client.js';
-import { createWishlistClient, type WishlistClient } from './wishlist/client.js';
+import { createFxClient } from './fx/client.js';
+import type { FxClient } from './fx/records.js';
+import { createNotificationsClient } from './notifications/client.js';
+import type { NotificationsClient } from './notifications/records.js';
+import { createOrdersClient } from './orders/client.js';
+import type { OrdersClient } from './orders/records.js';
+import { createPricingClient } from './pricing/client.js';
+import type { PricingClient } from './pricing/records.js';
+import { createRecommendationsClient } from './recommendations/client.js';
+import type { RecommendationsClient } from './recommendations/records.js';
+import { createReviewsClient } from './reviews/client.js';
+import type { ReviewsClient } from './reviews/records.js';
+import { createWishlistClient } from './wishlist/client.js';
+import type { WishlistClient } from './wishlist/records.js';
 
 /** One client per upstream service, as procedures call them (the ERP's versions behind one). */
 export interface Upstreams {
@@ -47,6 +53,16 @@ export interface UpstreamsOptions {
   stepsFor?: (upstream: UpstreamName) => readonly UpstreamStep[];
 }
 
+/**
+ * What the upstreams' composition reads of the configuration: their URLs and keys, the time bounds
+ * and the size bound. The configuration is the composition's input (config.ts imports nothing of
+ * the server), read here only, as a type; the clients themselves get an Upstream and know none of it.
+ */
+export type UpstreamSettings = Pick<
+  Config,
+  'upstreams' | 'ERP_TIMEOUT_MS' | 'UPSTREAM_TIMEOUT_MS' | 'UPSTREAM_MAX_BYTES'
+>;
+
 /** One configured ERP version: its client on the answer's path, and on the shadow path. */
 export interface ErpPaths {
   client: ErpClient;
@@ -60,7 +76,7 @@ export interface ErpUpstreamsOptions extends UpstreamsOptions {
 
 /** An upstream's call path: its base URL, key, time bound, the size bound and its steps. */
 function upstreamOf(
-  config: Config,
+  config: UpstreamSettings,
   transport: Transport,
   name: UpstreamName,
   baseUrl: string,
@@ -84,7 +100,7 @@ function upstreamOf(
  * bound, the size bound and its own steps), all on one keep-alive transport.
  */
 export function createServiceUpstreams(
-  config: Config,
+  config: UpstreamSettings,
   options: UpstreamsOptions,
 ): ServiceUpstreams {
   const { urls, keys } = config.upstreams;
@@ -116,7 +132,7 @@ export function createServiceUpstreams(
  * steps), on the same transport.
  */
 export function createErpUpstreams(
-  config: Config,
+  config: UpstreamSettings,
   options: ErpUpstreamsOptions,
 ): Partial<Record<ErpVersion, ErpPaths>> {
   const { v1, v2 } = config.upstreams.erp;

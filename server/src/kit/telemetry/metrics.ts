@@ -100,6 +100,11 @@ export function createMetrics(options: MetricsOptions = {}) {
       ...metric,
     }),
     inFlight: new Gauge({ name: 'bff_in_flight', help: 'tRPC calls in flight.', ...metric }),
+    lockFallbacks: new Counter({
+      name: 'bff_lock_fallbacks_total',
+      help: "Locks (a user's orders.place) taken in this instance only because Redis failed: another instance may hold the same lock meanwhile.",
+      ...metric,
+    }),
     logLinesDropped: new Counter({
       name: 'bff_log_lines_dropped_total',
       help: 'Log lines dropped because stderr did not take them as fast as they came (16 MiB waiting), or lost to a write that failed (its reader gone: EPIPE).',

@@ -2,7 +2,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { useServersAndTransport } from '../../testing/servers.js';
-import { createUpstreamGuard, type ResilienceOptions, type UpstreamGuard } from './resilience.js';
+import {
+  BREAKER,
+  createUpstreamGuard,
+  type ResilienceOptions,
+  type UpstreamGuard,
+} from './resilience.js';
 import { createUpstream, type Upstream, type UpstreamAnswer } from './upstream.js';
 import { UpstreamError } from './upstream-error.js';
 
@@ -86,7 +91,7 @@ describe('the circuit breaker', () => {
     const server = await upstreamServer((_req, res) => res.writeHead(500).end());
     const { upstream, guard } = guarded(server.url, { breakerCooldownMs: 60_000 });
     for (let i = 0; i < 5; i += 1) expect(await outcome(get(upstream))).toBe('http');
-    expect(guard.breakerState()).toBe(2);
+    expect(guard.breakerState()).toBe(BREAKER.open);
     expect(await outcome(get(upstream))).toBe('unavailable');
     expect(await outcome(get(upstream))).toBe('unavailable');
     expect(server.received()).toBe(5);
@@ -96,7 +101,7 @@ describe('the circuit breaker', () => {
     const server = await upstreamServer((_req, res) => res.writeHead(404).end());
     const { upstream, guard } = guarded(server.url);
     for (let i = 0; i < 50; i += 1) expect(await get(upstream)).toBeUndefined();
-    expect(guard.breakerState()).toBe(0);
+    expect(guard.breakerState()).toBe(BREAKER.closed);
     expect(server.received()).toBe(50);
   });
 
@@ -108,7 +113,7 @@ describe('the circuit breaker', () => {
     });
     const { upstream, guard } = guarded(server.url);
     for (let i = 0; i < 20; i += 1) await outcome(get(upstream));
-    expect(guard.breakerState()).toBe(0);
+    expect(guard.breakerState()).toBe(BREAKER.closed);
   });
 
   it('does not count a call its caller aborted', async () => {
@@ -120,7 +125,7 @@ describe('the circuit breaker', () => {
       controller.abort(new Error('the client went away'));
       expect(await call).toBe('aborted');
     }
-    expect(guard.breakerState()).toBe(0);
+    expect(guard.breakerState()).toBe(BREAKER.closed);
   });
 
   it('counts timeouts: a hanging upstream opens it', async () => {
@@ -132,7 +137,7 @@ describe('the circuit breaker', () => {
     );
     expect(await outcome(get(upstream))).toBe('timeout');
     expect(await outcome(get(upstream))).toBe('timeout');
-    expect(guard.breakerState()).toBe(2);
+    expect(guard.breakerState()).toBe(BREAKER.open);
     expect(await outcome(get(upstream))).toBe('unavailable');
     expect(server.received()).toBe(2);
   });
@@ -149,16 +154,16 @@ describe('the circuit breaker', () => {
     const { upstream, guard } = guarded(server.url, { breakerFailures: 2, breakerCooldownMs: 100 });
     await outcome(get(upstream));
     await outcome(get(upstream));
-    expect(guard.breakerState()).toBe(2);
+    expect(guard.breakerState()).toBe(BREAKER.open);
     healthy = true;
     await new Promise((resolve) => setTimeout(resolve, 120));
     const probe = get(upstream);
     await expect.poll(() => server.received()).toBe(3);
-    expect(guard.breakerState()).toBe(1);
+    expect(guard.breakerState()).toBe(BREAKER.halfOpen);
     expect(await outcome(get(upstream))).toBe('unavailable');
     release?.();
     expect(await probe).toBe('back');
-    expect(guard.breakerState()).toBe(0);
+    expect(guard.breakerState()).toBe(BREAKER.closed);
     expect(await get(upstream)).toBe('back');
   });
 
@@ -172,7 +177,7 @@ describe('the circuit breaker', () => {
     await outcome(get(upstream));
     await new Promise((resolve) => setTimeout(resolve, 70));
     expect(await outcome(get(upstream))).toBe('http');
-    expect(guard.breakerState()).toBe(2);
+    expect(guard.breakerState()).toBe(BREAKER.open);
     expect(await outcome(get(upstream))).toBe('unavailable');
     expect(server.received()).toBe(2);
   });
@@ -205,7 +210,7 @@ describe('the bulkhead', () => {
     const first = get(upstream);
     await expect.poll(() => server.received()).toBe(1);
     for (let i = 0; i < 5; i += 1) expect(await outcome(get(upstream))).toBe('unavailable');
-    expect(guard.breakerState()).toBe(0);
+    expect(guard.breakerState()).toBe(BREAKER.closed);
     held[0]?.end('done');
     expect(await first).toBe('done');
   });

@@ -73,8 +73,21 @@ export function createRetryAfterHold(
   };
 }
 
-/** 0 closed, 1 half-open (one probe out), 2 open. */
-export type BreakerState = 0 | 1 | 2;
+/**
+ * A circuit breaker's states, by name. The values are those of the `bff_breaker_state` metric
+ * (docs/operations.md): dashboards and alerts compare them (`bff_breaker_state == 2`), so they
+ * never change.
+ */
+export const BREAKER = {
+  /** Calls pass. */
+  closed: 0,
+  /** One probe is out; other calls fail at once. */
+  halfOpen: 1,
+  /** Calls fail at once until the cooldown ends. */
+  open: 2,
+} as const;
+
+export type BreakerState = (typeof BREAKER)[keyof typeof BREAKER];
 
 /** One upstream's protection: a Retry-After hold, a circuit breaker, a retry with a budget and a bulkhead, as steps. */
 export interface UpstreamGuard {
@@ -156,10 +169,10 @@ function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
 }
 
 const STATES: Record<CircuitState, BreakerState> = {
-  [CircuitState.Closed]: 0,
-  [CircuitState.HalfOpen]: 1,
-  [CircuitState.Open]: 2,
-  [CircuitState.Isolated]: 2,
+  [CircuitState.Closed]: BREAKER.closed,
+  [CircuitState.HalfOpen]: BREAKER.halfOpen,
+  [CircuitState.Open]: BREAKER.open,
+  [CircuitState.Isolated]: BREAKER.open,
 };
 
 /**

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { decodeJson, segment } from '../../kit/upstream/json.js';
-import type { CallOptions, Upstream } from '../../kit/upstream/upstream.js';
+import type { Upstream } from '../../kit/upstream/upstream.js';
+import type { Account, AccountsClient, Loyalty } from './records.js';
 
 const accountSchema = z.object({
   id: z.string(),
@@ -9,22 +10,13 @@ const accountSchema = z.object({
   locale: z.string().optional(),
   currency: z.string().regex(/^[A-Z]{3}$/),
   tier: z.string(),
-});
-export type Account = z.output<typeof accountSchema>;
+}) satisfies z.ZodType<Account>;
 
 const loyaltySchema = z.object({
   points: z.number(),
   tier: z.string(),
   nextTier: z.object({ name: z.string(), pointsNeeded: z.number() }).nullable(),
-});
-export type Loyalty = z.output<typeof loyaltySchema>;
-
-export interface AccountsClient {
-  /** The profile, or undefined when the service knows no such user. */
-  getUser(userId: string, call?: CallOptions): Promise<Account | undefined>;
-  /** The loyalty standing, or undefined when the service knows no such user. */
-  getLoyalty(userId: string, call?: CallOptions): Promise<Loyalty | undefined>;
-}
+}) satisfies z.ZodType<Loyalty>;
 
 export function createAccountsClient(upstream: Upstream): AccountsClient {
   return {

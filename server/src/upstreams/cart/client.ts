@@ -1,7 +1,8 @@
 import { SKU_PATTERN } from '@storefront/shared';
 import { z } from 'zod';
 import { decodeJson, segment } from '../../kit/upstream/json.js';
-import type { CallOptions, Upstream, UpstreamAnswer } from '../../kit/upstream/upstream.js';
+import type { Upstream, UpstreamAnswer } from '../../kit/upstream/upstream.js';
+import type { CartChange, CartClient, StoredCart } from './records.js';
 
 const cartSchema = z.object({
   items: z.array(
@@ -12,32 +13,7 @@ const cartSchema = z.object({
     }),
   ),
   version: z.number().int().min(0),
-});
-/** A user's cart as the cart service keeps it: SKUs and quantities, and its version. */
-export type StoredCart = z.output<typeof cartSchema>;
-
-/** What a change of the cart came to: the cart after it, or a version conflict (the cart changed since `expectedVersion`). */
-export type CartChange =
-  { changed: true; cart: StoredCart } | { changed: false; conflict: 'version' };
-
-export interface CartClient {
-  /** The user's cart; an unknown user has an empty one. */
-  get(userId: string, call?: CallOptions): Promise<StoredCart>;
-  /** Sets (1..99) or removes (0) a line; with `expectedVersion`, a concurrent change is a conflict. */
-  setItem(
-    userId: string,
-    sku: string,
-    quantity: number,
-    expectedVersion: number | undefined,
-    call?: CallOptions,
-  ): Promise<CartChange>;
-  /** Empties the cart; with `expectedVersion`, a concurrent change is a conflict. */
-  clear(
-    userId: string,
-    expectedVersion: number | undefined,
-    call?: CallOptions,
-  ): Promise<CartChange>;
-}
+}) satisfies z.ZodType<StoredCart>;
 
 const changeOf = (answer: UpstreamAnswer): CartChange =>
   answer.status === 409

@@ -1,14 +1,8 @@
 import { z } from 'zod';
-import type { CallOptions, Upstream } from '../../kit/upstream/upstream.js';
+import type { Upstream } from '../../kit/upstream/upstream.js';
 import { UpstreamError } from '../../kit/upstream/upstream-error.js';
 import { createXmlReader } from '../../kit/xml/reader.js';
-
-/** The day's euro reference rates, kept as the decimal strings the ECB wrote. */
-export interface EcbRates {
-  date: string;
-  /** Units of the currency per 1 EUR, exact: `'1.0921'`. */
-  rates: ReadonlyMap<string, string>;
-}
+import type { EcbRates, FxClient } from './records.js';
 
 const readXml = createXmlReader({ arrays: ['Cube'] });
 
@@ -48,10 +42,6 @@ const ecbSchema = z
       rates: new Map(day.Cube.map((cube) => [cube['@_currency'], cube['@_rate']])),
     };
   });
-
-export interface FxClient {
-  getDailyRates(call?: CallOptions): Promise<EcbRates>;
-}
 
 /** The ECB's daily file (any namespace prefixes, single or double quotes). */
 export function createFxClient(upstream: Upstream): FxClient {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { decodeJson, segment } from '../../kit/upstream/json.js';
-import type { CallOptions, Upstream } from '../../kit/upstream/upstream.js';
+import type { Upstream } from '../../kit/upstream/upstream.js';
+import type { Notifications, NotificationsClient } from './records.js';
 
 const notificationsSchema = z.object({
   unread: z.number().int().min(0),
@@ -12,13 +13,7 @@ const notificationsSchema = z.object({
       createdAt: z.iso.datetime({ offset: true }).transform((value) => new Date(value)),
     }),
   ),
-});
-/** How many notifications are unread, and the newest of them. */
-export type Notifications = z.output<typeof notificationsSchema>;
-
-export interface NotificationsClient {
-  unread(userId: string, limit: number, call?: CallOptions): Promise<Notifications>;
-}
+}) satisfies z.ZodType<Notifications>;
 
 export function createNotificationsClient(upstream: Upstream): NotificationsClient {
   return {

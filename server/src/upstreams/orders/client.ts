@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { decodeJson, segment } from '../../kit/upstream/json.js';
-import type { CallOptions, Upstream } from '../../kit/upstream/upstream.js';
+import type { Upstream } from '../../kit/upstream/upstream.js';
+import type { Order, OrdersClient } from './records.js';
 
 const orderSchema = z.object({
   orderNo: z.string(),
@@ -14,16 +15,9 @@ const orderSchema = z.object({
     currency: z.string().regex(/^[A-Z]{3}$/),
   }),
   lineCount: z.number().int().min(0),
-});
-/** A placed order; its total stays in the currency it was placed in. */
-export type Order = z.output<typeof orderSchema>;
+}) satisfies z.ZodType<Order>;
 
 const ordersSchema = z.object({ orders: z.array(orderSchema) });
-
-export interface OrdersClient {
-  /** The user's newest orders first; an unknown user has none. */
-  list(userId: string, limit: number, call?: CallOptions): Promise<Order[]>;
-}
 
 export function createOrdersClient(upstream: Upstream): OrdersClient {
   return {

@@ -1,16 +1,10 @@
 import { z } from 'zod';
 import { askInChunks, decodeJson } from '../../kit/upstream/json.js';
-import type { CallOptions, Upstream } from '../../kit/upstream/upstream.js';
+import type { Upstream } from '../../kit/upstream/upstream.js';
+import type { Price, PricingClient } from './records.js';
 
 /** The pricing service takes at most this many SKUs per call. */
 export const PRICING_MAX_SKUS_PER_CALL = 50;
-
-/** A SKU's price in EUR, amounts as exact decimal strings. */
-export interface Price {
-  amount: string;
-  compareAt: string | null;
-  promotion: { code: string; label: string } | null;
-}
 
 const decimal = z
   .string()
@@ -30,11 +24,6 @@ const pricesSchema = z.object({
     }),
   ),
 });
-
-export interface PricingClient {
-  /** Prices by SKU; SKUs without a price are absent. Split into parallel calls of at most 50 SKUs. */
-  getPrices(skus: readonly string[], call?: CallOptions): Promise<Map<string, Price>>;
-}
 
 export function createPricingClient(upstream: Upstream): PricingClient {
   return {

@@ -2,6 +2,7 @@ import { SKU_PATTERN } from '@storefront/shared';
 import { z } from 'zod';
 import { decodeJson } from '../../kit/upstream/json.js';
 import type { CallOptions, Upstream, UpstreamAnswer } from '../../kit/upstream/upstream.js';
+import type { RecommendationsClient } from './records.js';
 
 const recommendationsSchema = z.object({
   items: z.array(
@@ -22,12 +23,6 @@ function skusOf(answer: UpstreamAnswer, limit: number): string[] {
     if (SKU_PATTERN.test(item.sku)) skus.add(item.sku);
   }
   return [...skus];
-}
-
-export interface RecommendationsClient {
-  /** At most `limit` recommended SKUs, best first; some may be unknown to the ERP or discontinued. */
-  forSku(sku: string, limit: number, call?: CallOptions): Promise<string[]>;
-  forUser(userId: string, limit: number, call?: CallOptions): Promise<string[]>;
 }
 
 export function createRecommendationsClient(upstream: Upstream): RecommendationsClient {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { decodeJson, segment } from '../../kit/upstream/json.js';
-import type { CallOptions, Upstream } from '../../kit/upstream/upstream.js';
+import type { Upstream } from '../../kit/upstream/upstream.js';
+import type { Reviews, ReviewsClient } from './records.js';
 
 const reviewsSchema = z.object({
   summary: z.object({ average: z.number().min(0).max(5), count: z.number().int().min(0) }),
@@ -14,15 +15,7 @@ const reviewsSchema = z.object({
       createdAt: z.iso.datetime({ offset: true }).transform((value) => new Date(value)),
     }),
   ),
-});
-
-/** A product's rating summary and its newest reviews. */
-export type Reviews = z.output<typeof reviewsSchema>;
-
-export interface ReviewsClient {
-  /** The rating summary and the newest `limit` reviews; a product the service does not know has none. */
-  getReviews(sku: string, limit: number, call?: CallOptions): Promise<Reviews>;
-}
+}) satisfies z.ZodType<Reviews>;
 
 export function createReviewsClient(upstream: Upstream): ReviewsClient {
   return {

@@ -1,14 +1,10 @@
 import { SKU_PATTERN } from '@storefront/shared';
 import { z } from 'zod';
 import { decodeJson, segment } from '../../kit/upstream/json.js';
-import type { CallOptions, Upstream } from '../../kit/upstream/upstream.js';
+import type { Upstream } from '../../kit/upstream/upstream.js';
+import type { WishlistClient } from './records.js';
 
 const wishlistSchema = z.object({ skus: z.array(z.string()) });
-
-export interface WishlistClient {
-  /** The SKUs on the user's wishlist (strings that are not SKUs left out); an unknown user has none. */
-  get(userId: string, call?: CallOptions): Promise<string[]>;
-}
 
 export function createWishlistClient(upstream: Upstream): WishlistClient {
   return {
