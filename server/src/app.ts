@@ -24,6 +24,12 @@ export interface AppOptions {
   log?: Logger;
   /** prom-client's process and event-loop metrics: one set per process (tests that build many apps turn them off). @default true */
   defaultMetrics?: boolean;
+  /**
+   * Whether the process is too busy for shadow reads (most are dropped then). Tests that count
+   * comparisons say `() => false`: their worker's load is the machine's, not the BFF's.
+   * @default this process's event-loop utilization (kit/migration/event-loop-load.ts)
+   */
+  eventLoopBusy?: () => boolean;
 }
 
 export interface App {
@@ -59,7 +65,13 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const guards = createGuards(config, telemetry);
   const stores = createStores(config, telemetry);
   const { redis, cache, responses } = stores;
-  const layer = createUpstreamLayer(config, { transport, guards, telemetry, cache });
+  const layer = createUpstreamLayer(config, {
+    transport,
+    guards,
+    telemetry,
+    cache,
+    eventLoopBusy: options.eventLoopBusy,
+  });
   const settings = {
     ERP_TIMEOUT_MS: config.ERP_TIMEOUT_MS,
     PART_TIMEOUT_MS: config.PART_TIMEOUT_MS,

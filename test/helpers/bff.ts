@@ -66,6 +66,9 @@ export async function startInstance(
     log: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
     // prom-client's process metrics are one set per process: a test file starts many apps.
     defaultMetrics: false,
+    // Shadow reads are not dropped for load: this worker's event loop carries the sandbox, the
+    // client and every BFF of the file, and its load is the machine's (unit tests drop them).
+    eventLoopBusy: () => false,
   });
   const server: Server = createHttpServer(app.handler, loaded.config);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -25,6 +25,8 @@ export interface UpstreamLayerOptions {
   telemetry: Telemetry;
   /** The cache the clients' reads go through, when it is on. */
   cache: Cache | undefined;
+  /** Whether the process is too busy for shadow reads. @default the event loop's utilization */
+  eventLoopBusy?: (() => boolean) | undefined;
 }
 
 /** The upstream clients as procedures call them, and the router between the ERP's versions. */
@@ -56,13 +58,16 @@ export function createUpstreamLayer(config: Config, options: UpstreamLayerOption
   });
   // Shadow reads yield to answers when the process is saturated: the event loop's load tells.
   const loop =
-    config.ERP_SHADOW_PERCENT > 0 && erpPaths.v1 && erpPaths.v2 ? watchEventLoop() : undefined;
+    config.ERP_SHADOW_PERCENT > 0 && erpPaths.v1 && erpPaths.v2 && !options.eventLoopBusy
+      ? watchEventLoop()
+      : undefined;
+  const busy = options.eventLoopBusy ?? loop?.busy;
   // The ERP's versions: each with its own merged look-ups and cache entries, a router on top.
   const erp = createErpMigration({
     versions: erpPaths,
     v2Percent: config.ERP_V2_PERCENT,
     shadowPercent: config.ERP_SHADOW_PERCENT,
-    ...(loop ? { busy: loop.busy } : {}),
+    ...(busy ? { busy } : {}),
     layer: (client, version) => {
       const merged = withMergedErpLookups(client, ERP_UPSTREAM[version]);
       return cache
