@@ -52,9 +52,6 @@ server.listen(config.PORT, config.HOST, () => {
   });
 });
 
-/** How long the listener stays open after SHUTDOWN_DELAY_MS while connections keep arriving. */
-const ACCEPT_QUEUED_MAX_MS = 1_000;
-
 /**
  * Resolves in a check phase of the event loop whose poll phase accepted no connection: everything
  * that was in the listen backlog by then has been accepted (libuv accepts until the queue is
@@ -69,11 +66,8 @@ function acceptQueued(server: HttpServer): Promise<void> {
       accepted += 1;
     };
     server.on('connection', count);
-    // Clients that keep connecting after the delay (not through a load balancer that has taken
-    // the instance out) do not hold the listener open: at most this long, then it closes anyway.
-    const until = performance.now() + ACCEPT_QUEUED_MAX_MS;
     const turn = (): void => {
-      if (accepted === 0 || performance.now() > until) {
+      if (accepted === 0) {
         server.off('connection', count);
         resolve();
         return;
