@@ -1,44 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
 import { type ApiError, batchTooLarge } from '../errors.js';
-import type { Logger } from '../kit/logger.js';
-import type { Metrics } from '../kit/telemetry/metrics.js';
 import { serverTiming } from '../kit/telemetry/request-record.js';
-import type { AppRouter } from '../router.js';
-import type { CreateContext, ProcedureMeta } from '../trpc.js';
 import { PRIVATE, publicAnswerOf, publicCacheControl } from './cache-control.js';
-import { compressWhenEnded, type ContentEncoding } from './compression.js';
+import { compressWhenEnded } from './compression.js';
 import { logFailure } from './failures.js';
-import type { Gate } from './gate.js';
-import type { ApiRequest } from './request-scope.js';
-import { keyForCaller, type ResponseCache } from './response-cache.js';
+import type { FaceOptions, FaceRequest } from './face-options.js';
+import { keyForCaller } from './response-cache.js';
 
 export const TRPC_PREFIX = '/trpc/';
 
-export interface TrpcFaceOptions {
-  router: AppRouter;
-  createContext: CreateContext;
-  metaOf: (procedure: string) => ProcedureMeta | undefined;
-  gate: Gate;
-  responses?: ResponseCache | undefined;
-  /** What a public answer depends on besides its procedure and input, by caller. @default none */
-  answerVariant?: ((caller: string) => string) | undefined;
-  metrics: Metrics;
-  log: Logger;
+export interface TrpcFaceOptions extends FaceOptions {
   maxBatchSize: number;
-  maxBodyBytes: number;
 }
 
-/** One request under /trpc/, as the host has prepared it. */
-export interface TrpcRequest {
-  /** The path, without the query string. */
-  path: string;
-  /** The query string, without its `?`. */
-  search: string;
-  /** The answer's encoding, negotiated from `Accept-Encoding`. */
-  encoding: ContentEncoding | undefined;
-  api: ApiRequest;
-}
+/** One request under /trpc/. */
+export type TrpcRequest = FaceRequest;
 
 /**
  * tRPC through its Node adapter, behind the gate. A public query's kept answer is written when

@@ -1,46 +1,22 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getErrorShape, getTRPCErrorFromUnknown, type TRPCError } from '@trpc/server';
 import { badRequest, methodNotAllowed, noRoute, notFields } from '../../errors.js';
-import type { Logger } from '../../kit/logger.js';
-import type { Metrics } from '../../kit/telemetry/metrics.js';
 import { serverTiming, type RequestRecord } from '../../kit/telemetry/request-record.js';
-import type { AppRouter } from '../../router.js';
-import type { Context, CreateContext, ProcedureMeta } from '../../trpc.js';
+import type { Context } from '../../trpc.js';
 import { PRIVATE, publicCacheControl, publicCallOf } from '../cache-control.js';
 import { compressWhenEnded, type ContentEncoding } from '../compression.js';
 import { logFailure } from '../failures.js';
-import type { Gate } from '../gate.js';
-import type { ApiRequest } from '../request-scope.js';
-import { keyForCaller, type ResponseCache } from '../response-cache.js';
+import type { FaceOptions, FaceRequest } from '../face-options.js';
+import { keyForCaller } from '../response-cache.js';
 import { inputOf, readJsonBody } from './input.js';
 import { openApiDocument } from './openapi.js';
 import { pathMatcher, ROUTES, type Route } from './routes.js';
 import { schemasOf, type ProcedureSchemas } from './schemas.js';
 
-export interface RestFaceOptions {
-  router: AppRouter;
-  createContext: CreateContext;
-  metaOf: (procedure: string) => ProcedureMeta | undefined;
-  gate: Gate;
-  /** The kept public answers, shared with the tRPC face. */
-  responses?: ResponseCache | undefined;
-  /** What a public answer depends on besides its procedure and input, by caller. @default none */
-  answerVariant?: ((caller: string) => string) | undefined;
-  metrics: Metrics;
-  log: Logger;
-  maxBodyBytes: number;
-}
+export type RestFaceOptions = FaceOptions;
 
-/** One request to the REST face, as the host has prepared it (request id, trace, sign-in). */
-export interface RestRequest {
-  /** The path, without the query string. */
-  path: string;
-  /** The query string, without its `?`. */
-  search: string;
-  /** The answer's encoding, negotiated from `Accept-Encoding`. */
-  encoding: ContentEncoding | undefined;
-  api: ApiRequest;
-}
+/** One request under /api/. */
+export type RestRequest = FaceRequest;
 
 export interface RestFace {
   /** `GET /openapi.json` (compressed with `encoding` when given). */
