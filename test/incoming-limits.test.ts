@@ -4,6 +4,10 @@ import type { Bff } from './helpers/bff.js';
 import { sample } from './helpers/metrics.js';
 import { rawRequest, useExtraBffs, wireError } from './helpers/wire.js';
 
+/** A signed-in cart.setItem whose 100-byte body has only begun: the BFF waits for the rest. */
+const signedInBodyStart = async (bff: Bff): Promise<string> =>
+  `POST /trpc/cart.setItem HTTP/1.1\r\nHost: bff\r\nAuthorization: Bearer ${await bff.sandbox.idp.tokenFor('ann')}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"json":`;
+
 /** The `request` log line of the BFF's request to `path`, once there is one. */
 const requestLine = (bff: Bff, path: string): Record<string, unknown> | undefined =>
   bff.logs
@@ -50,9 +54,7 @@ describe('limits on what clients send', () => {
   it('closes a connection whose request is not complete within REQUEST_TIMEOUT_MS (a body sent slowly)', async () => {
     const bff = await bffs.start({ env: TIMEOUTS });
     const connection = await rawConnection(bff);
-    connection.socket.write(
-      `POST /trpc/cart.setItem HTTP/1.1\r\nHost: bff\r\nAuthorization: Bearer ${await bff.sandbox.idp.tokenFor('ann')}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"json":`,
-    );
+    connection.socket.write(await signedInBodyStart(bff));
     const drip = setInterval(() => connection.socket.write(' '), 200);
     try {
       const after = await connection.closed;
@@ -71,9 +73,7 @@ describe('limits on what clients send', () => {
   it('logs a request whose client left before any answer as 499, aborted', async () => {
     const bff = await bffs.start({ env: TIMEOUTS });
     const connection = await rawConnection(bff);
-    connection.socket.write(
-      `POST /trpc/cart.setItem HTTP/1.1\r\nHost: bff\r\nAuthorization: Bearer ${await bff.sandbox.idp.tokenFor('ann')}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"json":`,
-    );
+    connection.socket.write(await signedInBodyStart(bff));
     // Once the BFF has the request (its body still coming), the client goes.
     await expect.poll(() => sample(bff, 'bff_in_flight')).toBe(1);
     connection.socket.destroy();
