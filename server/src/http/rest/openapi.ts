@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { APP_ERROR_CODES } from '@storefront/shared';
 import type { JsonSchema } from '../../contract/snapshot.js';
 import type { AppRouter } from '../../router.js';
@@ -37,12 +36,18 @@ const schemaName = (procedure: string): string =>
     .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
     .join('');
 
-/** The server package's version: the document's. */
-function version(): string {
-  // src/http/rest and dist/http/rest are as deep as each other below the package.
-  const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string };
-  return pkg.version;
-}
+/**
+ * The document's version: the client package's (client/package.json), the version consumers know
+ * the API by, which the contract check says when to bump. A deployed server has no client/ to read
+ * it from, so it is written here; test/openapi.test.ts fails when the two differ.
+ */
+const API_VERSION = '0.2.0';
+
+/**
+ * The repository grants no license (no LICENSE file, no `license` in any package.json): npm's
+ * word for that state.
+ */
+const LICENSE = { name: 'UNLICENSED' };
 
 function operationOf(
   router: AppRouter,
@@ -68,6 +73,8 @@ function operationOf(
     summary: route.summary,
     description: `Stands for the tRPC procedure \`${route.procedure}\`: the same input, answer, errors, limits and caching headers.`,
     tags: [route.signedIn ? 'signed in' : 'public'],
+    // A signed-in route needs the bearer token; a public one needs nothing (and says so).
+    security: route.signedIn ? [{ bearerAuth: [] }] : [],
     ...(parameters.length > 0 ? { parameters } : {}),
     responses: {
       '200': {
@@ -101,7 +108,6 @@ function operationOf(
       ),
     },
   };
-  if (route.signedIn) operation.security = [{ bearerAuth: [] }];
   if (route.body) {
     const properties = Object.fromEntries(
       Object.entries(input.properties).filter(([field]) => inBody.has(field)),
@@ -175,10 +181,14 @@ export function openApiDocument(router: AppRouter): JsonSchema {
     openapi: '3.1.0',
     info: {
       title: 'Storefront BFF REST API',
-      version: version(),
+      version: API_VERSION,
+      license: LICENSE,
       description:
         'The storefront BFF for consumers that are not TypeScript: each route stands for a tRPC procedure and answers what it answers, as plain JSON (dates as ISO 8601 strings). Errors are `{ "error": { "code", "appCode", "message" } }` at the HTTP status of the tRPC error.',
     },
+    // Relative: where this document is fetched from. Derived from Host or X-Forwarded-* instead, it
+    // would put a caller's header into an answer that shared caches keep (public, max-age=300).
+    servers: [{ url: '/', description: 'The host that serves this document' }],
     paths,
     components: {
       schemas,
