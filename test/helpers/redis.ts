@@ -19,18 +19,23 @@ export interface RedisServer {
   restart(): Promise<void>;
 }
 
-/** Whether `redis-server` can be run here. */
-export function redisAvailable(): boolean {
-  const probe = spawnSync(REDIS_SERVER, ['--version'], { stdio: 'ignore' });
-  return probe.error === undefined && probe.status === 0;
+/** Whether `command` can be run here (found and started: its answer to `--version` does not matter). */
+export function installed(command: string): boolean {
+  return spawnSync(command, ['--version'], { stdio: 'ignore' }).error === undefined;
 }
 
 /**
- * `describe` for suites that need a real redis-server: when the binary is missing they are
- * skipped, never silently: a banner says so in the test output.
+ * `describe` for suites that need programs installed on the machine: when one is missing the suite
+ * is skipped, never silently: a banner says what is not tested and how to install it.
  */
-export function describeRedis(name: string, suite: () => void): void {
-  if (redisAvailable()) {
+export function describeNeeding(
+  commands: readonly string[],
+  name: string,
+  untested: string,
+  suite: () => void,
+): void {
+  const missing = commands.filter((command) => !installed(command));
+  if (missing.length === 0) {
     describe(name, suite);
     return;
   }
@@ -40,13 +45,21 @@ export function describeRedis(name: string, suite: () => void): void {
       '',
       line,
       `!!! SKIPPED: "${name}"`,
-      `!!! ${REDIS_SERVER} is not installed on this machine, so the Redis tier of the cache is NOT TESTED.`,
-      '!!! Install it (apt-get install redis-server, brew install redis) to run these tests; CI installs it.',
+      `!!! ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not installed on this machine, so ${untested} is NOT TESTED.`,
+      `!!! Install ${missing.join(' and ')} (apt-get install …) to run these tests; CI installs ${missing.length === 1 ? 'it' : 'them'}.`,
       line,
       '',
     ].join('\n'),
   );
   describe.skip(name, suite);
+}
+
+/**
+ * `describe` for suites that need a real redis-server: when the binary is missing they are
+ * skipped, never silently: a banner says so in the test output.
+ */
+export function describeRedis(name: string, suite: () => void): void {
+  describeNeeding([REDIS_SERVER], name, 'the Redis tier of the cache', suite);
 }
 
 /** A port nobody listens on right now (the kernel's choice for port 0). */
