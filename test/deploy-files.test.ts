@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startSandbox, type Sandbox } from '@storefront/sandbox';
-import { loadConfig } from '@storefront/server';
+import { loadConfig, UPSTREAM_KEY_VARIABLES } from '@storefront/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { ROOT, startProcess } from './helpers/processes.js';
@@ -55,19 +55,7 @@ function documentedVariables(): Set<string> {
 }
 
 /** A complete configuration's secrets, as the Secret or .env gives them (values do not matter). */
-const KEYS = Object.fromEntries(
-  [
-    'ERP_API_KEY',
-    'PRICING_API_KEY',
-    'REVIEWS_API_KEY',
-    'RECOMMENDATIONS_API_KEY',
-    'ACCOUNTS_API_KEY',
-    'ORDERS_API_KEY',
-    'CART_API_KEY',
-    'WISHLIST_API_KEY',
-    'NOTIFICATIONS_API_KEY',
-  ].map((name) => [name, 'k']),
-);
+const KEYS = Object.fromEntries(UPSTREAM_KEY_VARIABLES.map((name) => [name, 'k']));
 
 describe('the image (deploy/Dockerfile), run as it runs in a container', () => {
   let sandbox: Sandbox | undefined;
