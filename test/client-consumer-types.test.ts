@@ -1,18 +1,19 @@
 import { execFile } from 'node:child_process';
 import { access, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // A project outside the monorepo installs the packed client and compiles against its one bundled
 // dist/index.d.ts: no @storefront/server, no @storefront/shared, no workspace tsconfig to lean on.
+// It does what client/README.md says: its install command's packages, its tsconfig block as is.
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLIENT = join(ROOT, 'client');
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'consumer');
-const SETUP_TIMEOUT_MS = 180_000;
-const TSC_TIMEOUT_MS = 60_000;
+const SETUP_TIMEOUT_MS = 240_000;
+const TSC_TIMEOUT_MS = 120_000;
 
 interface Outcome {
   code: number;
@@ -65,9 +66,9 @@ interface Diagnostic {
   message: string;
 }
 
-/** tsc's `file(line,col): error TSxxxx: message` lines (with --pretty false). */
+/** tsc's `file(line,col): error TSxxxx: message` lines (with --pretty false); file '' for a project's own. */
 function diagnostics(output: string): Diagnostic[] {
-  return [...output.matchAll(/^(.+?)\((\d+),\d+\): error (TS\d+): (.*)$/gm)].map(
+  return [...output.matchAll(/^(?:(.+?)\((\d+),\d+\): )?error (TS\d+): (.*)$/gm)].map(
     ([, file = '', line = '0', code = '', message = '']) => ({
       file,
       line: Number(line),
@@ -95,10 +96,66 @@ function packageOf(specifier: string): string {
   return (specifier.startsWith('@') ? parts.slice(0, 2) : parts.slice(0, 1)).join('/');
 }
 
-describe('the packed @storefront/client in a project outside the monorepo', () => {
+/** A `## heading` section of client/README.md, up to the next `## `. */
+function sectionOf(readme: string, heading: string): string {
+  const start = readme.indexOf(`\n## ${heading}\n`);
+  if (start === -1) throw new Error(`client/README.md has no section "## ${heading}"`);
+  const end = readme.indexOf('\n## ', start + 1);
+  return readme.slice(start, end === -1 ? undefined : end);
+}
+
+/** The bodies of a section's fenced blocks in one language (```sh, ```json). */
+function fenced(section: string, language: string): string[] {
+  const block = new RegExp('```' + language + '\\n([\\s\\S]*?)```', 'g');
+  return [...section.matchAll(block)].map(([, body = '']) => body);
+}
+
+/** What client/README.md tells a consumer to do. */
+interface ReadmeSteps {
+  /** The tarball its `npm install` command names, as written (`/path/to/…/client/….tgz`). */
+  tarball: string;
+  /** The rest of that command's arguments, as written (`@trpc/client@^11.22.1`). */
+  packages: string[];
+  /** The tsconfig section's ```json block, as written. */
+  tsconfig: string;
+  /** Its compiler options. */
+  compilerOptions: Record<string, unknown>;
+}
+
+function readmeSteps(readme: string): ReadmeSteps {
+  const installs = fenced(sectionOf(readme, 'Installing'), 'sh')
+    .flatMap((block) => block.split('\n'))
+    .map((line) => line.trim())
+    .filter((line) => /^npm (install|i) .*\.tgz(\s|$)/.test(line));
+  if (installs.length !== 1)
+    throw new Error(
+      `client/README.md's Installing section has ${String(installs.length)} \`npm install …tgz\` commands, not one`,
+    );
+  const args = (installs[0] ?? '').split(/\s+/).slice(2);
+  const tarball = args.find((arg) => arg.endsWith('.tgz')) ?? '';
+  const blocks = fenced(sectionOf(readme, 'tsconfig'), 'json');
+  if (blocks.length !== 1)
+    throw new Error(
+      `client/README.md's tsconfig section has ${String(blocks.length)} json blocks, not one`,
+    );
+  const tsconfig = blocks[0] ?? '';
+  const parsed: unknown = JSON.parse(tsconfig);
+  if (!isRecord(parsed) || !isRecord(parsed.compilerOptions))
+    throw new Error(`client/README.md's tsconfig has no compilerOptions:\n${tsconfig}`);
+  return {
+    tarball,
+    packages: args.filter((arg) => arg !== tarball),
+    tsconfig,
+    compilerOptions: parsed.compilerOptions,
+  };
+}
+
+describe('the packed @storefront/client in a project outside the monorepo, as client/README.md says', () => {
   let temp = '';
   let app = '';
   let installed = '';
+  let packedName = '';
+  let readme: ReadmeSteps = { tarball: '', packages: [], tsconfig: '', compilerOptions: {} };
 
   beforeAll(async () => {
     for (const file of ['index.js', 'index.d.ts']) {
@@ -108,6 +165,7 @@ describe('the packed @storefront/client in a project outside the monorepo', () =
         );
       });
     }
+    readme = readmeSteps(await readFile(join(CLIENT, 'README.md'), 'utf8'));
     temp = await mkdtemp(join(tmpdir(), 'storefront-consumer-'));
     const packed: unknown = JSON.parse(
       check(
@@ -122,20 +180,36 @@ describe('the packed @storefront/client in a project outside the monorepo', () =
     const entry: unknown = Array.isArray(packed) ? packed[0] : undefined;
     if (!isRecord(entry) || typeof entry.filename !== 'string')
       throw new Error(`unexpected npm pack output: ${JSON.stringify(packed)}`);
-    const tarball = join(temp, basename(entry.filename));
+    packedName = basename(entry.filename);
+    const tarball = join(temp, packedName);
 
     app = join(temp, 'app');
     await cp(FIXTURE, app, {
       recursive: true,
       filter: (source) => !source.split(/[\\/]/).includes('node_modules'),
     });
+    // The fixture's own tsconfig (stricter, skipLibCheck false) checks the bundled .d.ts below;
+    // the project's tsconfig.json is the README's block, as written.
+    await writeFile(
+      join(app, 'tsconfig.fixture.json'),
+      await readFile(join(app, 'tsconfig.json'), 'utf8'),
+    );
+    await writeFile(join(app, 'tsconfig.json'), readme.tsconfig);
     check(
       await run(
         'npm',
-        ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', tarball],
+        [
+          'install',
+          '--no-audit',
+          '--no-fund',
+          '--prefer-offline',
+          '--ignore-scripts',
+          tarball,
+          ...readme.packages,
+        ],
         app,
       ),
-      'npm install of the packed client',
+      `npm install of the packed client and ${readme.packages.join(' ')}`,
     );
     installed = join(app, 'node_modules', '@storefront', 'client');
   }, SETUP_TIMEOUT_MS);
@@ -155,21 +229,28 @@ describe('the packed @storefront/client in a project outside the monorepo', () =
     d.code === 'TS2307' &&
     /^Cannot find module '(http|http2|ws)'/.test(d.message);
 
-  /** Compiles one fixture file on its own with the consumer's TypeScript and tsconfig. */
-  async function compile(file: string): Promise<Outcome & { errors: Diagnostic[] }> {
-    const project = `tsconfig.${file.replace(/\.ts$/, '')}.json`;
-    await writeFile(
-      join(app, project),
-      JSON.stringify({ extends: './tsconfig.json', files: [file] }),
-    );
+  /** Compiles the consumer with the consumer's TypeScript and one of its tsconfig files. */
+  async function compile(project: string): Promise<Outcome & { errors: Diagnostic[] }> {
     const tsc = join(app, 'node_modules', 'typescript', 'bin', 'tsc');
     const outcome = await run(
       process.execPath,
       [tsc, '--noEmit', '--pretty', 'false', '-p', project],
       app,
     );
-    return { ...outcome, errors: diagnostics(outcome.stdout).filter((d) => !isTrpcNodeTypes(d)) };
+    return { ...outcome, errors: diagnostics(outcome.stdout) };
   }
+
+  /** The whole consumer (every fixture file) compiled once with the README's tsconfig. */
+  let withReadme: ReturnType<typeof compile> | undefined;
+  const compiledWithReadme = (): ReturnType<typeof compile> =>
+    (withReadme ??= compile('tsconfig.json'));
+
+  it('names in its install command the tarball npm pack writes in client/, which git ignores', async () => {
+    expect(basename(readme.tarball)).toBe(packedName);
+    expect(posix.basename(posix.dirname(readme.tarball))).toBe('client');
+    const ignored = await run('git', ['check-ignore', '--quiet', `client/${packedName}`], ROOT);
+    expect(ignored.code, `client/${packedName} is not ignored by git`).toBe(0);
+  });
 
   it('ships bundled .d.ts files and JS that import only the packages it depends on (tRPC as peers, React as optional ones, no zod)', async () => {
     const manifest: unknown = JSON.parse(await readFile(join(installed, 'package.json'), 'utf8'));
@@ -263,10 +344,13 @@ describe('the packed @storefront/client in a project outside the monorepo', () =
   ];
 
   it.each(right)(
-    'compiles $file with no error of ours: $what',
+    "compiles $file with no error, with the README's tsconfig: $what",
     async ({ file }) => {
-      const { stdout, errors } = await compile(file);
-      expect(errors, stdout).toEqual([]);
+      const { stdout, errors } = await compiledWithReadme();
+      expect(
+        errors.filter((d) => d.file === file || d.file === ''),
+        stdout,
+      ).toEqual([]);
     },
     TSC_TIMEOUT_MS,
   );
@@ -307,18 +391,72 @@ describe('the packed @storefront/client in a project outside the monorepo', () =
       code: 'TS2322',
       message: /^Type 'Date' is not assignable to type 'string'\.$/,
     },
+    {
+      file: 'bad-fetch.ts',
+      code: 'TS2322',
+      message: /^Type 'number' is not assignable to type /,
+    },
   ];
 
   it.each(wrong)(
-    'rejects $file with $code',
+    "rejects $file with $code, with the README's tsconfig",
     async ({ file, code, message }) => {
-      const outcome = await compile(file);
+      const outcome = await compiledWithReadme();
       expect(outcome.code, outcome.stdout).not.toBe(0);
-      expect(outcome.errors, outcome.stdout).toHaveLength(1);
-      const [error] = outcome.errors;
-      expect(error?.file).toBe(file);
+      const errors = outcome.errors.filter((d) => d.file === file);
+      expect(errors, outcome.stdout).toHaveLength(1);
+      const [error] = errors;
       expect(error?.code).toBe(code);
       expect(error?.message).toMatch(message);
+    },
+    TSC_TIMEOUT_MS,
+  );
+
+  it(
+    "has no error outside the consumer's files with the README's tsconfig (none in tRPC's or ours)",
+    async () => {
+      const files = [...right, ...wrong].map(({ file }) => file);
+      const { stdout, errors } = await compiledWithReadme();
+      expect(
+        errors.filter((d) => !files.includes(d.file)),
+        stdout,
+      ).toEqual([]);
+    },
+    TSC_TIMEOUT_MS,
+  );
+
+  it(
+    "checks the bundled .d.ts too (skipLibCheck false, the fixture's stricter tsconfig): no error of ours",
+    async () => {
+      await writeFile(
+        join(app, 'tsconfig.checked.json'),
+        JSON.stringify({ extends: './tsconfig.fixture.json', files: ['good.ts', 'errors.ts'] }),
+      );
+      const { stdout, errors } = await compile('tsconfig.checked.json');
+      expect(
+        errors.filter((d) => !isTrpcNodeTypes(d)),
+        stdout,
+      ).toEqual([]);
+    },
+    TSC_TIMEOUT_MS,
+  );
+
+  it(
+    "types the fetch option only through the README's DOM: without it (and @types/node) a wrong one compiles",
+    async () => {
+      const lib = readme.compilerOptions.lib;
+      await writeFile(
+        join(app, 'tsconfig.no-dom.json'),
+        JSON.stringify({
+          compilerOptions: {
+            ...readme.compilerOptions,
+            lib: Array.isArray(lib) ? lib.filter((name) => !/^dom/i.test(String(name))) : lib,
+          },
+          files: ['bad-fetch.ts'],
+        }),
+      );
+      const { stdout, errors } = await compile('tsconfig.no-dom.json');
+      expect(errors, stdout).toEqual([]);
     },
     TSC_TIMEOUT_MS,
   );
