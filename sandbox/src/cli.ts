@@ -60,9 +60,20 @@ console.log('\nFixture SKUs:');
 for (const [quirk, sku] of Object.entries(FIXTURE_SKUS))
   console.log(`  ${sku.padEnd(34)} ${quirk}`);
 
+// On SIGTERM or SIGINT every server closes, its connections with it (a held call too), and the
+// process exits 0. A Ctrl-C under `npm run sandbox` may arrive twice (from the terminal, and from
+// npm passing it on): a signal while stopping changes nothing.
+let stopping = false;
 const stop = (): void => {
-  control.server.close();
-  void sandbox.close().then(() => process.exit(0));
+  if (stopping) return;
+  stopping = true;
+  const controlClosed = new Promise<void>((resolve) => {
+    control.server.close(() => {
+      resolve();
+    });
+    control.server.closeAllConnections();
+  });
+  void Promise.all([controlClosed, sandbox.close()]).then(() => process.exit(0));
 };
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
