@@ -213,6 +213,32 @@ describe('a draining shutdown', () => {
     expect(await running.exited).toBe(1);
   }, 30_000);
 
+  it('takes the same signal once more as the same one (a Ctrl-C under npm arrives from the terminal and from npm): drains and exits 0; a third time exits 1', async () => {
+    sandbox = await startSandbox({ latency: 'none', products: 200 });
+    // A delay long enough that the second signal comes while it still runs, however busy the machine.
+    const twice = await startOn(sandbox, process.execPath, [main], {
+      SHUTDOWN_DELAY_MS: '5000',
+    });
+    twice.child.kill('SIGINT');
+    await expect.poll(() => twice.output()).toContain('shutting down');
+    twice.child.kill('SIGINT');
+    expect(await twice.exited).toBe(0);
+    expect(twice.output()).toContain('same signal again');
+    expect(twice.output()).not.toContain('second signal');
+
+    const thrice = await startOn(sandbox, process.execPath, [main], {
+      SHUTDOWN_DELAY_MS: '20000',
+    });
+    // Each signal once the one before has been handled (signals sent at once may arrive as one).
+    thrice.child.kill('SIGINT');
+    await expect.poll(() => thrice.output()).toContain('shutting down');
+    thrice.child.kill('SIGINT');
+    await expect.poll(() => thrice.output()).toContain('same signal again');
+    thrice.child.kill('SIGINT');
+    expect(await thrice.exited).toBe(1);
+    expect(thrice.output()).toContain('second signal');
+  }, 30_000);
+
   it('SIGTERM to `npm start` while 40 pages are in flight: all answer 200, /readyz is 503 at once, npm exits 0 and no server is left', async () => {
     // On this process's sandbox (npm start starts none with upstreams set), whose held reviews
     // keep the pages in flight through the signal.

@@ -86,19 +86,27 @@ function acceptQueued(server: HttpServer): Promise<void> {
  * idle connections close, and calls in flight finish, their connections closing after their
  * answers, for up to SHUTDOWN_GRACE_MS; then Redis and the upstream connections close and the
  * process exits 0. If the grace period runs out, or a second signal comes, it exits 1 at once.
+ * The first repeat of the same signal is not a second one: a Ctrl-C under npm reaches the server
+ * twice, from the terminal and from npm passing it on. Another signal, or the same one a third
+ * time, is.
  *
  * The listener closes as net.Server does: http.Server's own close() would also stop Node's checks
  * of HEADERS_TIMEOUT_MS and REQUEST_TIMEOUT_MS, so that a connection accepted last whose request
  * never comes would hold the shutdown until the grace period ran out. A connection that has not
  * sent its request yet is not idle to Node: it gets HEADERS_TIMEOUT_MS to send it.
  */
-let stopping = false;
+let first: { signal: NodeJS.Signals; repeated: boolean } | undefined;
 const shutdown = (signal: NodeJS.Signals): void => {
-  if (stopping) {
+  if (first) {
+    if (signal === first.signal && !first.repeated) {
+      first.repeated = true;
+      log.info('same signal again: still shutting down', { signal });
+      return;
+    }
     log.warn('second signal: exiting now', { signal });
     process.exit(1);
   }
-  stopping = true;
+  first = { signal, repeated: false };
   log.info('shutting down', {
     signal,
     delayMs: config.SHUTDOWN_DELAY_MS,
