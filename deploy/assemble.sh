@@ -3,7 +3,7 @@
 # `npm run build --workspace @storefront/shared --workspace @storefront/server` has run:
 # the two packages' package.json and dist/, the lock file, and their production dependencies
 # (npm ci --omit=dev: no TypeScript sources, no tests, no sandbox, no dev tools).
-# The Dockerfile runs it; test/deploy-image.test.ts runs it and starts the result as the image does.
+# The Dockerfile runs it; test/deploy-files.test.ts runs it and starts the result as the image does.
 #   deploy/assemble.sh OUT_DIR
 set -eu
 out=${1:?usage: deploy/assemble.sh OUT_DIR}
