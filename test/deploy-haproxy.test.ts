@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import autocannon, { type LoadInstance, type LoadSummary } from 'autocannon';
 import { createStorefrontClient, type StorefrontClient } from '@storefront/client';
@@ -57,22 +58,31 @@ interface Instance {
 
 function instanceOn(name: string, port: number, env: () => Record<string, string>): Instance {
   let running: Running | undefined;
+  // The newest child, known from its spawn on: stopped even if it never said it listens.
+  let child: ChildProcess | undefined;
   let earlier = '';
   return {
     name,
     url: `http://127.0.0.1:${String(port)}`,
     async start() {
       if (running) earlier += running.output();
+      running = undefined;
       running = await startProcess(
         process.execPath,
         [...productionFlags(), 'server/dist/main.js'],
         { ...env(), PORT: String(port) },
+        ROOT,
+        (spawned) => {
+          child = spawned;
+        },
       );
     },
     async signal(signal) {
-      if (!running) throw new Error(`${name} is not running`);
-      running.child.kill(signal);
-      return running.exited;
+      if (!child || child.exitCode !== null || child.signalCode !== null)
+        throw new Error(`${name} is not running`);
+      const exited = once(child, 'exit').then(([code]) => code as number | null);
+      child.kill(signal);
+      return exited;
     },
     output: () => earlier + (running?.output() ?? ''),
   };

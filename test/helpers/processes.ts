@@ -14,13 +14,15 @@ export interface Running {
 
 /**
  * Starts a command with exactly this environment (PATH and HOME besides) and waits for the BFF's
- * "listening" line.
+ * "listening" line. `onSpawn` hears the child at once, so that a caller can stop it even if that
+ * line never comes.
  */
 export async function startProcess(
   command: string,
   args: readonly string[],
   env: Record<string, string>,
   cwd = ROOT,
+  onSpawn?: (child: ChildProcess) => void,
 ): Promise<Running> {
   const child = spawn(command, args, {
     cwd,
@@ -33,6 +35,7 @@ export async function startProcess(
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  onSpawn?.(child);
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   const url = await new Promise<string>((resolve, reject) => {
