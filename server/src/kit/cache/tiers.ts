@@ -1,5 +1,5 @@
 import type { CacheOutcome } from '../telemetry/metrics.js';
-import { parseEntry, serializeEntry, type Entry } from './entry.js';
+import { ownCopy, parseEntry, serializeEntry, textLength, type Entry } from './entry.js';
 import { keeps } from './freshness.js';
 import { createMemoryTier, type MemoryTier } from './memory-tier.js';
 import type { SharedTier } from './redis-tier.js';
@@ -27,9 +27,8 @@ export interface Tiers {
 }
 
 /**
- * What an entry counts against maxBytes per character of its serialized form. Read back into
- * objects, entries take about twice their serialized size in the heap (measured under product
- * pages: 2.3×), and the bound is one on memory.
+ * What an entry counts against maxBytes per character of its JSON form (textLength). Entries take
+ * about twice that in the heap (measured under product pages: 2.3×), and the bound is one on memory.
  */
 const COUNTED_BYTES_PER_CHAR = 2;
 
@@ -49,13 +48,9 @@ export function createTiers(options: TiersOptions): Tiers {
     memory,
 
     store(key, entry) {
-      const serialized = serializeEntry(entry);
-      // Memory keeps the entry as read back from its serialized form, not the loaded value itself:
-      // strings an upstream parser cut from a whole answer (fast-xml-parser's values are slices of
-      // the SOAP text) would keep that whole answer alive for as long as the entry lives, many
-      // times the entry's size. Read back, its strings are its own.
-      memory.set(key, parseEntry(serialized) ?? entry, serialized.length * COUNTED_BYTES_PER_CHAR);
-      void shared?.set(key, serialized, entry.staleUntil - now(), entry.tags);
+      // A copy of its own, not the loaded value (see ownCopy); text only for the shared tier.
+      memory.set(key, ownCopy(entry), textLength(entry) * COUNTED_BYTES_PER_CHAR);
+      if (shared) void shared.set(key, serializeEntry(entry), entry.staleUntil - now(), entry.tags);
     },
 
     async fromShared(key) {
