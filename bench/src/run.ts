@@ -277,7 +277,7 @@ try {
             ? `  ⚠ ${m.degraded} degraded, ${m.non2xx} non-2xx, ${m.errors} errors`
             : '';
         log(
-          `${label}: ${Math.round(m.rps)} req/s, p50 ${m.p50Ms.toFixed(1)} / p99 ${m.p99Ms.toFixed(1)} ms; 1 conn p50 ${m.latencyP50Ms.toFixed(2)} ms; ` +
+          `${label}: ${Math.round(m.rps)} req/s, p50 ${m.p50Ms.toFixed(1)} / p99 ${m.p99Ms.toFixed(1)} ms; 1 conn p50 ${m.latencyP50Ms.toFixed(2)} ms, ${m.latencyCpuMsPerRequest.toFixed(2)} CPU ms/req; ` +
             `${m.cpuMsPerRequest.toFixed(2)} CPU ms/req (${m.cpuBusyPercent.toFixed(0)} % busy; bench process ${m.loadBusyPercent.toFixed(0)} %); ${m.rssMiB.toFixed(0)} MiB; ${m.upstreamCallsPerRequest.toFixed(2)} upstream calls/req${trouble}`,
         );
       }

@@ -65,7 +65,11 @@ export async function measure(options: MeasureOptions): Promise<Measured> {
   const callsAfter = sandbox.calls.snapshot();
   const after = sampleProcess(target.pid);
   if (options.warmupSeconds > 0) await load(1, Math.min(1, options.warmupSeconds));
+  await settle(sandbox);
+  const latencyBefore = sampleProcess(target.pid);
   const latency = await load(1, options.latencySeconds);
+  await settle(sandbox);
+  const latencyAfter = sampleProcess(target.pid);
 
   const calls: Record<string, number> = {};
   for (const [name, count] of Object.entries(callsAfter)) {
@@ -87,6 +91,8 @@ export async function measure(options: MeasureOptions): Promise<Measured> {
       p99Ms: throughput.p99Ms,
       latencyP50Ms: latency.p50Ms,
       latencyP99Ms: latency.p99Ms,
+      latencyCpuMsPerRequest:
+        (latencyAfter.cpuMs - latencyBefore.cpuMs) / Math.max(1, latency.sent, latency.requests),
       cpuMsPerRequest: targetMs / sent,
       cpuBusyPercent: (targetMs / wallMs) * 100,
       rssMiB: after.rssBytes / 1_048_576,

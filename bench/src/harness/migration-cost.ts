@@ -137,6 +137,7 @@ export async function measureMigrationCost(options: MigrationCostOptions): Promi
           p99Ms: result.p99Ms,
           latencyP50Ms: Number.NaN,
           latencyP99Ms: Number.NaN,
+          latencyCpuMsPerRequest: Number.NaN,
           cpuMsPerRequest: cpuMs / sent,
           cpuBusyPercent: (cpuMs / wallMs) * 100,
           rssMiB: (after[i]?.rssBytes ?? 0) / 1_048_576,

@@ -41,9 +41,14 @@ const ROWS = (connections: number): Row[] => [
     (s) => ratio(s.ratios.latencyP50Ms),
   ],
   [
-    'server CPU ms per request',
+    `server CPU ms per request (${connections} connections)`,
     (m) => fixed(m.cpuMsPerRequest, 3),
     (s) => ratio(s.ratios.cpuMsPerRequest),
+  ],
+  [
+    'server CPU ms per request (1 connection)',
+    (m) => fixed(m.latencyCpuMsPerRequest, 3),
+    (s) => ratio(s.ratios.latencyCpuMsPerRequest),
   ],
   ['server CPU busy (% of one core)', (m) => fixed(m.cpuBusyPercent, 0)],
   ['server RSS MiB (after load)', (m) => fixed(m.rssMiB, 0)],
@@ -59,13 +64,13 @@ const ROWS = (connections: number): Row[] => [
 /** The summary table: one line per scenario. */
 export function summaryTable(results: BenchResults): string {
   const lines = [
-    `| scenario | BFF req/s | baseline req/s | BFF ÷ baseline | BFF p50 ms (1 conn) | baseline p50 ms (1 conn) | CPU/req BFF ÷ baseline | upstream calls/req BFF, baseline |`,
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    `| scenario | BFF req/s | baseline req/s | BFF ÷ baseline | BFF p50 ms (1 conn) | baseline p50 ms (1 conn) | CPU/req BFF ÷ baseline | CPU/req at 1 conn BFF ÷ baseline | upstream calls/req BFF, baseline |`,
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const s of results.scenarios) {
     const b = s.baseline?.summary;
     lines.push(
-      `| ${s.title} | ${rps(s.bff.summary.rps)} | ${b ? rps(b.rps) : '—'} | ${ratio(s.ratios.rps)} | ${ms(s.bff.summary.latencyP50Ms)} | ${b ? ms(b.latencyP50Ms) : '—'} | ${ratio(s.ratios.cpuMsPerRequest)} | ${fixed(s.bff.summary.upstreamCallsPerRequest, 2)}, ${b ? fixed(b.upstreamCallsPerRequest, 2) : '—'} |`,
+      `| ${s.title} | ${rps(s.bff.summary.rps)} | ${b ? rps(b.rps) : '—'} | ${ratio(s.ratios.rps)} | ${ms(s.bff.summary.latencyP50Ms)} | ${b ? ms(b.latencyP50Ms) : '—'} | ${ratio(s.ratios.cpuMsPerRequest)} | ${ratio(s.ratios.latencyCpuMsPerRequest)} | ${fixed(s.bff.summary.upstreamCallsPerRequest, 2)}, ${b ? fixed(b.upstreamCallsPerRequest, 2) : '—'} |`,
     );
   }
   return lines.join('\n');

@@ -8,6 +8,8 @@ export interface Measurement {
   /** Latency at one connection, ms. */
   latencyP50Ms: number;
   latencyP99Ms: number;
+  /** The target's CPU time per response at one connection, ms: nothing merges requests there. */
+  latencyCpuMsPerRequest: number;
   /** The target process's CPU time (user + system) per request sent, ms. */
   cpuMsPerRequest: number;
   /** The target's CPU time ÷ wall time during the load, % of one core. */
@@ -50,6 +52,7 @@ export interface ScenarioResult {
     cpuMsPerRequest: number | null;
     p50Ms: number | null;
     latencyP50Ms: number | null;
+    latencyCpuMsPerRequest: number | null;
   };
 }
 
@@ -171,6 +174,7 @@ export function summarize(rounds: readonly Measurement[]): Measurement {
     p99Ms: median(of('p99Ms')),
     latencyP50Ms: median(of('latencyP50Ms')),
     latencyP99Ms: median(of('latencyP99Ms')),
+    latencyCpuMsPerRequest: median(of('latencyCpuMsPerRequest')),
     cpuMsPerRequest: median(of('cpuMsPerRequest')),
     cpuBusyPercent: median(of('cpuBusyPercent')),
     rssMiB: Math.max(...of('rssMiB')),
@@ -195,5 +199,6 @@ export function ratiosOf(
     cpuMsPerRequest: ratio(bff.cpuMsPerRequest, baseline?.cpuMsPerRequest),
     p50Ms: ratio(bff.p50Ms, baseline?.p50Ms),
     latencyP50Ms: ratio(bff.latencyP50Ms, baseline?.latencyP50Ms),
+    latencyCpuMsPerRequest: ratio(bff.latencyCpuMsPerRequest, baseline?.latencyCpuMsPerRequest),
   };
 }
