@@ -45,7 +45,8 @@ export function connectRedis(options: RedisOptions): RedisConnection {
     connectTimeout: 1_000,
     retryStrategy: (attempt: number) => Math.min(attempt * 200, 2_000),
   };
-  const client = new Redis(options.url, connection);
+  // The commands of one event-loop turn (a page's look-ups and stores) go to Redis in one write.
+  const client = new Redis(options.url, { ...connection, enableAutoPipelining: true });
   let subscriber: IoRedis.Redis | undefined;
   let healthy = true;
   let settled = false;
