@@ -20,7 +20,7 @@ export interface RedisServer {
 }
 
 /** Whether `command` can be run here (found and started: its answer to `--version` does not matter). */
-export function installed(command: string): boolean {
+function installed(command: string): boolean {
   return spawnSync(command, ['--version'], { stdio: 'ignore' }).error === undefined;
 }
 
