@@ -78,6 +78,8 @@ describe('compressed answers', () => {
     expect(hit.headers.vary).toMatch(/Accept-Encoding/);
     for (const answer of [first, hit, again]) expect(answer.headers['content-encoding']).toBe('br');
     expect(decoded(hit)).toBe(decoded(first));
+    // The bytes compressed for the first answer are the ones kept: a hit sends them again.
+    expect(hit.bytes.equals(first.bytes)).toBe(true);
     expect(again.bytes.equals(hit.bytes)).toBe(true);
     const gzip = await rawGet(bff(), path, { 'accept-encoding': 'gzip' });
     expect(gzip.headers['content-encoding']).toBe('gzip');

@@ -73,14 +73,22 @@ type Chunk = string | Uint8Array;
 type Callback = (error?: Error | null) => void;
 
 /**
+ * Hears a whole body as it leaves: its bytes as written, and compressed when they were (the
+ * encoding the answer was sent with).
+ */
+export type BodyListener = (plain: Buffer, encoded: Buffer | undefined) => void;
+
+/**
  * Makes `res` send its body whole at `end`: compressed with `encoding` when it reaches
  * COMPRESS_MIN_BYTES (what is written is held until then), with `content-length`, and with
  * `Accept-Encoding` in `Vary` whether or not it was compressed (what tRPC sets there is kept). For
  * answers written with `setHeader`, not `writeHead`: tRPC's non-streamed answers, the REST face's.
+ * `onBody` hears the body just before it is sent.
  */
 export function compressWhenEnded(
   res: ServerResponse,
   encoding: ContentEncoding | undefined,
+  onBody?: BodyListener,
 ): void {
   const chunks: Buffer[] = [];
   const write = res.write.bind(res) as (chunk: Chunk, callback?: Callback) => boolean;
@@ -103,15 +111,18 @@ export function compressWhenEnded(
     end(chunk?: unknown, ...rest: unknown[]): ServerResponse {
       const done = callbackOf(chunk, ...rest);
       if (typeof chunk !== 'function') hold(chunk);
-      let body: Buffer = chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks);
+      const plain: Buffer = chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks);
       // Written with writeHead (a kept answer, compressed already if it was to be): as it is.
-      if (res.headersSent) return end(body, done);
+      if (res.headersSent) return end(plain, done);
       varyByEncoding(res);
-      if (encoding && body.length >= COMPRESS_MIN_BYTES && !res.hasHeader('content-encoding')) {
-        body = encodeBody(body, encoding);
+      let encoded: Buffer | undefined;
+      if (encoding && plain.length >= COMPRESS_MIN_BYTES && !res.hasHeader('content-encoding')) {
+        encoded = encodeBody(plain, encoding);
         res.setHeader('content-encoding', encoding);
       }
+      const body = encoded ?? plain;
       res.setHeader('content-length', body.length);
+      onBody?.(plain, encoded);
       return end(body, done);
     },
   });

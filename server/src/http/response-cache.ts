@@ -43,10 +43,18 @@ export interface ResponseCache {
    * true when it did.
    */
   serve(key: string, res: ServerResponse, face: Face, encoding?: ContentEncoding): boolean;
-  /** Keeps the answer tRPC is about to send for `key`: its results, encoded as tRPC encodes them. */
+  /**
+   * Keeps the answer tRPC sent for `key`: its bytes as tRPC wrote them, whether it answers one call
+   * (not a batch), and the same compressed when it was sent so.
+   */
   keep(
     key: string,
-    answer: { results: readonly unknown[]; batch: boolean },
+    answer: {
+      trpc: Buffer;
+      single: boolean;
+      encoding?: ContentEncoding | undefined;
+      encoded?: Buffer | undefined;
+    },
     policy: PublicAnswer,
   ): void;
   /** Keeps the data a REST call of one procedure answers with; returns its JSON, to be sent. */
@@ -133,7 +141,7 @@ const callKey = (procedure: string, input: unknown): string =>
 
 /**
  * One result as tRPC writes it with the superjson transformer of trpc.ts (`{ result: { data:
- * { json, meta } } }`); an answer's bytes are the same whether tRPC or the kept copy sends them.
+ * { json, meta } } }`): the tRPC bytes of an answer the REST face made.
  */
 function encodeResult(result: unknown): unknown {
   if (typeof result !== 'object' || result === null || !('result' in result)) return result;
@@ -263,13 +271,18 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       return true;
     },
 
-    keep(key, answer, policy) {
-      const encoded = answer.batch
-        ? answer.results.map(encodeResult)
-        : encodeResult(answer.results[0]);
-      const trpc = Buffer.from(JSON.stringify(encoded));
+    keep(key, { trpc, single, encoding, encoded }, policy) {
       const cacheControl = publicCacheControl(policy.maxAgeSeconds);
-      put(key, { trpc, single: !answer.batch, cacheControl, encoded: {} }, policy);
+      put(
+        key,
+        {
+          trpc,
+          single,
+          cacheControl,
+          encoded: encoding && encoded ? { trpc: { [encoding]: encoded } } : {},
+        },
+        policy,
+      );
     },
 
     keepData(key, data, policy) {

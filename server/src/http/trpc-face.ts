@@ -3,7 +3,7 @@ import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
 import { type ApiError, batchTooLarge } from '../errors.js';
 import { serverTiming } from '../kit/telemetry/request-record.js';
 import { PRIVATE, publicAnswerOf, publicCacheControl } from './cache-control.js';
-import { compressWhenEnded } from './compression.js';
+import { compressWhenEnded, type BodyListener } from './compression.js';
 import { logFailure } from './failures.js';
 import type { FaceOptions, FaceRequest } from './face-options.js';
 import { keyForCaller } from './response-cache.js';
@@ -20,7 +20,8 @@ export type TrpcRequest = FaceRequest;
 /**
  * tRPC through its Node adapter, behind the gate. A public query's kept answer is written when
  * there is one; otherwise tRPC's `responseMeta` decides the cache headers from the procedures'
- * meta and keeps a public answer. A refusal is thrown by createContext, so tRPC shapes it.
+ * meta, and a public answer's bytes are kept as tRPC sends them (encoded once, not twice). A
+ * refusal is thrown by createContext, so tRPC shapes it.
  */
 export function createTrpcFace(
   options: TrpcFaceOptions,
@@ -37,11 +38,18 @@ export function createTrpcFace(
     const answerKey = responses?.keyOf(req, procedures, request.search);
     // With variants, an answer is kept (and served) only once its caller's variant is known.
     let keptKey = answerVariant ? undefined : answerKey;
+    /** Set by responseMeta when the answer is public: keeps tRPC's own bytes as they leave. */
+    let keep: BodyListener | undefined;
+    const keepWhenSent: BodyListener = (plain, encoded) => {
+      // A whole answer only: not one whose client went away while it was written.
+      if (keep && res.statusCode === 200 && !res.destroyed && plain.length > 0)
+        keep(plain, encoded);
+    };
 
     const trpc = (refusal?: ApiError): void => {
       // A streamed answer's parts leave as they are ready: it is sent as it is. (A kept answer is
       // written whole, compressed already: it needs none of this.)
-      if (!streaming) compressWhenEnded(res, request.encoding);
+      if (!streaming) compressWhenEnded(res, request.encoding, keepWhenSent);
       // A refused request never reaches a procedure: its calls are counted here.
       if (refusal)
         for (const procedure of procedures.split(','))
@@ -70,8 +78,17 @@ export function createTrpcFace(
               ? undefined
               : publicAnswerOf(metaOf, { type, errors, info, data });
           if (!answer) return { headers: { 'cache-control': PRIVATE, ...timing } };
-          if (keptKey !== undefined)
-            responses?.keep(keptKey, { results: data, batch: info?.isBatchCall ?? false }, answer);
+          const key = keptKey;
+          if (key !== undefined && responses) {
+            const single = !(info?.isBatchCall ?? false);
+            keep = (plain, encoded) => {
+              responses.keep(
+                key,
+                { trpc: plain, single, encoding: request.encoding, encoded },
+                answer,
+              );
+            };
+          }
           return {
             headers: { 'cache-control': publicCacheControl(answer.maxAgeSeconds), ...timing },
           };
