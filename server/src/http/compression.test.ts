@@ -77,7 +77,9 @@ describe('compressWhenEnded', () => {
             (res) => {
               const chunks: Buffer[] = [];
               res.on('data', (chunk: Buffer) => chunks.push(chunk));
-              res.on('end', () => resolve({ headers: res.headers, bytes: Buffer.concat(chunks) }));
+              res.on('end', () => {
+                resolve({ headers: res.headers, bytes: Buffer.concat(chunks) });
+              });
             },
           );
           req.on('error', reject);
