@@ -51,6 +51,8 @@ const settings: BenchResults['settings'] = {
   connections: Math.max(1, Math.round(number('BENCH_CONNECTIONS', 32))),
   products: 0,
   skus: Math.max(1, Math.round(number('BENCH_SKUS', 10_000))),
+  // Enough for five rounds of both targets without asking any SKU twice (about 40,000 pages).
+  freshProducts: Math.round(number('BENCH_FRESH_PRODUCTS', 100_000)),
   memorySkus: Math.round(number('BENCH_MEMORY_SKUS', 50_000)),
   memoryCacheBytes: Math.round(number('BENCH_MEMORY_CACHE_BYTES', 16 * 1024 * 1024)),
 };
@@ -82,7 +84,15 @@ if (!existsSync(serverMain))
   throw new Error(`${serverMain} is missing: build first (npm run bench at the root does)`);
 if (settings.products < settings.skus + 100)
   throw new Error('BENCH_PRODUCTS must exceed BENCH_SKUS by the fixtures (100 is plenty)');
-const scenarios = allScenarios({ firstSku: FIRST_GENERATED_SKU, skus: settings.skus }).filter(
+const freshProducts = settings.freshProducts ?? 0;
+if (freshProducts < 1_000) throw new Error('BENCH_FRESH_PRODUCTS must be at least 1000');
+const scenarioOptions = {
+  firstSku: FIRST_GENERATED_SKU,
+  skus: settings.skus,
+  // The fixtures are among the products (fewer than 100).
+  freshSkus: freshProducts - 100,
+};
+const scenarios = allScenarios(scenarioOptions).filter(
   (s) => only.length === 0 || only.includes(s.id),
 );
 const runMemoryToo = settings.memorySkus > 0 && (only.length === 0 || only.includes('memory'));
@@ -90,7 +100,7 @@ const runMemoryToo = settings.memorySkus > 0 && (only.length === 0 || only.inclu
 const runMigration = only.length === 0 || only.includes('migration');
 if (scenarios.length === 0 && !runMemoryToo && !runMigration)
   throw new Error(
-    `BENCH_SCENARIOS names none of ${allScenarios({ firstSku: 0, skus: 1 })
+    `BENCH_SCENARIOS names none of ${allScenarios({ firstSku: 0, skus: 1, freshSkus: 1 })
       .map((s) => s.id)
       .join(', ')}, migration, memory`,
   );
@@ -149,12 +159,14 @@ log(
 const targets: Target[] = [];
 let sandbox: Sandbox | undefined;
 let memorySandbox: Sandbox | undefined;
+let freshSandbox: Sandbox | undefined;
 let otlp: OtlpSink | undefined;
 const cleanUp = async (): Promise<void> => {
   await Promise.allSettled(targets.map((t) => t.stop()));
   await otlp?.close();
   await sandbox?.close();
   await memorySandbox?.close();
+  await freshSandbox?.close();
 };
 process.once('SIGINT', () => {
   void cleanUp().finally(() => process.exit(130));
@@ -238,9 +250,29 @@ try {
     `protection: +${(protection.callMicros.guarded - protection.callMicros.bare).toFixed(2)} µs per upstream call (breaker, retry budget, bulkhead), ${protection.admitMicros.toFixed(2)} µs per admission: about ${protection.pageMicros.toFixed(1)} µs per product page; metrics +${protection.metricsMicros.toFixed(2)} µs per upstream call`,
   );
   const results: ScenarioResult[] = [];
+  /**
+   * The fresh-SKU scenario's own sandbox and targets, started for it and stopped after it: a catalog
+   * that large would make the search scenario measure the sandbox's scan.
+   */
+  const startFresh = async (): Promise<{ sandbox: Sandbox; bff: Target; baseline: Target }> => {
+    freshSandbox = await startSandbox({ latency: 'none', products: freshProducts });
+    const env = { ...common, ...freshSandbox.env() };
+    const [bff, freshBaseline] = await Promise.all([
+      startTarget('BFF (defaults, fresh SKUs)', serverMain, env, bffArgs(cacheMaxBytesOf({}) ?? 0)),
+      startTarget('baseline (fresh SKUs)', baselineMain, env, nodeArgs),
+    ]);
+    targets.push(bff, freshBaseline);
+    log(
+      `fresh SKUs: a sandbox of ${freshProducts.toLocaleString('en-US')} products; ${bff.name} pid ${bff.pid}, ${freshBaseline.name} pid ${freshBaseline.pid}`,
+    );
+    return { sandbox: freshSandbox, bff, baseline: freshBaseline };
+  };
   for (const scenario of scenarios) {
-    const bff = scenario.bff === 'cached' ? bffCached : bffUncached;
-    const contenders = scenario.baseline ? [bff, baseline] : [bff];
+    const fresh = scenario.catalog === 'fresh' ? await startFresh() : undefined;
+    const scenarioSandbox = fresh?.sandbox ?? sandbox;
+    const scenarioBaseline = fresh?.baseline ?? baseline;
+    const bff = fresh?.bff ?? (scenario.bff === 'cached' ? bffCached : bffUncached);
+    const contenders = scenario.baseline ? [bff, scenarioBaseline] : [bff];
     const collected = new Map<
       Target,
       { rounds: Measurement[]; calls: Record<string, number>; sent: number }
@@ -262,9 +294,15 @@ try {
     for (let round = 1; round <= settings.rounds; round += 1) {
       for (const target of contenders) {
         step += 1;
-        const label = `[${String(step).padStart(2)}/${steps}] ${scenario.title} · ${target === baseline ? 'baseline' : 'BFF'} · round ${round}/${settings.rounds}`;
+        const label = `[${String(step).padStart(2)}/${steps}] ${scenario.title} · ${target === scenarioBaseline ? 'baseline' : 'BFF'} · round ${round}/${settings.rounds}`;
         log(`${label} …`);
-        const measured = await measure({ sandbox, target, nextPath, headers, ...settings });
+        const measured = await measure({
+          sandbox: scenarioSandbox,
+          target,
+          nextPath,
+          headers,
+          ...settings,
+        });
         const entry = collected.get(target);
         if (!entry) throw new Error('unreachable');
         entry.rounds.push(measured.measurement);
@@ -296,7 +334,7 @@ try {
       };
     };
     const bffResult = resultOf(bff);
-    const baselineResult = scenario.baseline ? resultOf(baseline) : null;
+    const baselineResult = scenario.baseline ? resultOf(scenarioBaseline) : null;
     results.push({
       id: scenario.id,
       title: scenario.title,
@@ -304,8 +342,20 @@ try {
       description: scenario.description,
       bff: bffResult,
       baseline: baselineResult,
+      inputs: scenario.inputs.length,
+      requestsSent: nextPath.served(),
       ratios: ratiosOf(bffResult.summary, baselineResult?.summary),
     });
+    if (fresh) {
+      if (nextPath.served() > scenario.inputs.length)
+        log(
+          `⚠ ${scenario.title}: ${nextPath.served().toLocaleString('en-US')} requests over ${scenario.inputs.length.toLocaleString('en-US')} SKUs, so some SKUs were asked again: raise BENCH_FRESH_PRODUCTS`,
+        );
+      await fresh.bff.stop();
+      await fresh.baseline.stop();
+      await fresh.sandbox.close();
+      freshSandbox = undefined;
+    }
   }
 
   // How soon a progressive page's first part is on the client (with the uncached page scenario).
@@ -359,9 +409,7 @@ try {
 
   let migrationCost: MigrationCost | null = null;
   if (runMigration) {
-    const uncachedPage = allScenarios({ firstSku: FIRST_GENERATED_SKU, skus: settings.skus }).find(
-      (s) => s.id === AB_SCENARIO,
-    );
+    const uncachedPage = allScenarios(scenarioOptions).find((s) => s.id === AB_SCENARIO);
     if (!uncachedPage) throw new Error(`no scenario ${AB_SCENARIO}`);
     const erpFree = Object.fromEntries(
       Object.entries(uncached).filter(([name]) => !name.startsWith('ERP_')),

@@ -15,21 +15,27 @@ export interface Scenario {
   inputs: readonly Record<string, unknown>[];
   /** Sent signed in as the demo user `ann`. */
   signedIn?: boolean;
+  /**
+   * `fresh`: the scenario has a sandbox with a catalog of its own, large enough that no SKU is asked
+   * twice in the whole scenario, and a BFF (default settings) and a baseline of its own on it.
+   */
+  catalog?: 'fresh';
 }
 
 /** The GET path of a tRPC query with its superjson input. */
 export const trpcPath = (procedure: string, input: Record<string, unknown>): string =>
   `/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
 
-/** A function that answers the scenario's paths in turn, round and round. */
-export function pathCycle(scenario: Scenario): () => string {
+/** A function that answers the scenario's paths in turn, round and round; `served()` says how many it gave. */
+export function pathCycle(scenario: Scenario): (() => string) & { served(): number } {
   const paths = scenario.inputs.map((input) => trpcPath(scenario.procedure, input));
   let next = 0;
-  return () => {
+  const nextPath = (): string => {
     const path = paths[next % paths.length] ?? '/';
     next += 1;
     return path;
   };
+  return Object.assign(nextPath, { served: () => next });
 }
 
 const SEARCH_TERMS = [
@@ -56,6 +62,8 @@ export interface ScenarioOptions {
   firstSku: number;
   /** How many SKUs the uncached page scenario cycles through. */
   skus: number;
+  /** The generated SKUs of the fresh-SKU scenario's own sandbox (none is asked twice). */
+  freshSkus: number;
 }
 
 export function scenarios(options: ScenarioOptions): Scenario[] {
@@ -71,6 +79,17 @@ export function scenarios(options: ScenarioOptions): Scenario[] {
       bff: 'uncached',
       baseline: true,
       inputs: generated(options.skus),
+    },
+    {
+      id: 'product-page-fresh',
+      title: 'product.page, fresh SKUs, default settings',
+      label: 'page fresh SKUs',
+      description: `A SKU never asked before on every request, from a sandbox of its own with ${options.freshSkus.toLocaleString('en-US')} generated products, on a BFF started as \`npm start\` starts it (cache on at the default 64 MiB): every request misses, and stores what it fetched in the cache for nobody. The hardest case for a BFF with a cache, and the one-connection load shows it without merging (one page at a time, nothing to share).`,
+      procedure: 'product.page',
+      bff: 'cached',
+      baseline: true,
+      inputs: generated(options.freshSkus),
+      catalog: 'fresh',
     },
     {
       id: 'product-page-cache-hit',

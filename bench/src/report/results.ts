@@ -46,6 +46,9 @@ export interface ScenarioResult {
   description: string;
   bff: TargetResult;
   baseline: TargetResult | null;
+  /** Distinct inputs the scenario cycles through, and the requests it sent in all (warm-ups included): more requests than inputs means inputs were asked again. */
+  inputs?: number | undefined;
+  requestsSent?: number | undefined;
   /** BFF ÷ baseline; null without a baseline. */
   ratios: {
     rps: number | null;
@@ -131,6 +134,8 @@ export interface BenchResults {
     connections: number;
     products: number;
     skus: number;
+    /** Products in the fresh-SKU scenario's own sandbox. */
+    freshProducts?: number | undefined;
     /** Distinct SKUs of the memory run (0: no memory run). */
     memorySkus: number;
     /** CACHE_MAX_BYTES of the memory run's BFF. */
