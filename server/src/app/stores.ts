@@ -55,7 +55,7 @@ export function createStores(config: Config, { log, metrics }: Telemetry): Store
       ? createCache({
           observe: {
             lookup: (tier, outcome) => {
-              metrics.cacheLookups.inc({ tier, outcome });
+              metrics.countCacheLookup(tier, outcome);
             },
             evicted: () => {
               metrics.cacheEvictions.inc({ tier: 'memory' });
@@ -71,7 +71,7 @@ export function createStores(config: Config, { log, metrics }: Telemetry): Store
         maxBytes: Math.floor(config.CACHE_MAX_BYTES * RESPONSE_CACHE_SHARE),
         observe: {
           lookup: (outcome) => {
-            metrics.cacheLookups.inc({ tier: 'answers', outcome });
+            metrics.countCacheLookup('answers', outcome);
           },
           evicted: () => {
             metrics.cacheEvictions.inc({ tier: 'answers' });

@@ -607,6 +607,37 @@ describe('createCache', () => {
       expect(loader.calls).toHaveLength(1);
     });
 
+    it('counts a caller waiting for several ids of one batch load as one waiter of it', async () => {
+      const { cache } = setup();
+      let loadSignal: AbortSignal | undefined;
+      let answer: (values: Map<string, string>) => void = () => undefined;
+      const loadMissing = (_ids: string[], signal: AbortSignal) => {
+        loadSignal = signal;
+        return new Promise<Map<string, string>>((resolve) => {
+          answer = resolve;
+        });
+      };
+      const first = new AbortController();
+      const second = new AbortController();
+      const a = tracked(cache.getMany(plain, ['x', 'y'], loadMissing, { signal: first.signal }));
+      const b = tracked(
+        cache.get(plain, 'y', () => Promise.resolve('unused'), { signal: second.signal }),
+      );
+      await flush();
+      first.abort();
+      await expect(a.promise).rejects.toMatchObject({ name: 'AbortError' });
+      // The second caller still waits for y: the load goes on.
+      expect(loadSignal?.aborted).toBe(false);
+      answer(
+        new Map([
+          ['x', 'X'],
+          ['y', 'Y'],
+        ]),
+      );
+      expect(await b.promise).toBe('Y');
+      expect(await cache.get(plain, 'x', () => Promise.resolve('again'))).toBe('X');
+    });
+
     it('aborts the shared load when every waiter has aborted, and caches nothing', async () => {
       const { cache } = setup();
       const loader = pendingLoader<string>();

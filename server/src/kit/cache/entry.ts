@@ -28,20 +28,30 @@ export function parseEntry(text: string): Entry | undefined {
 }
 
 /**
- * The entry the memory tier keeps: a copy whose strings are its own. Strings an upstream parser
+ * The entries the memory tier keeps: copies whose strings are their own. Strings an upstream parser
  * cut from a whole answer (fast-xml-parser's values are slices of the SOAP text) would otherwise
  * keep that whole answer alive for as long as the entry lives, many times the entry's size.
  * structuredClone writes every string out and reads it back new (Dates and Maps stay what they
- * are), for about a fifth of the CPU of a superjson round trip; a value it cannot clone takes that
+ * are), for about a fifth of the CPU of a superjson round trip; the entries of one load are cloned
+ * in one call (a clone has a cost of its own besides its size). A value it cannot clone takes that
  * round trip instead.
  */
-export function ownCopy(entry: Entry): Entry {
+export function ownCopies(entries: readonly Entry[]): Entry[] {
   try {
-    return structuredClone(entry);
+    return structuredClone(entries as Entry[]);
   } catch {
-    return parseEntry(serializeEntry(entry)) ?? entry;
+    return entries.map((entry) => {
+      try {
+        return structuredClone(entry);
+      } catch {
+        return parseEntry(serializeEntry(entry)) ?? entry;
+      }
+    });
   }
 }
+
+/** One entry's copy of its own (see ownCopies). */
+export const ownCopy = (entry: Entry): Entry => ownCopies([entry])[0] ?? entry;
 
 /** About the length of a value written as JSON: what an entry counts against the cache's bound. */
 export function textLength(value: unknown): number {

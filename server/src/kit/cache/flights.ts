@@ -2,9 +2,9 @@ import type { Logger } from '../logger.js';
 import { startFlight, waitFor, type Flight } from '../single-flight.js';
 import type { Entry } from './entry.js';
 
-/** The pending entry of one key; a batch load is one flight for all its keys. */
+/** The pending entry of one key: its key in a load (a batch load is one flight for all its keys). */
 export interface KeyFlight {
-  readonly entry: Promise<Entry>;
+  readonly key: string;
   readonly load: Flight<Map<string, Entry>>;
 }
 
@@ -34,10 +34,18 @@ export interface Flights {
     background: boolean,
   ): Map<string, KeyFlight>;
   /**
-   * Waits for several flights with one abort listener (not one per key): when the caller's signal
-   * aborts, it leaves each of them, and a load nobody waits for any more is aborted.
+   * Waits for several flights as one waiter per load (however many of its keys are waited for),
+   * with one abort listener: when the caller's signal aborts, it leaves each load, and a load
+   * nobody waits for any more is aborted.
    */
   waitForAll(joined: readonly Joined[], signal: AbortSignal | undefined): Promise<unknown>;
+}
+
+/** The entry a load answered for `key`; a batch load that left one of its keys out fails that key. */
+function entryIn(entries: Map<string, Entry>, key: string): Entry {
+  const found = entries.get(key);
+  if (!found) throw new Error('a batch load answered no entry for one of its keys');
+  return found;
 }
 
 export function createFlights(log: Logger): Flights {
@@ -57,34 +65,47 @@ export function createFlights(log: Logger): Flights {
       if (background) load.join();
       const started = new Map<string, KeyFlight>();
       for (const key of keys) {
-        const entry = load.promise.then((entries) => {
-          const found = entries.get(key);
-          if (!found) throw new Error('a batch load answered no entry for one of its keys');
-          return found;
-        });
-        const flight: KeyFlight = { entry, load };
+        const flight: KeyFlight = { key, load };
         pending.set(key, flight);
         started.set(key, flight);
-        entry.then(
-          () => {
-            if (pending.get(key) === flight) pending.delete(key);
-          },
-          (error: unknown) => {
-            if (pending.get(key) === flight) pending.delete(key);
-            if (background)
-              log.debug('background refresh failed; the stale entry stays until it expires', {
-                policy: key.split('|')[0],
-                error: error instanceof Error ? error.message : 'unknown',
-              });
-          },
-        );
       }
+      // One settlement forgets every key of the load (each only if no newer flight took it over).
+      const forget = (): void => {
+        for (const [key, flight] of started) if (pending.get(key) === flight) pending.delete(key);
+      };
+      load.promise.then(forget, (error: unknown) => {
+        forget();
+        if (background)
+          log.debug('background refresh failed; the stale entry stays until it expires', {
+            policy: keys[0]?.split('|')[0],
+            error: error instanceof Error ? error.message : 'unknown',
+          });
+      });
       return started;
     },
 
     waitForAll(joined, signal) {
-      const leaves = joined.map(({ flight }) => flight.load.join());
-      const all = Promise.all(joined.map(({ flight, onEntry }) => flight.entry.then(onEntry)));
+      // The keys waited for, by load: one join, one continuation per load.
+      const byLoad = new Map<Flight<Map<string, Entry>>, Joined[]>();
+      for (const item of joined) {
+        const same = byLoad.get(item.flight.load);
+        if (same) same.push(item);
+        else byLoad.set(item.flight.load, [item]);
+      }
+      const leaves: ((reason: unknown) => void)[] = [];
+      const settled: Promise<void>[] = [];
+      for (const [load, items] of byLoad) {
+        leaves.push(load.join());
+        settled.push(
+          load.promise.then((entries) => {
+            for (const { flight, onEntry } of items) onEntry(entryIn(entries, flight.key));
+          }),
+        );
+      }
+      const all: Promise<unknown> =
+        (settled.length === 1 ? settled[0] : Promise.all(settled)) ?? Promise.resolve();
+      // A caller that stopped waiting is answered by its signal; the loads' outcome is then nobody's.
+      all.catch(() => undefined);
       return waitFor(all, signal, (reason) => {
         for (const leave of leaves) leave(reason);
       });

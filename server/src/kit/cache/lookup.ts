@@ -50,22 +50,29 @@ export function createLookup({ tiers, flights, now, observe }: LookupOptions): L
     ) =>
     async (signal: AbortSignal): Promise<Map<string, Entry>> => {
       const entries = new Map<string, Entry>();
-      const missing: string[] = [];
-      const keys = [...ids.keys()];
-      const shared = skipShared ? [] : await Promise.all(keys.map((key) => tiers.fromShared(key)));
-      for (const [index, key] of keys.entries()) {
-        const entry = shared[index];
-        if (entry && answersLoad(entry, now())) entries.set(key, entry);
-        else missing.push(ids.get(key) ?? '');
+      let missing: string[];
+      if (skipShared || !tiers.shared) missing = [...ids.values()];
+      else {
+        missing = [];
+        const keys = [...ids.keys()];
+        const shared = await Promise.all(keys.map((key) => tiers.fromShared(key)));
+        for (const [index, key] of keys.entries()) {
+          const entry = shared[index];
+          if (entry && answersLoad(entry, now())) entries.set(key, entry);
+          else missing.push(ids.get(key) ?? '');
+        }
       }
       if (missing.length > 0) {
         const values = await load(missing, signal);
+        const at = now();
+        const kept = new Map<string, Entry>();
         for (const [key, id] of ids) {
           if (entries.has(key)) continue;
-          const entry = entryOf(policy, id, userId, values.get(id), now());
+          const entry = entryOf(policy, id, userId, values.get(id), at);
           entries.set(key, entry);
-          if (keeps(entry, now())) tiers.store(key, entry);
+          if (keeps(entry, at)) kept.set(key, entry);
         }
+        if (kept.size > 0) tiers.store(kept);
       }
       return entries;
     };
@@ -87,7 +94,7 @@ export function createLookup({ tiers, flights, now, observe }: LookupOptions): L
     };
 
     // Everything up to the launches runs without an await: concurrent callers find each other's flights.
-    for (const id of new Set(ids)) {
+    for (const id of ids.length === 1 ? ids : new Set(ids)) {
       const key = cacheKey(policy, id, userId);
       const cached = tiers.memory.get(key);
       const outcome = outcomeOf(cached, at);

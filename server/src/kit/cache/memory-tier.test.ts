@@ -117,6 +117,27 @@ describe('createMemoryTier', () => {
       expect(memory.dropTags(['cart:u1', 'orders:u1', 'unknown'])).toBe(0);
     });
 
+    it('keeps a tag shared by several entries for the ones still kept, whichever goes first', () => {
+      const clock = manualClock();
+      const memory = createMemoryTier({ maxBytes: 10_000, now: clock.now });
+      const until = clock.now() + 60_000;
+      memory.set('page-1', entry(1, until, ['price:s1', 'price:s2']), 10);
+      memory.set('page-2', entry(2, until, ['price:s2']), 10);
+      memory.set('page-3', entry(3, until, ['price:s2', 'price:s3']), 10);
+      // page-1 replaced without the tag: the tag still names page-2 and page-3.
+      memory.set('page-1', entry(11, until, ['price:s1']), 10);
+      expect(memory.dropTags(['price:s2'])).toBe(2);
+      expect(memory.get('page-1')?.value).toBe(11);
+      expect(memory.get('page-2')).toBeUndefined();
+      expect(memory.get('page-3')).toBeUndefined();
+      // A tag of one entry, then of a second one set again under the same key.
+      memory.set('page-4', entry(4, until, ['price:s4']), 10);
+      memory.set('page-4', entry(44, until, ['price:s4', 'price:s4']), 10);
+      memory.set('page-5', entry(5, until, ['price:s4']), 10);
+      expect(memory.dropTags(['price:s4', 'price:s1'])).toBe(3);
+      expect(memory.size).toBe(0);
+    });
+
     it('forgets the tags of entries that were replaced, evicted or expired', () => {
       const clock = manualClock();
       const memory = createMemoryTier({ maxBytes: 100, now: clock.now });

@@ -21,12 +21,23 @@ export interface MemoryTier {
 }
 
 export function createMemoryTier(options: MemoryTierOptions): MemoryTier {
-  const byTag = new Map<string, Set<string>>();
+  // The keys of each tag: most tags name one entry (`price:000123`), kept as that key alone; a
+  // Set only once a second key shares the tag (a Set per entry is garbage the GC keeps tracing).
+  const byTag = new Map<string, string | Set<string>>();
+  const tag = (key: string, name: string): void => {
+    const keys = byTag.get(name);
+    if (keys === undefined) byTag.set(name, key);
+    else if (typeof keys !== 'string') keys.add(key);
+    else if (keys !== key) byTag.set(name, new Set([keys, key]));
+  };
   const untag = (key: string, entry: Entry): void => {
-    for (const tag of entry.tags) {
-      const keys = byTag.get(tag);
-      keys?.delete(key);
-      if (keys?.size === 0) byTag.delete(tag);
+    for (const name of entry.tags) {
+      const keys = byTag.get(name);
+      if (keys === key) byTag.delete(name);
+      else if (typeof keys === 'object') {
+        keys.delete(key);
+        if (keys.size === 0) byTag.delete(name);
+      }
     }
   };
   const lru = new LRUCache<string, Entry>({
@@ -52,17 +63,15 @@ export function createMemoryTier(options: MemoryTierOptions): MemoryTier {
       const ttl = Math.max(1, entry.staleUntil - options.now());
       lru.set(key, entry, { ttl, size: Math.max(1, sizeBytes) });
       if (!lru.has(key)) return; // too large to keep
-      for (const tag of entry.tags) {
-        let keys = byTag.get(tag);
-        if (!keys) byTag.set(tag, (keys = new Set()));
-        keys.add(key);
-      }
+      for (const name of entry.tags) tag(key, name);
     },
     dropTags(tags) {
       let dropped = 0;
-      for (const tag of tags) {
-        for (const key of [...(byTag.get(tag) ?? [])]) if (lru.delete(key)) dropped += 1;
-        byTag.delete(tag);
+      for (const name of tags) {
+        const keys = byTag.get(name);
+        const tagged = keys === undefined ? [] : typeof keys === 'string' ? [keys] : [...keys];
+        for (const key of tagged) if (lru.delete(key)) dropped += 1;
+        byTag.delete(name);
       }
       return dropped;
     },

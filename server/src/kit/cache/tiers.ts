@@ -1,5 +1,5 @@
 import type { CacheOutcome } from '../telemetry/metrics.js';
-import { ownCopy, parseEntry, serializeEntry, textLength, type Entry } from './entry.js';
+import { ownCopies, parseEntry, serializeEntry, textLength, type Entry } from './entry.js';
 import { keeps } from './freshness.js';
 import { createMemoryTier, type MemoryTier } from './memory-tier.js';
 import type { SharedTier } from './redis-tier.js';
@@ -20,8 +20,10 @@ export interface TiersOptions {
 /** The cache's two tiers as one store: memory in this process, then the shared tier (Redis) when there is one. */
 export interface Tiers {
   readonly memory: MemoryTier;
-  /** Keeps a loaded entry in memory and, without waiting, in the shared tier. */
-  store(key: string, entry: Entry): void;
+  /** Whether there is a shared tier to look in. */
+  readonly shared: boolean;
+  /** Keeps the entries of one load in memory and, without waiting, in the shared tier. */
+  store(entries: ReadonlyMap<string, Entry>): void;
   /** The shared tier's live entry of a key, copied into memory; undefined without a shared tier. */
   fromShared(key: string): Promise<Entry | undefined>;
 }
@@ -47,10 +49,18 @@ export function createTiers(options: TiersOptions): Tiers {
   return {
     memory,
 
-    store(key, entry) {
-      // A copy of its own, not the loaded value (see ownCopy); text only for the shared tier.
-      memory.set(key, ownCopy(entry), textLength(entry) * COUNTED_BYTES_PER_CHAR);
-      if (shared) void shared.set(key, serializeEntry(entry), entry.staleUntil - now(), entry.tags);
+    shared: shared !== undefined,
+
+    store(entries) {
+      // Copies of their own, not the loaded values (see ownCopies); text only for the shared tier.
+      const copies = ownCopies([...entries.values()]);
+      let index = 0;
+      for (const [key, entry] of entries) {
+        memory.set(key, copies[index] ?? entry, textLength(entry) * COUNTED_BYTES_PER_CHAR);
+        index += 1;
+        if (shared)
+          void shared.set(key, serializeEntry(entry), entry.staleUntil - now(), entry.tags);
+      }
     },
 
     async fromShared(key) {

@@ -24,6 +24,17 @@ export function createMetrics(options: MetricsOptions = {}) {
   const metric = { registers: [registry] };
   const logLinesDropped = options.logLinesDropped ?? (() => 0);
   let reportedDropped = 0;
+  // Cache look-ups come by the dozen per page: counted here in plain numbers, by tier and outcome,
+  // and handed to their counter when it is scraped (prom-client hashes the labels on every inc).
+  const lookups = new Map<string, Map<string, { count: number; reported: number }>>();
+  const countCacheLookup = (tier: string, outcome: string): void => {
+    let byOutcome = lookups.get(tier);
+    if (!byOutcome)
+      lookups.set(tier, (byOutcome = new Map<string, { count: number; reported: number }>()));
+    const tally = byOutcome.get(outcome);
+    if (tally) tally.count += 1;
+    else byOutcome.set(outcome, { count: 1, reported: 0 });
+  };
   return {
     registry,
     calls: new Counter({
@@ -81,7 +92,17 @@ export function createMetrics(options: MetricsOptions = {}) {
       help: 'Cache look-ups by tier (memory, redis, answers) and outcome (hit, miss, stale).',
       labelNames: ['tier', 'outcome'],
       ...metric,
+      collect() {
+        for (const [tier, byOutcome] of lookups)
+          for (const [outcome, tally] of byOutcome) {
+            if (tally.count > tally.reported)
+              this.inc({ tier, outcome }, tally.count - tally.reported);
+            tally.reported = tally.count;
+          }
+      },
     }),
+    /** Counts one cache look-up of `tier` with `outcome` (in bff_cache_lookups_total when scraped). */
+    countCacheLookup,
     cacheBytes: new Gauge({
       name: 'bff_cache_bytes',
       help: 'Bytes a cache tier holds (memory: serialized sizes; answers: encoded bodies).',
