@@ -96,7 +96,8 @@ describe('npm run dev:web', () => {
     const app = storefront();
     expect(npm.output()).toContain(`(the BFF at ${npm.url}/trpc)`);
     await expect.poll(() => accepts(app), { timeout: 30_000 }).toBe(true);
-    expect((await fetch(`${app}/`)).status).toBe(200);
+    // Listening comes a moment before the page is served on a busy machine (a 404 was seen): wait for it.
+    await expect.poll(async () => (await fetch(`${app}/`)).status, { timeout: 30_000 }).toBe(200);
     remember(npm.child.pid ?? 0);
     const tree = descendants(npm.child.pid ?? 0);
     const vite = tree.find((process) => process.args.includes('vite.js'));

@@ -607,7 +607,7 @@ describe('createCache', () => {
       expect(loader.calls).toHaveLength(1);
     });
 
-    it('counts a caller waiting for several ids of one batch load as one waiter of it', async () => {
+    it('does not abort a batch load when a caller of several of its ids leaves and another still waits for one', async () => {
       const { cache } = setup();
       let loadSignal: AbortSignal | undefined;
       let answer: (values: Map<string, string>) => void = () => undefined;
