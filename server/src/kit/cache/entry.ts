@@ -50,9 +50,6 @@ export function ownCopies(entries: readonly Entry[]): Entry[] {
   }
 }
 
-/** One entry's copy of its own (see ownCopies). */
-export const ownCopy = (entry: Entry): Entry => ownCopies([entry])[0] ?? entry;
-
 /** About the length of a value written as JSON: what an entry counts against the cache's bound. */
 export function textLength(value: unknown): number {
   switch (typeof value) {
