@@ -1,5 +1,5 @@
-import { setMaxListeners } from 'node:events';
 import { createDeadline } from './deadline.js';
+import { StopController, type StopSignal } from './stop-signal.js';
 import type { CallOptions, RequestScope } from './upstream/upstream.js';
 
 /**
@@ -56,7 +56,7 @@ export type AggregateResults<P extends Record<string, AnyPart>> = {
 
 export interface AggregateOptions {
   /** The caller's signal (tRPC's, which fires when the client disconnects). */
-  signal?: AbortSignal | undefined;
+  signal?: StopSignal | undefined;
   /** The request the parts' upstream calls serve. */
   scope?: RequestScope | undefined;
   /** A bound for the whole call, on top of each part's budget. */
@@ -68,7 +68,7 @@ export async function aggregate<P extends Record<string, AnyPart>>(
   parts: P,
   options: AggregateOptions = {},
 ): Promise<AggregateResults<P>> {
-  const call = new AbortController();
+  const call = new StopController();
   const cleanups: (() => void)[] = [];
   const onParentAbort = (): void => {
     call.abort(new AggregateAbortedError('the caller went away'));
@@ -90,7 +90,7 @@ export async function aggregate<P extends Record<string, AnyPart>>(
   }
 
   // One signal per distinct budget, not one per part: parts with the same budget share a
-  // controller and a timer (AbortControllers are costly on Node 20, and a page has eight parts).
+  // controller and a timer (a page has eight parts).
   const budgets = new Map<number, Budget>();
   const budgetOf = (ms: number): Budget => {
     let budget = budgets.get(ms);
@@ -138,9 +138,6 @@ export async function aggregate<P extends Record<string, AnyPart>>(
   }
 }
 
-/** Calls in flight on one budget signal before Node warns of a listener leak. */
-const MAX_LISTENERS_PER_BUDGET = 1_000;
-
 interface Budget {
   /** What the parts on this budget make their upstream calls with. */
   readonly call: CallOptions;
@@ -150,20 +147,18 @@ interface Budget {
 }
 
 /** A signal that aborts after `ms`, or with the call's reason when the call aborts first. */
-function startBudget(ms: number, call: AbortSignal, scope: RequestScope | undefined): Budget {
+function startBudget(ms: number, call: StopSignal, scope: RequestScope | undefined): Budget {
   const budget = createDeadline(call, {
     timeoutMs: ms,
     timeoutReason: () => new PartTimeoutError(`budget of ${String(ms)} ms`),
   });
   const { signal } = budget;
-  // Every call of every part with this budget listens on it for as long as the call runs: a
-  // dashboard has more than Node's default of 10 at once, none of them leaked.
-  setMaxListeners(MAX_LISTENERS_PER_BUDGET, signal);
   const aborted = new Promise<never>((_, reject) => {
     signal.addEventListener(
       'abort',
       () => {
-        reject(signal.reason as Error);
+        const reason = signal.reason as Error;
+        reject(reason);
       },
       { once: true },
     );

@@ -1,4 +1,5 @@
 import { createDeadline } from './deadline.js';
+import type { StopSignal } from './stop-signal.js';
 import type { CallOptions } from './upstream/upstream.js';
 
 /**
@@ -21,7 +22,7 @@ export interface BatchTicket<K, V> {
 
 export interface BatchLoader<K, V> {
   /** A ticket for one part; released on its own when `signal` aborts. */
-  ticket(signal?: AbortSignal): BatchTicket<K, V>;
+  ticket(signal?: StopSignal): BatchTicket<K, V>;
 }
 
 export interface BatchLoaderOptions<K, V> {

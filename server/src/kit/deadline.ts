@@ -1,12 +1,14 @@
+import { StopController, type StopSignal } from './stop-signal.js';
+
 /**
  * A signal of one's own bound to a caller's: it aborts with the caller's reason when the caller's
  * signal aborts, with a timeout reason once `timeoutMs` have passed, or when `abort` is called,
- * whichever comes first. Made by hand, one controller, one timer and one listener, rather than
- * with `AbortSignal.any` (costly on Node 20, and this runs for every upstream attempt); without a
- * caller's signal nothing listens at all.
+ * whichever comes first. Made by hand, one light controller (stop-signal.ts), one timer and one
+ * listener, rather than with `AbortSignal.any` (costly on Node 20, and this runs for every upstream
+ * attempt); without a caller's signal nothing listens at all.
  */
 export interface Deadline {
-  readonly signal: AbortSignal;
+  readonly signal: StopSignal;
   /** Aborts the signal now (its work is abandoned), and stops as `stop` does. */
   readonly abort: (reason?: unknown) => void;
   /** The work is over: clears the timer and stops listening to the caller's signal. */
@@ -27,10 +29,10 @@ const timedOut = (): unknown =>
   new DOMException('The operation was aborted due to timeout', 'TimeoutError');
 
 export function createDeadline(
-  caller: AbortSignal | undefined,
+  caller: StopSignal | undefined,
   options: DeadlineOptions = {},
 ): Deadline {
-  const controller = new AbortController();
+  const controller = new StopController();
   const { timeoutMs } = options;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const stop = (): void => {

@@ -1,17 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { flush, tracked } from '../testing/promises.js';
 import { startFlight, waitFor } from './single-flight.js';
+import type { StopSignal } from './stop-signal.js';
 
 /** A load that waits until the test settles it, or fails with its signal's reason when aborted. */
 function heldLoad<T>(): {
-  run: (signal: AbortSignal) => Promise<T>;
+  run: (signal: StopSignal) => Promise<T>;
   runs: () => number;
-  signal: () => AbortSignal | undefined;
+  signal: () => StopSignal | undefined;
   resolve: (value: T) => void;
   reject: (error: Error) => void;
 } {
   let runs = 0;
-  let signal: AbortSignal | undefined;
+  let signal: StopSignal | undefined;
   let resolve: (value: T) => void = () => undefined;
   let reject: (error: Error) => void = () => undefined;
   return {
@@ -30,7 +31,8 @@ function heldLoad<T>(): {
         resolve = res;
         reject = rej;
         s.addEventListener('abort', () => {
-          rej(s.reason as Error);
+          const reason = s.reason as Error;
+          rej(reason);
         });
       });
     },

@@ -1,3 +1,5 @@
+import { StopController, type StopSignal } from './stop-signal.js';
+
 /**
  * Single-flight: one load shared by every caller that waits for it. The load runs on a signal of
  * its own, aborted only when every waiter has stopped waiting, so a caller that gives up (its
@@ -16,12 +18,12 @@ export interface Flight<T> {
    */
   join(): (reason: unknown) => void;
   /** Joins, and waits for the load until `signal` aborts: then leaves and rejects with `stopped(signal)`. */
-  wait(signal: AbortSignal | undefined, stopped?: (signal: AbortSignal) => Error): Promise<T>;
+  wait(signal: StopSignal | undefined, stopped?: (signal: StopSignal) => Error): Promise<T>;
 }
 
 /** Starts `run` on the flight's own signal (synchronously: it is under way when this returns). */
-export function startFlight<T>(run: (signal: AbortSignal) => Promise<T>): Flight<T> {
-  const controller = new AbortController();
+export function startFlight<T>(run: (signal: StopSignal) => Promise<T>): Flight<T> {
+  const controller = new StopController();
   let waiters = 0;
   const promise = run(controller.signal);
   promise.catch(() => undefined);
@@ -48,7 +50,7 @@ export function startFlight<T>(run: (signal: AbortSignal) => Promise<T>): Flight
 }
 
 /** What a waiter is rejected with when its signal stops it waiting: the signal's reason. */
-const reasonOf = (signal: AbortSignal): Error => signal.reason as Error;
+const reasonOf = (signal: StopSignal): Error => signal.reason as Error;
 
 /**
  * `promise`, or a rejection with `stopped(signal)` as soon as `signal` aborts first (at once when it
@@ -57,9 +59,9 @@ const reasonOf = (signal: AbortSignal): Error => signal.reason as Error;
  */
 export function waitFor<T>(
   promise: Promise<T>,
-  signal: AbortSignal | undefined,
+  signal: StopSignal | undefined,
   onLeave: (reason: unknown) => void,
-  stopped: (signal: AbortSignal) => Error = reasonOf,
+  stopped: (signal: StopSignal) => Error = reasonOf,
 ): Promise<T> {
   if (!signal) return promise;
   if (signal.aborted) {

@@ -3,6 +3,7 @@ import { cartView } from '../domain/cart.js';
 import { productNotFound, versionConflict } from '../errors.js';
 import { aggregate, optional, required } from '../kit/aggregate.js';
 import type { BatchLoader } from '../kit/batch-loader.js';
+import type { StopSignal } from '../kit/stop-signal.js';
 import type { CallOptions } from '../kit/upstream/upstream.js';
 import type { StoredCart } from '../upstreams/cart/records.js';
 import { tagsOf } from '../upstreams/cache-policies.js';
@@ -18,7 +19,7 @@ async function hydrateCart(
   ctx: Context,
   cart: StoredCart,
   currency: string,
-  signal: AbortSignal | undefined,
+  signal: StopSignal | undefined,
 ): Promise<Cart> {
   const { erp, pricing, fx } = ctx.upstreams;
   const { ERP_TIMEOUT_MS: erpBudget, PART_TIMEOUT_MS: partBudget } = ctx.config;

@@ -3,6 +3,7 @@ import { confirmationView, orderReference, orderSummary } from '../domain/orders
 import { emptyCart, orderInProgress, orderRefused } from '../errors.js';
 import type { SignedInUser } from '../kit/auth.js';
 import { aggregate, required } from '../kit/aggregate.js';
+import type { StopSignal } from '../kit/stop-signal.js';
 import { tagsOf } from '../upstreams/cache-policies.js';
 import type { OrderConfirmation, PlaceOrder } from '../upstreams/erp/records.js';
 import { router, signedInProcedure, type Context } from '../trpc.js';
@@ -83,7 +84,7 @@ async function placeCart(
   ctx: Context & { user: SignedInUser },
   userId: string,
   input: { shipTo: PlaceOrder['shipTo']; clientReference: string },
-  signal: AbortSignal | undefined,
+  signal: StopSignal | undefined,
 ): Promise<OrderConfirmation> {
   const { cart, erp } = ctx.upstreams;
   const request = { signal, scope: ctx.scope };

@@ -1,4 +1,5 @@
 import type { Cache } from '../kit/cache/cache.js';
+import type { StopSignal } from '../kit/stop-signal.js';
 import type { CachePolicy } from '../kit/cache/policy.js';
 import type { CacheOutcome } from '../kit/telemetry/metrics.js';
 import type { CallOptions } from '../kit/upstream/upstream.js';
@@ -7,7 +8,7 @@ import type { ErpClient, StockRow } from './erp/records.js';
 import type { ServiceUpstreams } from './index.js';
 
 /** The call of a load: the cache's signal, the scope of the request that started it. */
-const loadCall = (signal: AbortSignal, call: CallOptions | undefined): CallOptions => ({
+const loadCall = (signal: StopSignal, call: CallOptions | undefined): CallOptions => ({
   signal,
   scope: call?.scope,
 });

@@ -4,16 +4,17 @@ import { createLogger } from '../logger.js';
 import { createCache } from './cache.js';
 import type { CachePolicy } from './policy.js';
 import { flush, tracked } from '../../testing/promises.js';
+import type { StopSignal } from '../stop-signal.js';
 
 interface PendingCall<T> {
-  signal: AbortSignal;
+  signal: StopSignal;
   resolve: (value: T) => void;
   reject: (error: Error) => void;
 }
 
 /** A loader whose calls wait until the test settles them (or their signal aborts); records every call. */
 function pendingLoader<T>(): {
-  load: (signal: AbortSignal) => Promise<T>;
+  load: (signal: StopSignal) => Promise<T>;
   calls: PendingCall<T>[];
 } {
   const calls: PendingCall<T>[] = [];
@@ -31,7 +32,7 @@ function pendingLoader<T>(): {
 
 /** A loader answering at once: `value(n)` on its n-th call, or throwing what `value` throws. */
 function countingLoader<T>(value: (call: number) => T): {
-  load: (signal: AbortSignal) => Promise<T>;
+  load: (signal: StopSignal) => Promise<T>;
   calls: () => number;
 } {
   let calls = 0;
@@ -50,7 +51,7 @@ function countingLoader<T>(value: (call: number) => T): {
 
 /** A batch loader that finds every id except those starting with `missing` (value: the id in upper case). */
 function batchLoader(): {
-  loadMissing: (ids: string[], signal: AbortSignal) => Promise<Map<string, string>>;
+  loadMissing: (ids: string[], signal: StopSignal) => Promise<Map<string, string>>;
   calls: string[][];
 } {
   const calls: string[][] = [];
@@ -609,9 +610,9 @@ describe('createCache', () => {
 
     it('does not abort a batch load when a caller of several of its ids leaves and another still waits for one', async () => {
       const { cache } = setup();
-      let loadSignal: AbortSignal | undefined;
+      let loadSignal: StopSignal | undefined;
       let answer: (values: Map<string, string>) => void = () => undefined;
-      const loadMissing = (_ids: string[], signal: AbortSignal) => {
+      const loadMissing = (_ids: string[], signal: StopSignal) => {
         loadSignal = signal;
         return new Promise<Map<string, string>>((resolve) => {
           answer = resolve;

@@ -1,4 +1,5 @@
 import type { Logger } from '../logger.js';
+import type { StopSignal } from '../stop-signal.js';
 import { createFlights } from './flights.js';
 import { createLookup, type LoadOptions } from './lookup.js';
 import type { MemoryTier } from './memory-tier.js';
@@ -28,7 +29,7 @@ export interface Cache {
   get<T>(
     policy: CachePolicy,
     id: string,
-    load: (signal: AbortSignal) => Promise<T | undefined>,
+    load: (signal: StopSignal) => Promise<T | undefined>,
     options?: LoadOptions,
   ): Promise<T | undefined>;
   /**
@@ -38,7 +39,7 @@ export interface Cache {
   getMany<T>(
     policy: CachePolicy,
     ids: readonly string[],
-    loadMissing: (ids: string[], signal: AbortSignal) => Promise<Map<string, T>>,
+    loadMissing: (ids: string[], signal: StopSignal) => Promise<Map<string, T>>,
     options?: LoadOptions,
   ): Promise<Map<string, T>>;
   /** Forgets every entry with one of these tags, in this instance and (through the shared tier) in all. */
@@ -85,7 +86,7 @@ export function createCache(options: CacheOptions): Cache {
     async get<T>(
       policy: CachePolicy,
       id: string,
-      load: (signal: AbortSignal) => Promise<T | undefined>,
+      load: (signal: StopSignal) => Promise<T | undefined>,
       loadOptions: LoadOptions = {},
     ): Promise<T | undefined> {
       const values = await lookupMany<T>(

@@ -1,5 +1,6 @@
 import type { Logger } from '../logger.js';
 import { startFlight, waitFor, type Flight } from '../single-flight.js';
+import type { StopSignal } from '../stop-signal.js';
 import type { Entry } from './entry.js';
 
 /** The pending entry of one key: its key in a load (a batch load is one flight for all its keys). */
@@ -30,7 +31,7 @@ export interface Flights {
    */
   launch(
     keys: readonly string[],
-    run: (signal: AbortSignal) => Promise<Map<string, Entry>>,
+    run: (signal: StopSignal) => Promise<Map<string, Entry>>,
     background: boolean,
   ): Map<string, KeyFlight>;
   /**
@@ -38,7 +39,7 @@ export interface Flights {
    * with one abort listener: when the caller's signal aborts, it leaves each load, and a load
    * nobody waits for any more is aborted.
    */
-  waitForAll(joined: readonly Joined[], signal: AbortSignal | undefined): Promise<unknown>;
+  waitForAll(joined: readonly Joined[], signal: StopSignal | undefined): Promise<unknown>;
 }
 
 /** The entry a load answered for `key`; a batch load that left one of its keys out fails that key. */

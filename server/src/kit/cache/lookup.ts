@@ -1,3 +1,4 @@
+import type { StopSignal } from '../stop-signal.js';
 import type { CacheOutcome } from '../telemetry/metrics.js';
 import type { Entry } from './entry.js';
 import type { Flights, Joined } from './flights.js';
@@ -10,13 +11,13 @@ export interface LoadOptions {
   /** The user, for private policies. */
   userId?: string;
   /** This caller stops waiting when it aborts; the load itself stops when every waiter has. */
-  signal?: AbortSignal | undefined;
+  signal?: StopSignal | undefined;
   /** Hears the outcome of each of this caller's look-ups (its request's Server-Timing). */
   onOutcome?: ((outcome: CacheOutcome) => void) | undefined;
 }
 
 /** Loads what the cache does not have: the values of the ids that exist. */
-export type LoadMissing<T> = (ids: string[], signal: AbortSignal) => Promise<Map<string, T>>;
+export type LoadMissing<T> = (ids: string[], signal: StopSignal) => Promise<Map<string, T>>;
 
 export interface LookupOptions {
   tiers: Tiers;
@@ -48,7 +49,7 @@ export function createLookup({ tiers, flights, now, observe }: LookupOptions): L
       load: LoadMissing<unknown>,
       skipShared: boolean,
     ) =>
-    async (signal: AbortSignal): Promise<Map<string, Entry>> => {
+    async (signal: StopSignal): Promise<Map<string, Entry>> => {
       const entries = new Map<string, Entry>();
       let missing: string[];
       if (skipShared || !tiers.shared) missing = [...ids.values()];

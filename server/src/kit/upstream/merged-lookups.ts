@@ -1,4 +1,5 @@
 import { startFlight } from '../single-flight.js';
+import type { StopSignal } from '../stop-signal.js';
 import { isTimeoutReason, type CallOptions, type RequestScope } from './upstream.js';
 import { UpstreamError } from './upstream-error.js';
 
@@ -24,7 +25,7 @@ interface Waiter<K, V> {
 }
 
 /** The error a caller gets when its own signal stops it waiting, as the upstream path gives it. */
-function stoppedWaiting(upstream: string, signal: AbortSignal): UpstreamError {
+function stoppedWaiting(upstream: string, signal: StopSignal): UpstreamError {
   const reason: unknown = signal.reason;
   return new UpstreamError(upstream, isTimeoutReason(reason) ? 'timeout' : 'aborted', {
     cause: reason,
@@ -46,7 +47,7 @@ function stoppedWaiting(upstream: string, signal: AbortSignal): UpstreamError {
  */
 export function mergedLookup<K, V>(options: MergedLookupOptions<K, V>): Lookup<K, V> {
   const { upstream, lookup } = options;
-  const stopped = (signal: AbortSignal): UpstreamError => stoppedWaiting(upstream, signal);
+  const stopped = (signal: StopSignal): UpstreamError => stoppedWaiting(upstream, signal);
   let waiting: Waiter<K, V>[] = [];
 
   const dispatch = (): void => {

@@ -7,6 +7,7 @@ import {
   ConsecutiveBreaker,
   handleWhen,
 } from 'cockatiel';
+import type { StopSignal } from '../stop-signal.js';
 import type { UpstreamCall, UpstreamStep } from './upstream.js';
 import { isUpstreamFailure, UpstreamError } from './upstream-error.js';
 
@@ -156,7 +157,7 @@ function isRetryable(call: UpstreamCall, error: unknown): boolean {
   );
 }
 
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+function pause(ms: number, signal: StopSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => {
       clearTimeout(timer);

@@ -1,4 +1,5 @@
 import { Agent, request } from 'undici';
+import type { StopSignal } from '../stop-signal.js';
 
 export interface TransportOptions {
   /** Connections per upstream origin. @default 128 */
@@ -13,7 +14,7 @@ export interface OutgoingRequest {
   headers: Record<string, string>;
   body?: string;
   /** Ends the call wherever it is: sending, waiting, or reading the answer. */
-  signal: AbortSignal;
+  signal: StopSignal;
   /** The largest answer read; a longer one is cut off unread. */
   maxBytes: number;
 }
@@ -84,6 +85,8 @@ export function createTransport(options: TransportOptions = {}): Transport {
         method: outgoing.method,
         headers: outgoing.headers,
         ...(outgoing.body === undefined ? {} : { body: outgoing.body }),
+        // undici listens to any object with `aborted`, `reason` and add/removeEventListener: a
+        // StopSignal as well as an AbortSignal.
         signal: outgoing.signal,
         dispatcher: agent,
       });

@@ -1,5 +1,6 @@
 import type { Context } from '@opentelemetry/api';
 import { createDeadline } from '../deadline.js';
+import type { StopSignal } from '../stop-signal.js';
 import type { RequestRecord } from '../telemetry/request-record.js';
 import { AnswerTooLargeError, type Transport } from './transport.js';
 import { UpstreamError } from './upstream-error.js';
@@ -23,7 +24,7 @@ export interface RequestScope {
 
 /** How one call is made: its caller's signal (a part's budget, a deadline, a client gone) and its request. */
 export interface CallOptions {
-  signal?: AbortSignal | undefined;
+  signal?: StopSignal | undefined;
   scope?: RequestScope | undefined;
   /** The other requests a merged look-up serves besides `scope`'s (see merged-lookups.ts). */
   also?: readonly RequestScope[] | undefined;
@@ -146,8 +147,8 @@ export const isTimeoutReason = (reason: unknown): boolean =>
 function failureOf(
   upstream: string,
   error: unknown,
-  bound: AbortSignal,
-  caller: AbortSignal | undefined,
+  bound: StopSignal,
+  caller: StopSignal | undefined,
 ): UpstreamError {
   if (error instanceof AnswerTooLargeError)
     return new UpstreamError(upstream, 'invalid-response', { cause: error });

@@ -1,4 +1,5 @@
 import { inShare } from '../../kit/migration/sticky-share.js';
+import { StopController } from '../../kit/stop-signal.js';
 import type { CallOptions } from '../../kit/upstream/upstream.js';
 import { UpstreamError } from '../../kit/upstream/upstream-error.js';
 import type { ErpClient, ErpRead } from '../erp/records.js';
@@ -71,7 +72,7 @@ function firstTry(call: CallOptions | undefined): {
   const remaining = deadlineAt === undefined ? 0 : deadlineAt - performance.now();
   if (!call || remaining <= 0) return { call, timedOut: () => false, stop: () => undefined };
   const ms = remaining * FIRST_TRY_SHARE;
-  const controller = new AbortController();
+  const controller = new StopController();
   const timer = setTimeout(() => {
     controller.abort(new FirstTryTimeoutError(`no answer within ${String(Math.round(ms))} ms`));
   }, ms);
