@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StopController } from './stop-signal.js';
@@ -94,6 +94,15 @@ describe('StopController', () => {
 
 describe('a StopSignal given to the upstream transport (undici)', () => {
   let server: Server | undefined;
+  /** Starts `server` on port 0 with `handler`; its base URL. */
+  const listen = async (handler: RequestListener): Promise<string> => {
+    server = createServer(handler);
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const address = server.address();
+    if (address === null || typeof address === 'string') throw new Error('no port');
+    return `http://127.0.0.1:${String(address.port)}`;
+  };
   afterEach(async () => {
     server?.closeAllConnections();
     server?.close();
@@ -107,18 +116,14 @@ describe('a StopSignal given to the upstream transport (undici)', () => {
       arrived = resolve;
     });
     // Answers nothing: the call waits until it is stopped.
-    server = createServer(() => {
+    const base = await listen(() => {
       arrived();
     });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const address = server.address();
-    if (address === null || typeof address === 'string') throw new Error('no port');
     const transport = createTransport();
     try {
       const controller = new StopController();
       const call = transport.send({
-        url: `http://127.0.0.1:${String(address.port)}/slow`,
+        url: `${base}/slow`,
         method: 'GET',
         headers: {},
         signal: controller.signal,
@@ -135,18 +140,14 @@ describe('a StopSignal given to the upstream transport (undici)', () => {
   });
 
   it('stops listening once the answer has arrived', async () => {
-    server = createServer((_req, res) => {
+    const base = await listen((_req, res) => {
       res.end('fine');
     });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const address = server.address();
-    if (address === null || typeof address === 'string') throw new Error('no port');
     const transport = createTransport();
     try {
       const controller = new StopController();
       const answer = await transport.send({
-        url: `http://127.0.0.1:${String(address.port)}/`,
+        url: `${base}/`,
         method: 'GET',
         headers: {},
         signal: controller.signal,
