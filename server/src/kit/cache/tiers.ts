@@ -1,5 +1,5 @@
 import type { CacheOutcome } from '../telemetry/metrics.js';
-import { ownCopies, parseEntry, serializeEntry, textLength, type Entry } from './entry.js';
+import { keepable, parseEntry, serializeEntry, type Entry } from './entry.js';
 import { keeps } from './freshness.js';
 import { createMemoryTier, type MemoryTier } from './memory-tier.js';
 import type { SharedTier } from './redis-tier.js';
@@ -29,8 +29,9 @@ export interface Tiers {
 }
 
 /**
- * What an entry counts against maxBytes per character of its JSON form (textLength). Entries take
- * about twice that in the heap (measured under product pages: 2.3×), and the bound is one on memory.
+ * What an entry counts against maxBytes per character of its JSON form (ownStringsAndLength).
+ * Entries take about twice that in the heap (measured under product pages: 2.3×), and the bound is
+ * one on memory.
  */
 const COUNTED_BYTES_PER_CHAR = 2;
 
@@ -52,12 +53,11 @@ export function createTiers(options: TiersOptions): Tiers {
     shared: shared !== undefined,
 
     store(entries) {
-      // Copies of their own, not the loaded values (see ownCopies); text only for the shared tier.
-      const copies = ownCopies([...entries.values()]);
-      let index = 0;
       for (const [key, entry] of entries) {
-        memory.set(key, copies[index] ?? entry, textLength(entry) * COUNTED_BYTES_PER_CHAR);
-        index += 1;
+        // Strings of their own, not slices of an upstream's answer (see keepable); text only for
+        // the shared tier.
+        const kept = keepable(entry);
+        if (kept) memory.set(key, kept.entry, kept.length * COUNTED_BYTES_PER_CHAR);
         if (shared)
           void shared.set(key, serializeEntry(entry), entry.staleUntil - now(), entry.tags);
       }
