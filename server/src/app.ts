@@ -30,6 +30,12 @@ export interface AppOptions {
    * @default this process's event-loop utilization (kit/migration/event-loop-load.ts)
    */
   eventLoopBusy?: () => boolean;
+  /**
+   * Whether a plain tRPC query over GET is answered without tRPC's Node adapter, as the adapter
+   * would answer it (http/trpc-query.ts); off, every tRPC request goes through the adapter (tests
+   * compare the two). @default true
+   */
+  singleQueries?: boolean;
 }
 
 export interface App {
@@ -112,6 +118,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     verifyToken: createSignIn(config, transport),
     log,
     maxBatchSize: config.MAX_BATCH_SIZE,
+    singleQueries: options.singleQueries ?? true,
     maxBodyBytes: config.MAX_BODY_BYTES,
     // Ready once Redis is connected (or known to be down: it is optional), until a shutdown starts.
     ready: () => !draining && (redis?.settled() ?? true),

@@ -7,7 +7,13 @@ import {
   type Sandbox,
   type SandboxOptions,
 } from '@storefront/sandbox';
-import { createApp, createHttpServer, loadConfig, type App } from '@storefront/server';
+import {
+  createApp,
+  createHttpServer,
+  loadConfig,
+  type App,
+  type AppOptions,
+} from '@storefront/server';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 
 export interface Bff {
@@ -53,6 +59,8 @@ export async function startInstance(
   sandbox: Sandbox,
   env: Record<string, string> = {},
   erp: ErpVersions = 'v1',
+  /** Options of createApp over the tests' own (which path tRPC queries take). */
+  appOptions: Pick<AppOptions, 'singleQueries'> = {},
 ): Promise<Bff> {
   const loaded = loadConfig({ ...sandbox.env({ erp }), ...TEST_DEFAULTS, ...env });
   if (!loaded.ok) throw new Error(`bad test configuration: ${loaded.errors.join('; ')}`);
@@ -69,6 +77,7 @@ export async function startInstance(
     // Shadow reads are not dropped for load: this worker's event loop carries the sandbox, the
     // client and every BFF of the file, and its load is the machine's (unit tests drop them).
     eventLoopBusy: () => false,
+    ...appOptions,
   });
   const server: Server = createHttpServer(app.handler, loaded.config);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

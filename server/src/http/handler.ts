@@ -25,6 +25,8 @@ export interface HandlerOptions {
   verifyToken: TokenVerifier;
   log: Logger;
   maxBatchSize: number;
+  /** Whether plain queries over GET skip tRPC's adapter (trpc-query.ts). */
+  singleQueries: boolean;
   maxBodyBytes: number;
   /** Whether the BFF is ready to serve (for /readyz). */
   ready: () => boolean;
@@ -84,7 +86,11 @@ export function createHandler(
     log,
     maxBodyBytes: options.maxBodyBytes,
   };
-  const trpc = createTrpcFace({ ...faceOptions, maxBatchSize: options.maxBatchSize });
+  const trpc = createTrpcFace({
+    ...faceOptions,
+    maxBatchSize: options.maxBatchSize,
+    singleQueries: options.singleQueries,
+  });
   const rest = createRestFace(faceOptions);
   const requestParts = { verifyToken: options.verifyToken, admission, log };
 

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TRPCError } from '@trpc/server';
 import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
+import type { TRPCRequestInfo } from '@trpc/server/http';
 import { type ApiError, batchTooLarge } from '../errors.js';
 import { serverTiming } from '../kit/telemetry/request-record.js';
 import { PRIVATE, publicAnswerOf, publicCacheControl } from './cache-control.js';
@@ -7,11 +9,14 @@ import { compressWhenEnded, type BodyListener } from './compression.js';
 import { logFailure } from './failures.js';
 import type { FaceOptions, FaceRequest } from './face-options.js';
 import { keyForCaller } from './response-cache.js';
+import { answerSingleQuery, singleQueryOf } from './trpc-query.js';
 
 export const TRPC_PREFIX = '/trpc/';
 
 export interface TrpcFaceOptions extends FaceOptions {
   maxBatchSize: number;
+  /** Whether plain queries over GET are answered without the adapter (trpc-query.ts). */
+  singleQueries: boolean;
 }
 
 /** One request under /trpc/. */
@@ -46,6 +51,47 @@ export function createTrpcFace(
         keep(plain, encoded);
     };
 
+    /** The answer's headers: tRPC's `responseMeta`, for the adapter and for a single query alike. */
+    const responseMeta = ({
+      type,
+      errors,
+      info,
+      data,
+      eagerGeneration,
+      refused,
+    }: {
+      type: string;
+      errors: TRPCError[];
+      info: TRPCRequestInfo | undefined;
+      data: unknown[];
+      eagerGeneration: boolean;
+      refused: boolean;
+    }): { headers: Record<string, string> } => {
+      // A streamed answer's headers leave before its work is done: no Server-Timing on it.
+      const timing: Record<string, string> = eagerGeneration
+        ? {}
+        : { 'server-timing': serverTiming(record) };
+      // A streamed answer is private: its headers leave before anyone knows what it will hold.
+      const answer =
+        refused || eagerGeneration
+          ? undefined
+          : publicAnswerOf(metaOf, { type, errors, info, data });
+      if (!answer) return { headers: { 'cache-control': PRIVATE, ...timing } };
+      const key = keptKey;
+      if (key !== undefined && responses) {
+        const single = !(info?.isBatchCall ?? false);
+        keep = (plain, encoded) => {
+          responses.keep(key, { trpc: plain, single, encoding: request.encoding, encoded }, answer);
+        };
+      }
+      return {
+        headers: { 'cache-control': publicCacheControl(answer.maxAgeSeconds), ...timing },
+      };
+    };
+    const onError = (error: TRPCError, procedure: string | undefined): void => {
+      logFailure(log, scope.requestId, procedure, error);
+    };
+
     const trpc = (refusal?: ApiError): void => {
       // A streamed answer's parts leave as they are ready: it is sent as it is. (A kept answer is
       // written whole, compressed already: it needs none of this.)
@@ -57,6 +103,27 @@ export function createTrpcFace(
             procedure: metaOf(procedure) || known.has(procedure) ? procedure : 'unknown',
             code: refusal.code,
           });
+      const query =
+        refusal || !options.singleQueries
+          ? undefined
+          : singleQueryOf(router, req, procedures, request.search);
+      if (query) {
+        void answerSingleQuery(query, res, {
+          router,
+          createContext: () => options.createContext(scope, signIn, false),
+          responseMeta: ({ info, errors, data }) =>
+            responseMeta({
+              type: 'query',
+              errors,
+              info,
+              data,
+              eagerGeneration: false,
+              refused: false,
+            }),
+          onError,
+        });
+        return;
+      }
       void nodeHTTPRequestHandler({
         router,
         req,
@@ -69,32 +136,17 @@ export function createTrpcFace(
           if (refusal) throw refusal;
           return options.createContext(scope, signIn, streaming);
         },
-        responseMeta({ type, errors, info, data, eagerGeneration }) {
-          // A streamed answer's headers leave before its work is done: no Server-Timing on it.
-          const timing = eagerGeneration ? {} : { 'server-timing': serverTiming(record) };
-          // A streamed answer is private: its headers leave before anyone knows what it will hold.
-          const answer =
-            refusal || eagerGeneration
-              ? undefined
-              : publicAnswerOf(metaOf, { type, errors, info, data });
-          if (!answer) return { headers: { 'cache-control': PRIVATE, ...timing } };
-          const key = keptKey;
-          if (key !== undefined && responses) {
-            const single = !(info?.isBatchCall ?? false);
-            keep = (plain, encoded) => {
-              responses.keep(
-                key,
-                { trpc: plain, single, encoding: request.encoding, encoded },
-                answer,
-              );
-            };
-          }
-          return {
-            headers: { 'cache-control': publicCacheControl(answer.maxAgeSeconds), ...timing },
-          };
-        },
+        responseMeta: ({ type, errors, info, data, eagerGeneration }) =>
+          responseMeta({
+            type,
+            errors,
+            info,
+            data,
+            eagerGeneration,
+            refused: refusal !== undefined,
+          }),
         onError: ({ error, path: procedure }) => {
-          logFailure(log, scope.requestId, procedure, error);
+          onError(error, procedure);
         },
       });
     };
