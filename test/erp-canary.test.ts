@@ -11,12 +11,17 @@ import { rawRequest, useExtraBffs } from './helpers/wire.js';
 // percentage only moves callers from v1 to v2.
 
 /**
- * Behind a proxy the BFF trusts, with an ERP budget beyond the test's own time: a read's first
- * version gets half of ERP_TIMEOUT_MS before the other one is asked, and on a busy machine SOAP
- * reads took more than the default second, so pages came from the caller's other version
- * (fallback is erp-fallback.test.ts's subject, not this file's).
+ * Behind a proxy the BFF trusts, with ERP and part budgets beyond the test's own time: a read's
+ * first version gets half of its budget before the other one is asked, and on a busy machine SOAP
+ * reads took more than the default second (ERP_TIMEOUT_MS) and half a second (a page's stock,
+ * PART_TIMEOUT_MS), so pages came from the caller's other version too (fallback is
+ * erp-fallback.test.ts's subject, not this file's).
  */
-const BEHIND_PROXY = { TRUSTED_PROXIES: '127.0.0.1', ERP_TIMEOUT_MS: '20000' };
+const BEHIND_PROXY = {
+  TRUSTED_PROXIES: '127.0.0.1',
+  ERP_TIMEOUT_MS: '20000',
+  PART_TIMEOUT_MS: '20000',
+};
 const callers = Array.from(
   { length: 200 },
   (_, i) => `198.51.${String(i >> 8)}.${String(i & 255)}`,
