@@ -3,6 +3,7 @@ import { erpCachePolicies } from '../../upstreams/cache-policies.js';
 import { createLogger } from '../logger.js';
 import { createCache } from './cache.js';
 import type { CachePolicy } from './policy.js';
+import { ENTRY_BYTES } from './tiers.js';
 import { flush, tracked } from '../../testing/promises.js';
 import type { StopSignal } from '../stop-signal.js';
 
@@ -109,6 +110,34 @@ describe('createCache', () => {
       vi.advanceTimersByTime(1_000);
       expect(await cache.get(plain, 'k', loader.load)).toBe('v2');
       expect(loader.calls()).toBe(2);
+    });
+  });
+
+  describe('what a hit answers', () => {
+    it('answers a value equal to the one loaded, Dates and Maps included, and a copy of its own to each caller', async () => {
+      const { cache } = setup();
+      const product = {
+        sku: '000123',
+        modifiedAt: new Date('2026-10-01T12:00:00.000Z'),
+        attributes: [{ name: 'color', value: 'Red' }],
+      };
+      const rates = { rates: new Map([['EUR', 1.08]]), day: new Date('2026-10-01') };
+      for (const [id, value] of [
+        ['product', product],
+        ['rates', rates],
+      ] as const) {
+        const loader = countingLoader(() => value);
+        expect(await cache.get(plain, id, loader.load)).toBe(value);
+        const first = await cache.get(plain, id, loader.load);
+        expect(first).toEqual(value);
+        expect(loader.calls()).toBe(1);
+        if (id === 'product') {
+          // Kept as text: each hit is a value of its own, which a caller may change alone.
+          expect(first).not.toBe(value);
+          (first as typeof product).attributes.push({ name: 'size', value: '42' });
+          expect(await cache.get(plain, id, loader.load)).toEqual(product);
+        }
+      }
     });
   });
 
@@ -564,16 +593,16 @@ describe('createCache', () => {
       await cache.get(plain, 'small', small.load);
       expect(small.calls()).toBe(1);
       expect(cache.memory.size).toBe(1);
-      expect(cache.memory.bytes).toBeGreaterThan(1_000);
+      expect(cache.memory.bytes).toBeGreaterThan(500 + ENTRY_BYTES);
       expect(cache.memory.bytes).toBeLessThanOrEqual(2_000);
     });
 
-    it('counts an entry at twice its serialized size, about what it takes in the heap as objects', async () => {
+    it('counts an entry at its text, a byte per character, and what keeping an entry takes besides', async () => {
       const { cache } = setup();
       await cache.get(plain, 'a', countingLoader(() => 'x'.repeat(1_000)).load);
-      // Serialized: the 1,000 characters and about 100 of times, kind and tags.
-      expect(cache.memory.bytes).toBeGreaterThan(2_000);
-      expect(cache.memory.bytes).toBeLessThan(2_400);
+      // The text is the 1,000 characters and their quotes; the key is the policy's name and 'a'.
+      expect(cache.memory.bytes).toBeGreaterThan(1_002 + ENTRY_BYTES);
+      expect(cache.memory.bytes).toBeLessThan(1_002 + ENTRY_BYTES + 50);
     });
 
     it('counts its entries in memory.size', async () => {

@@ -97,7 +97,7 @@ export function createLookup({ tiers, flights, now, observe }: LookupOptions): L
     // Everything up to the launches runs without an await: concurrent callers find each other's flights.
     for (const id of ids.length === 1 ? ids : new Set(ids)) {
       const key = cacheKey(policy, id, userId);
-      const cached = tiers.memory.get(key);
+      const cached = tiers.get(key);
       const outcome = outcomeOf(cached, at);
       observe?.lookup('memory', outcome);
       options.onOutcome?.(outcome);

@@ -9,10 +9,16 @@ export interface MemoryTierOptions {
   onEvict?: (() => void) | undefined;
 }
 
+/** What the memory tier needs of what it keeps: when it expires and what invalidates it. */
+export interface Expiring {
+  staleUntil: number;
+  tags: readonly string[];
+}
+
 /** The in-process tier: lru-cache bounded in bytes and by each entry's own TTL, with a tag index. */
-export interface MemoryTier {
-  get(key: string): Entry | undefined;
-  set(key: string, entry: Entry, sizeBytes: number): void;
+export interface MemoryTier<E extends Expiring = Entry> {
+  get(key: string): E | undefined;
+  set(key: string, entry: E, sizeBytes: number): void;
   /** Drops every entry carrying one of these tags; answers how many. */
   dropTags(tags: readonly string[]): number;
   readonly size: number;
@@ -20,7 +26,9 @@ export interface MemoryTier {
   clear(): void;
 }
 
-export function createMemoryTier(options: MemoryTierOptions): MemoryTier {
+export function createMemoryTier<E extends Expiring = Entry>(
+  options: MemoryTierOptions,
+): MemoryTier<E> {
   // The keys of each tag: most tags name one entry (`price:000123`), kept as that key alone; a
   // Set only once a second key shares the tag (a Set per entry is garbage the GC keeps tracing).
   const byTag = new Map<string, string | Set<string>>();
@@ -30,7 +38,7 @@ export function createMemoryTier(options: MemoryTierOptions): MemoryTier {
     else if (typeof keys !== 'string') keys.add(key);
     else if (keys !== key) byTag.set(name, new Set([keys, key]));
   };
-  const untag = (key: string, entry: Entry): void => {
+  const untag = (key: string, entry: E): void => {
     for (const name of entry.tags) {
       const keys = byTag.get(name);
       if (keys === key) byTag.delete(name);
@@ -40,7 +48,7 @@ export function createMemoryTier(options: MemoryTierOptions): MemoryTier {
       }
     }
   };
-  const lru = new LRUCache<string, Entry>({
+  const lru = new LRUCache<string, E>({
     maxSize: options.maxBytes,
     // Entries larger than a tenth of the cache are not worth evicting everything else for.
     maxEntrySize: Math.max(1, Math.floor(options.maxBytes / 10)),

@@ -1,5 +1,12 @@
 import type { CacheOutcome } from '../telemetry/metrics.js';
-import { keepable, parseEntry, serializeEntry, type Entry } from './entry.js';
+import {
+  entryOfKept,
+  keep,
+  parseEntry,
+  serializeEntry,
+  type Entry,
+  type KeptEntry,
+} from './entry.js';
 import { keeps } from './freshness.js';
 import { createMemoryTier, type MemoryTier } from './memory-tier.js';
 import type { SharedTier } from './redis-tier.js';
@@ -19,7 +26,9 @@ export interface TiersOptions {
 
 /** The cache's two tiers as one store: memory in this process, then the shared tier (Redis) when there is one. */
 export interface Tiers {
-  readonly memory: MemoryTier;
+  readonly memory: MemoryTier<KeptEntry>;
+  /** The memory tier's entry of a key, as the cache answers it (its value of its own). */
+  get(key: string): Entry | undefined;
   /** Whether there is a shared tier to look in. */
   readonly shared: boolean;
   /** Keeps the entries of one load in memory and, without waiting, in the shared tier. */
@@ -29,15 +38,18 @@ export interface Tiers {
 }
 
 /**
- * What an entry counts against maxBytes per character of its JSON form (ownStringsAndLength).
- * Entries take about twice that in the heap (measured under product pages: 2.3×), and the bound is
- * one on memory.
+ * What one entry takes in memory besides its value and key: the kept record, its tags, and its
+ * share of lru-cache's arrays and the tag index (measured: about 420 bytes for a small entry with
+ * a key and a tag of 15 characters).
  */
-const COUNTED_BYTES_PER_CHAR = 2;
+export const ENTRY_BYTES = 400;
+
+/** What an entry of this key counts against maxBytes. */
+const bytesOf = (key: string, valueBytes: number): number => ENTRY_BYTES + key.length + valueBytes;
 
 export function createTiers(options: TiersOptions): Tiers {
   const { shared, now, observe } = options;
-  const memory = createMemoryTier({
+  const memory = createMemoryTier<KeptEntry>({
     maxBytes: options.maxBytes,
     now,
     onEvict:
@@ -54,13 +66,17 @@ export function createTiers(options: TiersOptions): Tiers {
 
     store(entries) {
       for (const [key, entry] of entries) {
-        // Strings of their own, not slices of an upstream's answer (see keepable); text only for
-        // the shared tier.
-        const kept = keepable(entry);
-        if (kept) memory.set(key, kept.entry, kept.length * COUNTED_BYTES_PER_CHAR);
+        // Text, or strings of their own: nothing that keeps an upstream's answer alive (see keep).
+        const kept = keep(entry);
+        if (kept) memory.set(key, kept.kept, bytesOf(key, kept.bytes));
         if (shared)
           void shared.set(key, serializeEntry(entry), entry.staleUntil - now(), entry.tags);
       }
+    },
+
+    get(key) {
+      const kept = memory.get(key);
+      return kept && entryOfKept(kept);
     },
 
     async fromShared(key) {
@@ -68,8 +84,9 @@ export function createTiers(options: TiersOptions): Tiers {
       const text = await shared.get(key);
       const entry = text === undefined ? undefined : parseEntry(text);
       observe?.lookup('redis', entry ? 'hit' : 'miss');
-      if (!entry || !keeps(entry, now()) || text === undefined) return undefined;
-      memory.set(key, entry, text.length * COUNTED_BYTES_PER_CHAR);
+      if (!entry || !keeps(entry, now())) return undefined;
+      const kept = keep(entry);
+      if (kept) memory.set(key, kept.kept, bytesOf(key, kept.bytes));
       return entry;
     },
   };
