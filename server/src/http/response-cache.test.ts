@@ -1,8 +1,8 @@
-import { IncomingMessage } from 'node:http';
+import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createResponseCache } from './response-cache.js';
+import { createResponseCache, ownBytes } from './response-cache.js';
 
 const cache = createResponseCache({ maxBytes: 1_000_000 });
 /** A request as node:http hands it over, before anything is read from it. */
@@ -85,5 +85,40 @@ describe('the key of a kept answer', () => {
     const streamed = request('GET', { 'trpc-accept': 'application/jsonl' });
     expect(cache.keyOf(streamed, 'p', 'input=1')).toBe(undefined);
     expect(cache.keyOf(get, 'p', 'input=%7Bnot')).toBe(undefined);
+  });
+});
+
+describe('the bytes of a kept answer', () => {
+  it('are copied out of a shared slab, so that keeping an answer keeps only its own bytes', () => {
+    // Node makes small Buffers from strings as views on an 8 KiB pool.
+    const pooled = Buffer.from('{"result":{"data":{"json":{"sku":"000123"}}}}');
+    expect(pooled.buffer.byteLength).toBeGreaterThan(pooled.byteLength);
+    const own = ownBytes(pooled);
+    expect(own.equals(pooled)).toBe(true);
+    expect(own.buffer.byteLength).toBe(own.byteLength);
+    const whole = Buffer.alloc(8);
+    expect(ownBytes(whole)).toBe(whole);
+  });
+
+  it('serves a kept answer from bytes of its own, whatever it was kept from', () => {
+    const responses = createResponseCache({ maxBytes: 1_000_000 });
+    const text = '{"result":{"data":{"json":{"sku":"000123"}}}}';
+    responses.keep(
+      'product.page\ncall\n{"sku":"000123"}',
+      { trpc: Buffer.from(text), single: true },
+      { maxAgeSeconds: 5, tags: [] },
+    );
+    const res = new ServerResponse(request('GET'));
+    let sent: Buffer | undefined;
+    Object.assign(res, {
+      writeHead: () => res,
+      end: (body: Buffer) => {
+        sent = body;
+        return res;
+      },
+    });
+    expect(responses.serve('product.page\ncall\n{"sku":"000123"}', res, 'trpc')).toBe(true);
+    expect(sent?.toString()).toBe(text);
+    expect(sent?.buffer.byteLength).toBe(sent?.byteLength);
   });
 });

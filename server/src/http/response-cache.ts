@@ -150,6 +150,39 @@ function encodeResult(result: unknown): unknown {
   return { ...result, result: { ...inner, data: superjson.serialize(inner.data) } };
 }
 
+/**
+ * Bytes that hold nothing but themselves. Node makes a small Buffer (from a string, by
+ * Buffer.concat, by zlib) as a view on a shared 8 KiB slab, which a kept view keeps alive whole:
+ * kept answers of 2 or 3 KiB each held up to three times what they count. Such a view is copied
+ * into memory of its own; anything else is kept as it is.
+ */
+export function ownBytes(bytes: Buffer): Buffer {
+  if (bytes.byteLength === bytes.buffer.byteLength) return bytes;
+  // allocUnsafeSlow never takes from the pool (Buffer.copyBytesFrom does, for small sizes).
+  const own = Buffer.allocUnsafeSlow(bytes.byteLength);
+  bytes.copy(own);
+  return own;
+}
+
+/** A kept answer whose every body is made of its own bytes (ownBytes). */
+function owned(kept: Kept): Kept {
+  const ownAll = (
+    byEncoding: Partial<Record<ContentEncoding, Buffer>> | undefined,
+  ): Partial<Record<ContentEncoding, Buffer>> | undefined => {
+    if (!byEncoding) return undefined;
+    const own: Partial<Record<ContentEncoding, Buffer>> = {};
+    for (const [encoding, bytes] of Object.entries(byEncoding) as [ContentEncoding, Buffer][])
+      own[encoding] = ownBytes(bytes);
+    return own;
+  };
+  return {
+    ...kept,
+    trpc: ownBytes(kept.trpc),
+    json: kept.json && ownBytes(kept.json),
+    encoded: { trpc: ownAll(kept.encoded.trpc), rest: ownAll(kept.encoded.rest) },
+  };
+}
+
 function sizeOf(key: string, kept: Kept): number {
   let size = key.length + kept.trpc.length + (kept.json?.length ?? 0);
   for (const byFace of [kept.encoded.trpc, kept.encoded.rest])
@@ -185,8 +218,9 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
   };
 
   /** Sets `key` to `kept`, fresh for `policy`'s max-age and dropped with its tags. */
-  const put = (key: string, kept: Kept, policy: PublicAnswer): void => {
+  const put = (key: string, answer: Kept, policy: PublicAnswer): void => {
     const until = now() + policy.maxAgeSeconds * 1000;
+    const kept = owned(answer);
     memory.set(
       key,
       { kind: 'value', value: kept, freshUntil: until, staleUntil: until, tags: policy.tags },
@@ -237,7 +271,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
         const json = jsonOf(kept);
         if (!json) return false;
         // Kept beside tRPC's bytes for the next REST hit, within the bound.
-        kept = { ...kept, json };
+        kept = owned({ ...kept, json });
         memory.set(key, { ...entry, value: kept }, sizeOf(key, kept));
       }
       const plain = face === 'trpc' ? kept.trpc : kept.json;
@@ -256,10 +290,10 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
         if (!encoded) {
           encoded = encodeBody(plain, encoding);
           // Kept beside the body, within the bound: the entry is set again at its new size.
-          kept = {
+          kept = owned({
             ...kept,
             encoded: { ...kept.encoded, [face]: { ...kept.encoded[face], [encoding]: encoded } },
-          };
+          });
           memory.set(key, { ...entry, value: kept }, sizeOf(key, kept));
         }
         body = encoded;
