@@ -2,7 +2,7 @@ import { LRUCache } from 'lru-cache';
 import type { Entry } from './entry.js';
 
 export interface MemoryTierOptions {
-  /** The bound in bytes (approximated by each entry's serialized length). */
+  /** The bound in bytes: the sum of the sizes given with each entry (`set`). */
   maxBytes: number;
   now: () => number;
   /** Hears each entry evicted to stay within the bound. */
