@@ -114,7 +114,7 @@ describe('createCache', () => {
   });
 
   describe('what a hit answers', () => {
-    it('answers a value equal to the one loaded, Dates and Maps included, and a copy of its own to each caller', async () => {
+    it('answers a value equal to the one loaded, Dates and Maps included, and a copy of its own to each caller when the value is JSON-like', async () => {
       const { cache } = setup();
       const product = {
         sku: '000123',
