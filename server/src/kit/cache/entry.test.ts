@@ -60,6 +60,22 @@ describe('an entry as the memory tier keeps it', () => {
     expect(entryOfKept(keep(entryOf(date))!.kept).value).toEqual(date);
   });
 
+  it('notes a value’s only Date at a field of its root by that field’s name, and puts it back', () => {
+    const value = { sku: '000123', modifiedAt: new Date('2026-10-01T12:00:00.000Z'), n: 1 };
+    const kept = keep(entryOf(value));
+    expect(kept?.kept.dates).toBe('modifiedAt');
+    // The name is the record's own key: the same string for every entry, nothing of its own.
+    expect(kept?.bytes).toBe(JSON.stringify(value).length);
+    const back = entryOfKept(kept!.kept).value as typeof value;
+    expect(back).toEqual(value);
+    expect(back.modifiedAt).toBeInstanceOf(Date);
+    // A Date one level down, or two Dates, keep their paths (and count them).
+    const nested = { item: { at: new Date(0) } };
+    expect(keep(entryOf(nested))?.kept.dates).toEqual([['item', 'at']]);
+    expect(keep(entryOf(nested))?.bytes).toBe(JSON.stringify(nested).length + 48 + 8 + 48 + 16);
+    expect(entryOfKept(keep(entryOf(nested))!.kept).value).toEqual(nested);
+  });
+
   it('keeps a value JSON would change as loaded: Maps, undefined fields, -0, invalid Dates', () => {
     for (const value of [
       { rates: new Map([['EUR', 1]]) },

@@ -6,8 +6,14 @@ export interface Entry {
   value: unknown;
   freshUntil: number;
   staleUntil: number;
-  tags: string[];
+  tags: readonly string[];
 }
+
+/**
+ * The tags of an entry that has none: one array shared by all of them (most entries have no
+ * tags, and an empty array of its own is 32 bytes per entry).
+ */
+export const NO_TAGS: readonly string[] = Object.freeze([]);
 
 /** An entry as text, for the shared tier (superjson keeps Dates and Maps). */
 export function serializeEntry(entry: Entry): string {
@@ -35,13 +41,18 @@ export interface KeptEntry {
   kind: Entry['kind'];
   /** The value as JSON text, when JSON gives it back (with its Dates, put back at `dates`). */
   text: string | undefined;
-  /** Where the text's value holds Dates (written as their ISO text); undefined when nowhere. */
-  dates: readonly Path[] | undefined;
+  /**
+   * Where the text's value holds Dates (written as their ISO text): undefined when nowhere; a
+   * string when its only Date is that field of the root record (the usual case: `modifiedAt`; the
+   * string is the record's own key, shared by every entry, where a path would be two arrays per
+   * entry); else their paths.
+   */
+  dates: string | readonly Path[] | undefined;
   /** The value itself when it has no text: as it was loaded, with strings of its own. */
   value: unknown;
   freshUntil: number;
   staleUntil: number;
-  tags: string[];
+  tags: readonly string[];
 }
 
 /**
@@ -72,17 +83,24 @@ export function keep(entry: Entry): { kept: KeptEntry; bytes: number } | undefin
   const { kind, value, freshUntil, staleUntil, tags } = entry;
   const kept = (
     text: string | undefined,
-    dates: readonly Path[] | undefined,
+    dates: KeptEntry['dates'],
     loaded: unknown,
   ): KeptEntry => ({ kind, text, dates, value: loaded, freshUntil, staleUntil, tags });
   if (kind === 'absent') return { kept: kept(undefined, undefined, value), bytes: 0 };
   const dates: Path[] = [];
   if (jsonGivesBack(value, [], dates)) {
     const text = JSON.stringify(value);
+    const [first] = dates;
+    const rootField = dates.length === 1 && first?.length === 1 ? first[0] : undefined;
     return {
-      kept: kept(text, dates.length > 0 ? dates : undefined, undefined),
-      // A noted Date's path is a small array of its keys: about 40 bytes.
-      bytes: (BEYOND_LATIN1.test(text) ? 2 * text.length : text.length) + 40 * dates.length,
+      kept: kept(
+        text,
+        typeof rootField === 'string' ? rootField : dates.length > 0 ? dates : undefined,
+        undefined,
+      ),
+      bytes:
+        (BEYOND_LATIN1.test(text) ? 2 * text.length : text.length) +
+        (typeof rootField === 'string' ? 0 : pathsBytes(dates)),
     };
   }
   try {
@@ -100,13 +118,23 @@ export function keep(entry: Entry): { kept: KeptEntry; bytes: number } | undefin
   }
 }
 
+/**
+ * What noted paths take (none: nothing): an array of them, and each an array of its keys (a
+ * JavaScript array is 32 bytes and its elements 16 plus 8 each).
+ */
+const pathsBytes = (paths: readonly Path[]): number =>
+  paths.length === 0 ? 0 : paths.reduce((sum, path) => sum + 8 + 48 + 8 * path.length, 48);
+
 /** A kept entry as the cache answers it: its value read back from its text (a value of its own). */
 export function entryOfKept(kept: KeptEntry): Entry {
   const { kind, text, dates, freshUntil, staleUntil, tags } = kept;
   let value = kept.value;
   if (text !== undefined) {
     value = JSON.parse(text);
-    if (dates) for (const path of dates) value = withDate(value, path);
+    if (typeof dates === 'string') {
+      const record = value as Record<string, unknown>;
+      record[dates] = new Date(record[dates] as string);
+    } else if (dates) for (const path of dates) value = withDate(value, path);
   }
   return { kind, value, freshUntil, staleUntil, tags };
 }

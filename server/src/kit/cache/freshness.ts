@@ -1,5 +1,5 @@
 import type { CacheOutcome } from '../telemetry/metrics.js';
-import type { Entry } from './entry.js';
+import { NO_TAGS, type Entry } from './entry.js';
 import type { CachePolicy } from './policy.js';
 
 /**
@@ -26,7 +26,7 @@ export function entryOf(
     value: found ?? null,
     freshUntil: at + ttl,
     staleUntil: at + ttl + stale,
-    tags: policy.tags?.(id, userId) ?? [],
+    tags: policy.tags?.(id, userId) ?? NO_TAGS,
   };
 }
 

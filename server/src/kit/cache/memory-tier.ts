@@ -15,7 +15,11 @@ export interface Expiring {
   tags: readonly string[];
 }
 
-/** The in-process tier: lru-cache bounded in bytes and by each entry's own TTL, with a tag index. */
+/**
+ * The in-process tier: lru-cache bounded in bytes, each entry answered until its staleUntil, with a
+ * tag index. An entry past its time stays (counted against the bound) until it is asked for or
+ * evicted, as lru-cache's own TTLs would.
+ */
 export interface MemoryTier<E extends Expiring = Entry> {
   get(key: string): E | undefined;
   set(key: string, entry: E, sizeBytes: number): void;
@@ -48,17 +52,12 @@ export function createMemoryTier<E extends Expiring = Entry>(
       }
     }
   };
+  // No TTLs in lru-cache: each entry says when it ends (staleUntil), and `get` checks that. Its
+  // TTL tracking would keep two more numbers per entry (one a boxed double), the same time again.
   const lru = new LRUCache<string, E>({
     maxSize: options.maxBytes,
     // Entries larger than a tenth of the cache are not worth evicting everything else for.
     maxEntrySize: Math.max(1, Math.floor(options.maxBytes / 10)),
-    ttlAutopurge: false,
-    allowStale: false,
-    // Under fake timers too, TTLs follow the cache's clock.
-    perf: { now: options.now },
-    // Ask that clock every time: lru-cache otherwise reuses one reading for 1 ms of real time
-    // (a real setTimeout), so a manual clock's advance would go unseen and entries outlive their TTL.
-    ttlResolution: 0,
     dispose: (entry, key, reason) => {
       untag(key, entry);
       if (reason === 'evict') options.onEvict?.();
@@ -66,10 +65,14 @@ export function createMemoryTier<E extends Expiring = Entry>(
   });
 
   return {
-    get: (key) => lru.get(key),
+    get(key) {
+      const entry = lru.get(key);
+      if (entry === undefined || entry.staleUntil > options.now()) return entry;
+      lru.delete(key); // ended: never answered again
+      return undefined;
+    },
     set(key, entry, sizeBytes) {
-      const ttl = Math.max(1, entry.staleUntil - options.now());
-      lru.set(key, entry, { ttl, size: Math.max(1, sizeBytes) });
+      lru.set(key, entry, { size: Math.max(1, sizeBytes) });
       if (!lru.has(key)) return; // too large to keep
       for (const name of entry.tags) tag(key, name);
     },

