@@ -44,6 +44,20 @@ describe('createMemoryTier', () => {
       expect(memory.get('a')).toBeUndefined();
     });
 
+    it('leaves an entry past its time unanswered but counted until a set replaces it', () => {
+      const clock = manualClock();
+      const memory = createMemoryTier({ maxBytes: 10_000, now: clock.now });
+      memory.set('a', entry('A', clock.now() + 10, ['t']), 10);
+      clock.advance(11);
+      expect(memory.get('a')).toBeUndefined();
+      expect(memory.get('a')).toBeUndefined();
+      expect([memory.size, memory.bytes]).toEqual([1, 10]);
+      memory.set('a', entry('B', clock.now() + 10), 20);
+      expect(memory.get('a')?.value).toBe('B');
+      expect([memory.size, memory.bytes]).toEqual([1, 20]);
+      expect(memory.dropTags(['t'])).toBe(0); // the replaced entry's tag went with it
+    });
+
     it('gives each entry its own TTL', () => {
       const clock = manualClock();
       const memory = createMemoryTier({ maxBytes: 10_000, now: clock.now });

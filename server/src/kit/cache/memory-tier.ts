@@ -17,13 +17,13 @@ export interface Expiring {
 
 /**
  * The in-process tier: lru-cache bounded in bytes, each entry answered until its staleUntil, with a
- * tag index. An entry past its time stays (counted against the bound) until it is asked for or
- * evicted, as lru-cache's own TTLs would.
+ * tag index. An entry past its time stays (counted against the bound) until it is replaced or
+ * evicted.
  */
 export interface MemoryTier<E extends Expiring = Entry> {
   get(key: string): E | undefined;
   set(key: string, entry: E, sizeBytes: number): void;
-  /** Drops every entry carrying one of these tags; answers how many. */
+  /** Drops every entry carrying one of these tags; answers how many of them were still answered. */
   dropTags(tags: readonly string[]): number;
   readonly size: number;
   readonly bytes: number;
@@ -67,9 +67,10 @@ export function createMemoryTier<E extends Expiring = Entry>(
   return {
     get(key) {
       const entry = lru.get(key);
-      if (entry === undefined || entry.staleUntil > options.now()) return entry;
-      lru.delete(key); // ended: never answered again
-      return undefined;
+      // An entry past its time is not answered, and is left for the load that follows to replace
+      // (or for eviction): deleting it would leave a hole in lru-cache's Map, and a Map whose
+      // keys come and go keeps room for two to three times as many as it holds.
+      return entry === undefined || entry.staleUntil > options.now() ? entry : undefined;
     },
     set(key, entry, sizeBytes) {
       lru.set(key, entry, { size: Math.max(1, sizeBytes) });
@@ -81,7 +82,12 @@ export function createMemoryTier<E extends Expiring = Entry>(
       for (const name of tags) {
         const keys = byTag.get(name);
         const tagged = keys === undefined ? [] : typeof keys === 'string' ? [keys] : [...keys];
-        for (const key of tagged) if (lru.delete(key)) dropped += 1;
+        const now = options.now();
+        for (const key of tagged) {
+          // Only entries still answered count as dropped; one past its time goes too.
+          const live = (lru.peek(key)?.staleUntil ?? now) > now;
+          if (lru.delete(key) && live) dropped += 1;
+        }
         byTag.delete(name);
       }
       return dropped;
