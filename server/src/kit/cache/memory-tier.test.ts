@@ -152,7 +152,7 @@ describe('createMemoryTier', () => {
       expect(memory.size).toBe(0);
     });
 
-    it('forgets the tags of entries that were replaced, evicted or expired', () => {
+    it('forgets the tags of entries that were replaced or evicted, and counts no expired entry as dropped', () => {
       const clock = manualClock();
       const memory = createMemoryTier({ maxBytes: 100, now: clock.now });
       memory.set('a', entry('old', clock.now() + 60_000, ['old-tag']), 10);
@@ -169,7 +169,9 @@ describe('createMemoryTier', () => {
       memory.set('expires', entry('X', clock.now() + 10, ['expiring-tag']), 10);
       clock.advance(11);
       expect(memory.get('expires')).toBeUndefined();
+      const kept = memory.size;
       expect(memory.dropTags(['expiring-tag'])).toBe(0);
+      expect(memory.size).toBe(kept - 1); // it went all the same
     });
   });
 

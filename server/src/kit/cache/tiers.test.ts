@@ -42,7 +42,7 @@ describe('the memory tier’s count of an entry', () => {
   // absences) is mostly what each entry takes besides its value.
   it('is within a quarter of what entries take in the heap: prices, tagged products with a Date, remembered absences', () => {
     const price: CachePolicy = { name: 'pricing.price', ttlMs: 10_000, scope: 'public' };
-    const stock: CachePolicy = {
+    const product: CachePolicy = {
       name: 'erp.v1.product',
       ttlMs: 5_000,
       scope: 'public',
@@ -55,7 +55,7 @@ describe('the memory tier’s count of an entry', () => {
         amount: 1_999 + i,
         currency: 'EUR',
       })),
-      heapAndCount(stock, (i) => ({
+      heapAndCount(product, (i) => ({
         sku: String(100_000 + i),
         name: `Product number ${i}`,
         modifiedAt: new Date(1_700_000_000_000 + i),
