@@ -90,17 +90,12 @@ export function keep(entry: Entry): { kept: KeptEntry; bytes: number } | undefin
   const dates: Path[] = [];
   if (jsonGivesBack(value, [], dates)) {
     const text = JSON.stringify(value);
-    const [first] = dates;
-    const rootField = dates.length === 1 && first?.length === 1 ? first[0] : undefined;
+    const noted = notedDates(dates);
     return {
-      kept: kept(
-        text,
-        typeof rootField === 'string' ? rootField : dates.length > 0 ? dates : undefined,
-        undefined,
-      ),
+      kept: kept(text, noted, undefined),
       bytes:
         (BEYOND_LATIN1.test(text) ? 2 * text.length : text.length) +
-        (typeof rootField === 'string' ? 0 : pathsBytes(dates)),
+        (typeof noted === 'object' ? pathsBytes(noted) : 0),
     };
   }
   try {
@@ -118,12 +113,19 @@ export function keep(entry: Entry): { kept: KeptEntry; bytes: number } | undefin
   }
 }
 
+/** The Dates' paths as a kept entry notes them (see KeptEntry.dates). */
+function notedDates(paths: readonly Path[]): KeptEntry['dates'] {
+  const [only] = paths;
+  if (paths.length === 1 && only?.length === 1 && typeof only[0] === 'string') return only[0];
+  return paths.length > 0 ? paths : undefined;
+}
+
 /**
- * What noted paths take (none: nothing): an array of them, and each an array of its keys (a
- * JavaScript array is 32 bytes and its elements 16 plus 8 each).
+ * What noted paths take: an array of them, and each an array of its keys (a JavaScript array is
+ * 32 bytes and its elements 16 plus 8 each).
  */
 const pathsBytes = (paths: readonly Path[]): number =>
-  paths.length === 0 ? 0 : paths.reduce((sum, path) => sum + 8 + 48 + 8 * path.length, 48);
+  paths.reduce((sum, path) => sum + 8 + 48 + 8 * path.length, 48);
 
 /** A kept entry as the cache answers it: its value read back from its text (a value of its own). */
 export function entryOfKept(kept: KeptEntry): Entry {

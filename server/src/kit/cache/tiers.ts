@@ -51,9 +51,9 @@ export const ENTRY_BYTES = 230;
 const tagsBytes = (tags: readonly string[]): number =>
   tags.length === 0 ? 0 : tags.reduce((sum, tag) => sum + 64 + tag.length, 48);
 
-/** What an entry of this key counts against maxBytes. */
-const bytesOf = (key: string, entry: KeptEntry, valueBytes: number): number =>
-  ENTRY_BYTES + key.length + tagsBytes(entry.tags) + valueBytes;
+/** What an entry of this key, as `keep` made it, counts against maxBytes. */
+const bytesOf = (key: string, { kept, bytes }: { kept: KeptEntry; bytes: number }): number =>
+  ENTRY_BYTES + key.length + tagsBytes(kept.tags) + bytes;
 
 export function createTiers(options: TiersOptions): Tiers {
   const { shared, now, observe } = options;
@@ -76,7 +76,7 @@ export function createTiers(options: TiersOptions): Tiers {
       for (const [key, entry] of entries) {
         // Text, or strings of their own: nothing that keeps an upstream's answer alive (see keep).
         const kept = keep(entry);
-        if (kept) memory.set(key, kept.kept, bytesOf(key, kept.kept, kept.bytes));
+        if (kept) memory.set(key, kept.kept, bytesOf(key, kept));
         if (shared)
           void shared.set(key, serializeEntry(entry), entry.staleUntil - now(), entry.tags);
       }
@@ -94,7 +94,7 @@ export function createTiers(options: TiersOptions): Tiers {
       observe?.lookup('redis', entry ? 'hit' : 'miss');
       if (!entry || !keeps(entry, now())) return undefined;
       const kept = keep(entry);
-      if (kept) memory.set(key, kept.kept, bytesOf(key, kept.kept, kept.bytes));
+      if (kept) memory.set(key, kept.kept, bytesOf(key, kept));
       return entry;
     },
   };
